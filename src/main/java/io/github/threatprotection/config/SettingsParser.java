@@ -1,0 +1,331 @@
+package io.github.threatprotection.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.github.threatprotection.config.ThreatProtectionSettings.AccountTakeover;
+import io.github.threatprotection.config.ThreatProtectionSettings.CompromisedCredentials;
+import io.github.threatprotection.config.ThreatProtectionSettings.IpExceptions;
+import io.github.threatprotection.config.ThreatProtectionSettings.LevelPolicy;
+import io.github.threatprotection.network.IpRange;
+import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskLevel;
+
+/**
+ * Reads and validates a realm's settings document. Every problem is collected with the JSON path of its field,
+ * so an admin sees all of them at once; fields left out keep their defaults (realm) or the realm's value
+ * (client override).
+ */
+public final class SettingsParser {
+
+    /** Entries per IP list. Cognito stops at 200; a prefix trie makes 10,000 as cheap to match as 10. */
+    public static final int MAX_IP_LIST_ENTRIES = 10_000;
+    public static final int MAX_RETENTION_DAYS = 36_500;
+    /** Errors reported per document, so a huge bad document gets a bounded answer. */
+    static final int MAX_ERRORS = 100;
+
+    private static final Set<String> SETTINGS_KEYS =
+            Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions");
+    private static final Set<String> REALM_ONLY_KEYS = Set.of("retention", "clients");
+
+    private final List<FieldError> errors = new ArrayList<>();
+    private int droppedErrors;
+
+    private SettingsParser() {
+    }
+
+    /**
+     * @param clientExists tells whether a clientId names a client of the realm, since overrides for unknown
+     *                     clients are rejected
+     */
+    public static RealmSettings parse(JsonNode document, Predicate<String> clientExists)
+            throws InvalidSettingsException {
+        SettingsParser parser = new SettingsParser();
+        RealmSettings settings = parser.readRealm(document, clientExists);
+        if (!parser.errors.isEmpty()) {
+            if (parser.droppedErrors > 0) {
+                parser.errors.add(new FieldError("", parser.droppedErrors + " more error(s) not listed"));
+            }
+            throw new InvalidSettingsException(parser.errors);
+        }
+        return settings;
+    }
+
+    private RealmSettings readRealm(JsonNode document, Predicate<String> clientExists) {
+        if (document == null || !document.isObject()) {
+            error("", "must be a JSON object");
+            return null;
+        }
+        ThreatProtectionSettings realm = readSettings(document, ThreatProtectionSettings.DEFAULTS, "", true);
+        checkActionOrder(realm, "");
+        RealmSettings.Retention retention = RealmSettings.Retention.DEFAULT;
+        if (document.has("retention")) {
+            retention = readRetention(document.get("retention"), "retention");
+        }
+        Map<String, ObjectNode> overrides = new LinkedHashMap<>();
+        Map<String, ThreatProtectionSettings> effective = new LinkedHashMap<>();
+        JsonNode clients = document.get("clients");
+        if (clients != null && !clients.isNull()) {
+            if (!clients.isObject()) {
+                error("clients", "must be an object keyed by clientId");
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = clients.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> client = it.next();
+                    String path = "clients." + client.getKey();
+                    if (!clientExists.test(client.getKey())) {
+                        error(path, "no client with clientId '" + client.getKey() + "' in this realm");
+                    }
+                    if (!client.getValue().isObject()) {
+                        error(path, "must be an object");
+                        continue;
+                    }
+                    ThreatProtectionSettings merged = readSettings(client.getValue(), realm, path + ".", false);
+                    checkActionOrder(merged, path + ".");
+                    overrides.put(client.getKey(), (ObjectNode) client.getValue().deepCopy());
+                    effective.put(client.getKey(), merged);
+                }
+            }
+        }
+        return new RealmSettings(realm, retention, overrides, effective);
+    }
+
+    private ThreatProtectionSettings readSettings(JsonNode node, ThreatProtectionSettings base, String prefix,
+                                                  boolean realmLevel) {
+        ThreatProtectionSettings settings = base;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String path = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "mode" -> settings = settings.withMode(readEnum(value, Mode.class, path, settings.mode()));
+                case "compromisedCredentials" -> settings = settings.withCompromisedCredentials(
+                        readCompromisedCredentials(value, settings.compromisedCredentials(), path));
+                case "accountTakeover" -> settings = settings.withAccountTakeover(
+                        readAccountTakeover(value, settings.accountTakeover(), path));
+                case "ipExceptions" -> settings = settings.withIpExceptions(
+                        readIpExceptions(value, settings.ipExceptions(), path));
+                default -> {
+                    if (!(realmLevel && REALM_ONLY_KEYS.contains(field.getKey()))) {
+                        error(path, realmLevel ? unknownField(SETTINGS_KEYS, REALM_ONLY_KEYS)
+                                : unknownField(SETTINGS_KEYS, Set.of()));
+                    }
+                }
+            }
+        }
+        return settings;
+    }
+
+    private CompromisedCredentials readCompromisedCredentials(JsonNode node, CompromisedCredentials base,
+                                                              String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        Set<EventType> events = base.events();
+        CompromisedCredentialsAction action = base.action();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "events" -> events = readEventTypes(field.getValue(), fieldPath, events);
+                case "action" -> action = readEnum(field.getValue(), CompromisedCredentialsAction.class, fieldPath,
+                        action);
+                default -> error(fieldPath, unknownField(Set.of("events", "action"), Set.of()));
+            }
+        }
+        return new CompromisedCredentials(events, action);
+    }
+
+    private Set<EventType> readEventTypes(JsonNode node, String path, Set<EventType> base) {
+        if (!node.isArray()) {
+            error(path, "must be a list of " + names(EventType.class));
+            return base;
+        }
+        Set<EventType> events = EnumSet.noneOf(EventType.class);
+        for (int i = 0; i < node.size(); i++) {
+            EventType type = readEnum(node.get(i), EventType.class, path + "[" + i + "]", null);
+            if (type != null && !events.add(type)) {
+                error(path + "[" + i + "]", type + " is listed twice");
+            }
+        }
+        return events;
+    }
+
+    private AccountTakeover readAccountTakeover(JsonNode node, AccountTakeover base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        AccountTakeover result = base;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            RiskLevel level = switch (field.getKey()) {
+                case "low" -> RiskLevel.LOW;
+                case "medium" -> RiskLevel.MEDIUM;
+                case "high" -> RiskLevel.HIGH;
+                default -> null;
+            };
+            if (level == null) {
+                error(fieldPath, unknownField(Set.of("low", "medium", "high"), Set.of()));
+            } else {
+                result = result.with(level, readLevelPolicy(field.getValue(), result.forLevel(level), fieldPath));
+            }
+        }
+        return result;
+    }
+
+    private LevelPolicy readLevelPolicy(JsonNode node, LevelPolicy base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        RiskAction action = base.action();
+        boolean notify = base.notifyUser();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "action" -> action = readEnum(field.getValue(), RiskAction.class, fieldPath, action);
+                case "notify" -> {
+                    if (field.getValue().isBoolean()) {
+                        notify = field.getValue().booleanValue();
+                    } else {
+                        error(fieldPath, "must be true or false");
+                    }
+                }
+                default -> error(fieldPath, unknownField(Set.of("action", "notify"), Set.of()));
+            }
+        }
+        return new LevelPolicy(action, notify);
+    }
+
+    private IpExceptions readIpExceptions(JsonNode node, IpExceptions base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        IpRangeSet allow = base.alwaysAllow();
+        IpRangeSet block = base.alwaysBlock();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "alwaysAllow" -> allow = readRanges(field.getValue(), fieldPath, allow);
+                case "alwaysBlock" -> block = readRanges(field.getValue(), fieldPath, block);
+                default -> error(fieldPath, unknownField(Set.of("alwaysAllow", "alwaysBlock"), Set.of()));
+            }
+        }
+        return new IpExceptions(allow, block);
+    }
+
+    private IpRangeSet readRanges(JsonNode node, String path, IpRangeSet base) {
+        if (!node.isArray()) {
+            error(path, "must be a list of IP addresses or CIDR blocks");
+            return base;
+        }
+        if (node.size() > MAX_IP_LIST_ENTRIES) {
+            error(path, "at most " + MAX_IP_LIST_ENTRIES + " entries, got " + node.size());
+            return base;
+        }
+        List<IpRange> ranges = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode entry = node.get(i);
+            String entryPath = path + "[" + i + "]";
+            if (!entry.isTextual()) {
+                error(entryPath, "must be a string such as \"203.0.113.0/24\" or \"2001:db8::/32\"");
+                continue;
+            }
+            try {
+                ranges.add(IpRange.parse(entry.textValue()));
+            } catch (IllegalArgumentException e) {
+                error(entryPath, e.getMessage());
+            }
+        }
+        return IpRangeSet.of(ranges);
+    }
+
+    private RealmSettings.Retention readRetention(JsonNode node, String path) {
+        if (!isObject(node, path)) {
+            return RealmSettings.Retention.DEFAULT;
+        }
+        RealmSettings.Retention retention = RealmSettings.Retention.DEFAULT;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            if (!field.getKey().equals("eventDays")) {
+                error(fieldPath, unknownField(Set.of("eventDays"), Set.of()));
+            } else if (!field.getValue().canConvertToExactIntegral() || !field.getValue().canConvertToInt()
+                    || field.getValue().intValue() < 1 || field.getValue().intValue() > MAX_RETENTION_DAYS) {
+                error(fieldPath, "must be a whole number of days from 1 to " + MAX_RETENTION_DAYS);
+            } else {
+                retention = new RealmSettings.Retention(field.getValue().intValue());
+            }
+        }
+        return retention;
+    }
+
+    /** Cognito's rule: a higher risk level may not get a weaker action than a lower one. */
+    private void checkActionOrder(ThreatProtectionSettings settings, String prefix) {
+        AccountTakeover levels = settings.accountTakeover();
+        RiskLevel[] order = RiskLevel.values();
+        for (int i = 1; i < order.length; i++) {
+            LevelPolicy lower = levels.forLevel(order[i - 1]);
+            LevelPolicy higher = levels.forLevel(order[i]);
+            if (higher.action().isWeakerThan(lower.action())) {
+                String lowerName = order[i - 1].name().toLowerCase();
+                String higherName = order[i].name().toLowerCase();
+                error(prefix + "accountTakeover." + higherName + ".action",
+                        higher.action() + " is weaker than accountTakeover." + lowerName + ".action ("
+                                + lower.action() + "); a higher risk level may not get a weaker action");
+            }
+        }
+    }
+
+    private <E extends Enum<E>> E readEnum(JsonNode node, Class<E> type, String path, E fallback) {
+        if (node != null && node.isTextual()) {
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equals(node.textValue())) {
+                    return constant;
+                }
+            }
+        }
+        error(path, "must be one of " + names(type));
+        return fallback;
+    }
+
+    private boolean isObject(JsonNode node, String path) {
+        if (node.isObject()) {
+            return true;
+        }
+        error(path, "must be an object");
+        return false;
+    }
+
+    private static String unknownField(Set<String> known, Set<String> alsoKnown) {
+        List<String> all = new ArrayList<>(known);
+        all.addAll(alsoKnown);
+        return "unknown field; expected one of " + all.stream().sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String names(Class<? extends Enum<?>> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+    }
+
+    private void error(String field, String message) {
+        if (errors.size() < MAX_ERRORS) {
+            errors.add(new FieldError(field, message));
+        } else {
+            droppedErrors++;
+        }
+    }
+}

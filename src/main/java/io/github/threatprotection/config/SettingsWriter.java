@@ -1,0 +1,70 @@
+package io.github.threatprotection.config;
+
+import java.util.Map;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.github.threatprotection.Json;
+import io.github.threatprotection.config.ThreatProtectionSettings.LevelPolicy;
+import io.github.threatprotection.network.IpRange;
+import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskLevel;
+
+/** Writes settings as the complete document that {@code GET /settings} returns and that is stored. */
+public final class SettingsWriter {
+
+    private SettingsWriter() {
+    }
+
+    /**
+     * @param clientExists overrides of clients deleted since the settings were saved are left out, so the
+     *                     document an admin reads can be saved back as it is
+     */
+    public static ObjectNode write(RealmSettings settings, Predicate<String> clientExists) {
+        ObjectNode document = writeSettings(settings.realm());
+        document.putObject("retention").put("eventDays", settings.retention().eventDays());
+        ObjectNode clients = document.putObject("clients");
+        for (Map.Entry<String, ObjectNode> override : settings.clientOverrides().entrySet()) {
+            if (clientExists.test(override.getKey())) {
+                clients.set(override.getKey(), override.getValue().deepCopy());
+            }
+        }
+        return document;
+    }
+
+    private static ObjectNode writeSettings(ThreatProtectionSettings settings) {
+        ObjectNode document = Json.object();
+        document.put("mode", settings.mode().name());
+
+        ObjectNode compromised = document.putObject("compromisedCredentials");
+        ArrayNode events = compromised.putArray("events");
+        for (EventType type : EventType.values()) {
+            if (settings.compromisedCredentials().events().contains(type)) {
+                events.add(type.name());
+            }
+        }
+        compromised.put("action", settings.compromisedCredentials().action().name());
+
+        ObjectNode takeover = document.putObject("accountTakeover");
+        for (RiskLevel level : RiskLevel.values()) {
+            LevelPolicy policy = settings.accountTakeover().forLevel(level);
+            takeover.putObject(level.name().toLowerCase())
+                    .put("action", policy.action().name())
+                    .put("notify", policy.notifyUser());
+        }
+
+        ObjectNode ipExceptions = document.putObject("ipExceptions");
+        writeRanges(ipExceptions.putArray("alwaysAllow"), settings.ipExceptions().alwaysAllow());
+        writeRanges(ipExceptions.putArray("alwaysBlock"), settings.ipExceptions().alwaysBlock());
+        return document;
+    }
+
+    private static void writeRanges(ArrayNode target, IpRangeSet ranges) {
+        for (IpRange range : ranges.ranges()) {
+            target.add(range.text());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.threatprotection.config;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskLevel;
+
+/**
+ * The settings that apply to one sign-in: a realm's, or a realm's with one client's override merged over them.
+ * Immutable; build changed copies with the {@code with…} methods.
+ */
+public record ThreatProtectionSettings(Mode mode, CompromisedCredentials compromisedCredentials,
+                                       AccountTakeover accountTakeover, IpExceptions ipExceptions) {
+
+    /** What a realm gets before an admin saves anything: protection off, Cognito's recommended actions. */
+    public static final ThreatProtectionSettings DEFAULTS = new ThreatProtectionSettings(
+            Mode.OFF,
+            new CompromisedCredentials(EnumSet.allOf(EventType.class), CompromisedCredentialsAction.BLOCK),
+            new AccountTakeover(
+                    new LevelPolicy(RiskAction.NO_ACTION, false),
+                    new LevelPolicy(RiskAction.MFA_IF_CONFIGURED, true),
+                    new LevelPolicy(RiskAction.MFA_REQUIRED, true)),
+            new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY));
+
+    public ThreatProtectionSettings withMode(Mode value) {
+        return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions);
+    }
+
+    public ThreatProtectionSettings withCompromisedCredentials(CompromisedCredentials value) {
+        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions);
+    }
+
+    public ThreatProtectionSettings withAccountTakeover(AccountTakeover value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions);
+    }
+
+    public ThreatProtectionSettings withIpExceptions(IpExceptions value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value);
+    }
+
+    /** Which events check passwords against breach data, and what happens on a hit. */
+    public record CompromisedCredentials(Set<EventType> events, CompromisedCredentialsAction action) {
+        public CompromisedCredentials {
+            events = events.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(events));
+        }
+    }
+
+    /** What happens at one risk level, and whether the user is told. */
+    public record LevelPolicy(RiskAction action, boolean notifyUser) {
+    }
+
+    /** The per-level policy for adaptive authentication. */
+    public record AccountTakeover(LevelPolicy low, LevelPolicy medium, LevelPolicy high) {
+
+        public LevelPolicy forLevel(RiskLevel level) {
+            return switch (level) {
+                case LOW -> low;
+                case MEDIUM -> medium;
+                case HIGH -> high;
+            };
+        }
+
+        public AccountTakeover with(RiskLevel level, LevelPolicy policy) {
+            return new AccountTakeover(
+                    level == RiskLevel.LOW ? policy : low,
+                    level == RiskLevel.MEDIUM ? policy : medium,
+                    level == RiskLevel.HIGH ? policy : high);
+        }
+
+        public List<LevelPolicy> inOrder() {
+            return List.of(low, medium, high);
+        }
+    }
+
+    /** Addresses that skip evaluation or are always blocked, whatever their risk. Block wins over allow. */
+    public record IpExceptions(IpRangeSet alwaysAllow, IpRangeSet alwaysBlock) {
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.threatprotection.history;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.timer.ScheduledTask;
+
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+
+/**
+ * Deletes each realm's risk events older than its {@code retention.eventDays}. Runs on every node; the delete
+ * is idempotent, so nodes running it at the same time only repeat work.
+ */
+public class EventRetentionTask implements ScheduledTask {
+
+    public static final String NAME = "threat-protection-event-retention";
+
+    private static final Logger LOG = Logger.getLogger(EventRetentionTask.class);
+
+    @Override
+    public void run(KeycloakSession session) {
+        ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        session.realms().getRealmsStream().forEach(realm -> {
+            int days = threatProtection.settings().read(realm).retention().eventDays();
+            int deleted = threatProtection.events().deleteOlderThan(realm.getId(), now.minus(Duration.ofDays(days)));
+            if (deleted > 0) {
+                LOG.infof("Deleted %d risk events older than %d days in realm %s", deleted, days, realm.getName());
+            }
+        });
+    }
+
+    @Override
+    public String getTaskName() {
+        return NAME;
+    }
+}

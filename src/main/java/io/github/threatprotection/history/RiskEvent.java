@@ -1,0 +1,25 @@
+package io.github.threatprotection.history;
+
+import java.time.Instant;
+
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAssessment;
+
+/**
+ * One evaluated sign-in, sign-up or password change, as kept in the event history.
+ *
+ * @param feedback null until an admin or the user says whether it was them
+ */
+public record RiskEvent(String id, String realmId, EventType type, Instant time, String userId, String clientId,
+                        EventResponse response, RiskAssessment risk, boolean compromisedCredentials,
+                        Context context, Feedback feedback) {
+
+    /** Where the request came from. City and country stay null when unknown. */
+    public record Context(String ipAddress, String deviceName, String city, String country) {
+    }
+
+    public RiskEvent withFeedback(Feedback value) {
+        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, compromisedCredentials,
+                context, value);
+    }
+}

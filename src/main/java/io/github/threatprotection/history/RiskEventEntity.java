@@ -1,0 +1,238 @@
+package io.github.threatprotection.history;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.Nationalized;
+
+/** A row of {@code TP_RISK_EVENT}; the columns are created by {@code threat-protection-changelog.xml}. */
+@Entity
+@Table(name = "TP_RISK_EVENT")
+public class RiskEventEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", nullable = false)
+    private String realmId;
+
+    @Column(name = "USER_ID")
+    private String userId;
+
+    @Column(name = "CLIENT_ID")
+    private String clientId;
+
+    @Column(name = "EVENT_TYPE", nullable = false)
+    private String type;
+
+    @Column(name = "EVENT_TIME", nullable = false)
+    private long time;
+
+    @Column(name = "RESPONSE", nullable = false)
+    private String response;
+
+    @Column(name = "RISK_LEVEL", nullable = false)
+    private String riskLevel;
+
+    @Column(name = "RISK_ACTION", nullable = false)
+    private String riskAction;
+
+    @Column(name = "ENFORCED", nullable = false)
+    private boolean enforced;
+
+    @Column(name = "IP_OVERRIDE")
+    private String ipOverride;
+
+    @Column(name = "COMPROMISED_CREDENTIALS", nullable = false)
+    private boolean compromisedCredentials;
+
+    @Nationalized
+    @Column(name = "REASONS")
+    private String reasons;
+
+    @Column(name = "IP_ADDRESS")
+    private String ipAddress;
+
+    @Nationalized
+    @Column(name = "DEVICE_NAME")
+    private String deviceName;
+
+    @Nationalized
+    @Column(name = "CITY")
+    private String city;
+
+    @Column(name = "COUNTRY")
+    private String country;
+
+    @Column(name = "FEEDBACK_VALUE")
+    private String feedbackValue;
+
+    @Column(name = "FEEDBACK_PROVIDER")
+    private String feedbackProvider;
+
+    @Column(name = "FEEDBACK_TIME")
+    private Long feedbackTime;
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public void setRealmId(String realmId) {
+        this.realmId = realmId;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public void setUserId(String userId) {
+        this.userId = userId;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public long getTime() {
+        return time;
+    }
+
+    public void setTime(long time) {
+        this.time = time;
+    }
+
+    public String getResponse() {
+        return response;
+    }
+
+    public void setResponse(String response) {
+        this.response = response;
+    }
+
+    public String getRiskLevel() {
+        return riskLevel;
+    }
+
+    public void setRiskLevel(String riskLevel) {
+        this.riskLevel = riskLevel;
+    }
+
+    public String getRiskAction() {
+        return riskAction;
+    }
+
+    public void setRiskAction(String riskAction) {
+        this.riskAction = riskAction;
+    }
+
+    public boolean isEnforced() {
+        return enforced;
+    }
+
+    public void setEnforced(boolean enforced) {
+        this.enforced = enforced;
+    }
+
+    public String getIpOverride() {
+        return ipOverride;
+    }
+
+    public void setIpOverride(String ipOverride) {
+        this.ipOverride = ipOverride;
+    }
+
+    public boolean isCompromisedCredentials() {
+        return compromisedCredentials;
+    }
+
+    public void setCompromisedCredentials(boolean compromisedCredentials) {
+        this.compromisedCredentials = compromisedCredentials;
+    }
+
+    public String getReasons() {
+        return reasons;
+    }
+
+    public void setReasons(String reasons) {
+        this.reasons = reasons;
+    }
+
+    public String getIpAddress() {
+        return ipAddress;
+    }
+
+    public void setIpAddress(String ipAddress) {
+        this.ipAddress = ipAddress;
+    }
+
+    public String getDeviceName() {
+        return deviceName;
+    }
+
+    public void setDeviceName(String deviceName) {
+        this.deviceName = deviceName;
+    }
+
+    public String getCity() {
+        return city;
+    }
+
+    public void setCity(String city) {
+        this.city = city;
+    }
+
+    public String getCountry() {
+        return country;
+    }
+
+    public void setCountry(String country) {
+        this.country = country;
+    }
+
+    public String getFeedbackValue() {
+        return feedbackValue;
+    }
+
+    public void setFeedbackValue(String feedbackValue) {
+        this.feedbackValue = feedbackValue;
+    }
+
+    public String getFeedbackProvider() {
+        return feedbackProvider;
+    }
+
+    public void setFeedbackProvider(String feedbackProvider) {
+        this.feedbackProvider = feedbackProvider;
+    }
+
+    public Long getFeedbackTime() {
+        return feedbackTime;
+    }
+
+    public void setFeedbackTime(Long feedbackTime) {
+        this.feedbackTime = feedbackTime;
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.threatprotection.history;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+
+import io.github.threatprotection.Json;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.IpOverride;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskReason;
+
+/**
+ * The event history in Keycloak's database. Writes join the caller's transaction, so an event is stored
+ * exactly when the request that produced it commits.
+ */
+public final class RiskEventStore {
+
+    private final EntityManager em;
+
+    public RiskEventStore(EntityManager em) {
+        this.em = em;
+    }
+
+    public void add(RiskEvent event) {
+        em.persist(toEntity(event));
+    }
+
+    /** A user's events, newest first. */
+    public List<RiskEvent> listForUser(String realmId, String userId, int first, int max) {
+        return em.createQuery("select e from RiskEventEntity e where e.realmId = :realmId and e.userId = :userId"
+                        + " order by e.time desc, e.id desc", RiskEventEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(RiskEventStore::fromEntity)
+                .toList();
+    }
+
+    /** Realm-wide events matching the query, newest first. */
+    public List<RiskEvent> search(String realmId, EventQuery query) {
+        StringBuilder jpql = new StringBuilder("select e from RiskEventEntity e where e.realmId = :realmId");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("realmId", realmId);
+        if (query.from() != null) {
+            jpql.append(" and e.time >= :from");
+            parameters.put("from", query.from().toEpochMilli());
+        }
+        if (query.to() != null) {
+            jpql.append(" and e.time < :to");
+            parameters.put("to", query.to().toEpochMilli());
+        }
+        if (query.level() != null) {
+            jpql.append(" and e.riskLevel = :level");
+            parameters.put("level", query.level().name());
+        }
+        if (query.action() != null) {
+            jpql.append(" and e.riskAction = :action");
+            parameters.put("action", query.action().name());
+        }
+        if (query.clientId() != null) {
+            jpql.append(" and e.clientId = :clientId");
+            parameters.put("clientId", query.clientId());
+        }
+        if (query.type() != null) {
+            jpql.append(" and e.type = :type");
+            parameters.put("type", query.type().name());
+        }
+        jpql.append(" order by e.time desc, e.id desc");
+        TypedQuery<RiskEventEntity> typed = em.createQuery(jpql.toString(), RiskEventEntity.class);
+        parameters.forEach(typed::setParameter);
+        return typed.setFirstResult(query.first())
+                .setMaxResults(query.max())
+                .getResultStream()
+                .map(RiskEventStore::fromEntity)
+                .toList();
+    }
+
+    public Optional<RiskEvent> find(String realmId, String userId, String eventId) {
+        return findEntity(realmId, userId, eventId).map(RiskEventStore::fromEntity);
+    }
+
+    /** Records feedback on a user's event; empty when the event is not that user's. */
+    public Optional<RiskEvent> setFeedback(String realmId, String userId, String eventId, Feedback feedback) {
+        Optional<RiskEventEntity> entity = findEntity(realmId, userId, eventId);
+        entity.ifPresent(e -> {
+            e.setFeedbackValue(feedback.value().name());
+            e.setFeedbackProvider(feedback.provider().name());
+            e.setFeedbackTime(feedback.time().toEpochMilli());
+        });
+        return entity.map(RiskEventStore::fromEntity);
+    }
+
+    public int deleteForUser(String realmId, String userId) {
+        return em.createQuery("delete from RiskEventEntity e where e.realmId = :realmId and e.userId = :userId")
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .executeUpdate();
+    }
+
+    public int deleteForRealm(String realmId) {
+        return em.createQuery("delete from RiskEventEntity e where e.realmId = :realmId")
+                .setParameter("realmId", realmId)
+                .executeUpdate();
+    }
+
+    /** Deletes a realm's events older than the cutoff; returns how many went. */
+    public int deleteOlderThan(String realmId, Instant cutoff) {
+        return em.createQuery("delete from RiskEventEntity e where e.realmId = :realmId and e.time < :cutoff")
+                .setParameter("realmId", realmId)
+                .setParameter("cutoff", cutoff.toEpochMilli())
+                .executeUpdate();
+    }
+
+    private Optional<RiskEventEntity> findEntity(String realmId, String userId, String eventId) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        if (entity == null || !entity.getRealmId().equals(realmId) || !entity.getUserId().equals(userId)) {
+            return Optional.empty();
+        }
+        return Optional.of(entity);
+    }
+
+    private static RiskEventEntity toEntity(RiskEvent event) {
+        RiskEventEntity entity = new RiskEventEntity();
+        entity.setId(event.id());
+        entity.setRealmId(event.realmId());
+        entity.setUserId(event.userId());
+        entity.setClientId(event.clientId());
+        entity.setType(event.type().name());
+        entity.setTime(event.time().toEpochMilli());
+        entity.setResponse(event.response().name());
+        RiskAssessment risk = event.risk();
+        entity.setRiskLevel(risk.level().name());
+        entity.setRiskAction(risk.action().name());
+        entity.setEnforced(risk.enforced());
+        entity.setIpOverride(risk.override() == null ? null : risk.override().name());
+        entity.setCompromisedCredentials(event.compromisedCredentials());
+        entity.setReasons(Json.write(risk.reasons()));
+        RiskEvent.Context context = event.context();
+        entity.setIpAddress(context.ipAddress());
+        entity.setDeviceName(context.deviceName());
+        entity.setCity(context.city());
+        entity.setCountry(context.country());
+        Feedback feedback = event.feedback();
+        if (feedback != null) {
+            entity.setFeedbackValue(feedback.value().name());
+            entity.setFeedbackProvider(feedback.provider().name());
+            entity.setFeedbackTime(feedback.time().toEpochMilli());
+        }
+        return entity;
+    }
+
+    private static RiskEvent fromEntity(RiskEventEntity entity) {
+        RiskAssessment risk = new RiskAssessment(
+                RiskLevel.valueOf(entity.getRiskLevel()),
+                RiskAction.valueOf(entity.getRiskAction()),
+                entity.isEnforced(),
+                entity.getIpOverride() == null ? null : IpOverride.valueOf(entity.getIpOverride()),
+                readReasons(entity.getReasons()));
+        Feedback feedback = entity.getFeedbackValue() == null ? null : new Feedback(
+                Feedback.Value.valueOf(entity.getFeedbackValue()),
+                Feedback.Provider.valueOf(entity.getFeedbackProvider()),
+                Instant.ofEpochMilli(entity.getFeedbackTime()));
+        return new RiskEvent(entity.getId(), entity.getRealmId(), EventType.valueOf(entity.getType()),
+                Instant.ofEpochMilli(entity.getTime()), entity.getUserId(), entity.getClientId(),
+                EventResponse.valueOf(entity.getResponse()), risk, entity.isCompromisedCredentials(),
+                new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
+                        entity.getCountry()),
+                feedback);
+    }
+
+    private static List<RiskReason> readReasons(String json) {
+        if (json == null || json.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.MAPPER.readValue(json, RiskReason[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable reasons column in TP_RISK_EVENT", e);
+        }
+    }
+}

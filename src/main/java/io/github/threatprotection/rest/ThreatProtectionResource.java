@@ -1,0 +1,244 @@
+package io.github.threatprotection.rest;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import io.github.threatprotection.Json;
+import io.github.threatprotection.config.FieldError;
+import io.github.threatprotection.config.InvalidSettingsException;
+import io.github.threatprotection.config.RealmSettings;
+import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.history.EventQuery;
+import io.github.threatprotection.history.Feedback;
+import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+
+/**
+ * {@code /admin/realms/{realm}/threat-protection}. Keycloak authenticates the caller before this resource is
+ * reached; each method checks the caller's realm-management roles.
+ */
+public class ThreatProtectionResource {
+
+    static final int DEFAULT_PAGE_SIZE = 100;
+    static final int MAX_PAGE_SIZE = 1000;
+    private static final String ADMIN_EVENT_RESOURCE = "THREAT_PROTECTION_SETTINGS";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+    private final ThreatProtectionProvider threatProtection;
+
+    ThreatProtectionResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                             AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent.resource(ADMIN_EVENT_RESOURCE);
+        this.threatProtection = session.getProvider(ThreatProtectionProvider.class);
+    }
+
+    @GET
+    @Path("settings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getSettings() {
+        auth.realm().requireViewRealm();
+        return json(settingsDocument(threatProtection.settings().read(realm)));
+    }
+
+    @PUT
+    @Path("settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response putSettings(String body) {
+        auth.realm().requireManageRealm();
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        RealmSettings saved;
+        try {
+            saved = threatProtection.settings().write(realm, document);
+        } catch (InvalidSettingsException e) {
+            return ErrorResponses.badRequest(e.errors());
+        }
+        ObjectNode result = settingsDocument(saved);
+        adminEvent.operation(OperationType.UPDATE)
+                .resourcePath(session.getContext().getUri())
+                .representation(result)
+                .success();
+        return json(result);
+    }
+
+    @GET
+    @Path("users/{userId}/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getUserEvents(@PathParam("userId") String userId, @QueryParam("first") String first,
+                                  @QueryParam("max") String max) {
+        UserModel user = user(userId);
+        auth.users().requireView(user);
+        List<FieldError> errors = new ArrayList<>();
+        int firstResult = intParam("first", first, 0, 0, Integer.MAX_VALUE, errors);
+        int maxResults = intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        return json(eventList(threatProtection.events()
+                .listForUser(realm.getId(), user.getId(), firstResult, maxResults)));
+    }
+
+    @GET
+    @Path("events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response searchEvents(@QueryParam("from") String from, @QueryParam("to") String to,
+                                 @QueryParam("level") String level, @QueryParam("action") String action,
+                                 @QueryParam("clientId") String clientId, @QueryParam("type") String type,
+                                 @QueryParam("first") String first, @QueryParam("max") String max) {
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        EventQuery query = new EventQuery(
+                instantParam("from", from, errors),
+                instantParam("to", to, errors),
+                enumParam("level", level, RiskLevel.class, errors),
+                enumParam("action", action, RiskAction.class, errors),
+                clientId == null || clientId.isEmpty() ? null : clientId,
+                enumParam("type", type, EventType.class, errors),
+                intParam("first", first, 0, 0, Integer.MAX_VALUE, errors),
+                intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors));
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        return json(eventList(threatProtection.events().search(realm.getId(), query)));
+    }
+
+    @PUT
+    @Path("users/{userId}/events/{eventId}/feedback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response putFeedback(@PathParam("userId") String userId, @PathParam("eventId") String eventId,
+                                String body) {
+        UserModel user = user(userId);
+        auth.users().requireManage(user);
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        JsonNode value = document == null ? null : document.get("value");
+        Feedback.Value feedbackValue = null;
+        if (value != null && value.isTextual()) {
+            for (Feedback.Value candidate : Feedback.Value.values()) {
+                if (candidate.name().equals(value.textValue())) {
+                    feedbackValue = candidate;
+                }
+            }
+        }
+        if (feedbackValue == null) {
+            return ErrorResponses.badRequest("value", "must be one of VALID, INVALID");
+        }
+        Feedback feedback = new Feedback(feedbackValue, Feedback.Provider.ADMIN,
+                Instant.ofEpochMilli(Time.currentTimeMillis()));
+        RiskEvent updated = threatProtection.events().setFeedback(realm.getId(), user.getId(), eventId, feedback)
+                .orElseThrow(() -> new NotFoundException("No risk event " + eventId + " for this user"));
+        return json(RiskEventJson.write(updated));
+    }
+
+    private ObjectNode settingsDocument(RealmSettings settings) {
+        return SettingsWriter.write(settings, clientId -> realm.getClientByClientId(clientId) != null);
+    }
+
+    /** Looks a user up without telling callers who may not view users whether the id exists. */
+    private UserModel user(String userId) {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            auth.users().requireView();
+            throw new NotFoundException("No user " + userId + " in this realm");
+        }
+        return user;
+    }
+
+    private static ArrayNode eventList(List<RiskEvent> events) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        events.forEach(event -> list.add(RiskEventJson.write(event)));
+        return list;
+    }
+
+    private static Response json(JsonNode body) {
+        return Response.ok(Json.write(body), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static int intParam(String name, String text, int fallback, int min, int max, List<FieldError> errors) {
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max));
+        return fallback;
+    }
+
+    private static Instant instantParam(String name, String text, List<FieldError> errors) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-11-26T12:00:00Z"));
+            return null;
+        }
+    }
+
+    private static <E extends Enum<E>> E enumParam(String name, String text, Class<E> type,
+                                                   List<FieldError> errors) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(text)) {
+                return constant;
+            }
+        }
+        errors.add(new FieldError(name, "must be one of " + Arrays.toString(type.getEnumConstants())));
+        return null;
+    }
+}

@@ -1,0 +1,6 @@
+package io.github.threatprotection.spi;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface ThreatProtectionProviderFactory extends ProviderFactory<ThreatProtectionProvider> {
+}

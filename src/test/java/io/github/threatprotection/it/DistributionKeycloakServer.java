@@ -1,0 +1,184 @@
+package io.github.threatprotection.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the Keycloak server distribution that Maven unpacked under {@code target/}, with the freshly built JAR
+ * in {@code providers/}, as a child process on free ports and on a fresh H2 database.
+ */
+final class DistributionKeycloakServer implements KeycloakServer {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path home;
+    private final Path log;
+    private final List<String> options;
+    private final int httpPort;
+    private final int managementPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private DistributionKeycloakServer(Path home, Path log, List<String> options) {
+        this.home = home;
+        this.log = log;
+        this.httpPort = freePort();
+        this.managementPort = freePort();
+        this.options = new ArrayList<>(options);
+        this.options.add("--http-port=" + httpPort);
+        this.options.add("--http-management-port=" + managementPort);
+    }
+
+    /**
+     * @param distribution the unpacked {@code keycloak-<version>} folder
+     * @param providerJar  the extension JAR to install
+     * @param workDirectory where the log goes
+     */
+    static DistributionKeycloakServer start(Path distribution, Path providerJar, Path workDirectory,
+                                            List<String> options) throws Exception {
+        if (!Files.isRegularFile(distribution.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("No Keycloak distribution at " + distribution
+                    + "; run the tests through Maven (mvn verify), which unpacks it");
+        }
+        if (!Files.isRegularFile(providerJar)) {
+            throw new IllegalStateException("No extension JAR at " + providerJar + "; run mvn package first");
+        }
+        Files.createDirectories(workDirectory);
+        Path providers = distribution.resolve("providers");
+        try (Stream<Path> installed = Files.list(providers)) {
+            for (Path jar : installed.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Files.delete(jar);
+            }
+        }
+        Files.copy(providerJar, providers.resolve("threat-protection.jar"), StandardCopyOption.REPLACE_EXISTING);
+        deleteRecursively(distribution.resolve("data"));
+        DistributionKeycloakServer server = new DistributionKeycloakServer(distribution,
+                workDirectory.resolve("keycloak.log"), options);
+        Files.deleteIfExists(server.log);
+        server.startProcess();
+        return server;
+    }
+
+    private void startProcess() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/kc.sh").toString());
+        command.add("start-dev");
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        process = builder.start();
+        awaitReady();
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        URI health = URI.create("http://localhost:" + managementPort + "/health/ready");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " during startup;"
+                        + " last lines of " + log + ":\n" + tail(80));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(health)
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        stopProcess();
+        throw new IllegalStateException("Keycloak was not ready after " + STARTUP_TIMEOUT + "; last lines of "
+                + log + ":\n" + tail(80));
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    @Override
+    public boolean keepsDataAcrossRestart() {
+        return true;
+    }
+
+    @Override
+    public void restart() throws Exception {
+        stopProcess();
+        startProcess();
+    }
+
+    @Override
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+    }
+
+    private void stopProcess() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(60).toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    private String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.threatprotection.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The event history REST API: reading, filtering, feedback, deletion with the user, realm isolation. */
+@ExtendWith(KeycloakExtension.class)
+class EventHistoryIT {
+
+    private static final String ADDRESS = "192.0.2.20";
+
+    private static String baseUrl;
+    private static TestRealm realm;
+    private static TestRealm otherRealm;
+
+    @BeforeAll
+    static void setUp(KeycloakServer server) {
+        baseUrl = server.baseUrl();
+        AdminApi admin = new AdminApi(baseUrl);
+        realm = TestRealm.create(admin, "event-history", "paged", "feedback", "leaving", "searched");
+        otherRealm = TestRealm.create(admin, "event-history-other", "stranger");
+        realm.saveSettings(Map.of("mode", "AUDIT"));
+        otherRealm.saveSettings(Map.of("mode", "AUDIT"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        realm.close();
+        otherRealm.close();
+    }
+
+    @Test
+    void aUsersEventsComeNewestFirstAndPageWithFirstAndMax() {
+        String userId = realm.userId("paged");
+        for (int i = 0; i < 3; i++) {
+            signIn(realm, "paged");
+        }
+        JsonNode events = realm.userEvents(userId);
+        assertEquals(3, events.size());
+        for (int i = 1; i < events.size(); i++) {
+            Instant newer = Instant.parse(events.get(i - 1).get("time").asText());
+            Instant older = Instant.parse(events.get(i).get("time").asText());
+            assertTrue(!newer.isBefore(older), events.toString());
+        }
+        JsonNode second = AdminApi.ok(realm.admin().get("/" + realm.name() + "/threat-protection/users/" + userId
+                + "/events?first=1&max=1"));
+        assertEquals(1, second.size());
+        assertEquals(events.get(1).get("id"), second.get(0).get("id"));
+        assertEquals(400, realm.admin().get("/" + realm.name() + "/threat-protection/users/" + userId
+                + "/events?max=0").statusCode());
+    }
+
+    @Test
+    void realmWideSearchFiltersByLevelActionClientAndTime() {
+        Instant before = Instant.now().minusSeconds(1);
+        signIn(realm, "searched");
+        String userId = realm.userId("searched");
+
+        assertTrue(contains(realm.searchEvents("clientId=" + TestRealm.CLIENT + "&level=LOW&action=NO_ACTION"
+                + "&type=SIGN_IN&from=" + before), userId));
+        assertTrue(!contains(realm.searchEvents("level=HIGH"), userId));
+        assertTrue(!contains(realm.searchEvents("clientId=" + TestRealm.OTHER_CLIENT), userId));
+        assertTrue(!contains(realm.searchEvents("to=" + before), userId));
+
+        HttpResponse<String> invalid = realm.admin().get("/" + realm.name()
+                + "/threat-protection/events?level=EXTREME&from=yesterday");
+        assertEquals(400, invalid.statusCode());
+        assertTrue(invalid.body().contains("\"field\":\"level\"") && invalid.body().contains("\"field\":\"from\""),
+                invalid.body());
+    }
+
+    @Test
+    void adminFeedbackIsRecordedOnTheUsersEventOnly() {
+        signIn(realm, "feedback");
+        String userId = realm.userId("feedback");
+        String eventId = realm.latestUserEvent(userId).get("id").asText();
+        String path = "/" + realm.name() + "/threat-protection/users/" + userId + "/events/" + eventId + "/feedback";
+
+        JsonNode updated = AdminApi.ok(realm.admin().put(path, Map.of("value", "INVALID")));
+
+        assertEquals("INVALID", updated.at("/feedback/value").asText());
+        assertEquals("ADMIN", updated.at("/feedback/provider").asText());
+        assertEquals("INVALID", realm.latestUserEvent(userId).at("/feedback/value").asText());
+        HttpResponse<String> badValue = realm.admin().put(path, Map.of("value", "MAYBE"));
+        assertEquals(400, badValue.statusCode());
+        assertTrue(badValue.body().contains("\"field\":\"value\""), badValue.body());
+        String otherUser = realm.userId("paged");
+        assertEquals(404, realm.admin().put("/" + realm.name() + "/threat-protection/users/" + otherUser
+                + "/events/" + eventId + "/feedback", Map.of("value", "VALID")).statusCode());
+    }
+
+    @Test
+    void deletingAUserDeletesTheirEvents() {
+        String userId = realm.userId("leaving");
+        signIn(realm, "leaving");
+        assertTrue(contains(realm.searchEvents("max=1000"), userId));
+
+        AdminApi.ok(realm.admin().delete("/" + realm.name() + "/users/" + userId));
+
+        assertTrue(!contains(realm.searchEvents("max=1000"), userId));
+    }
+
+    @Test
+    void twoRealmsDoNotSeeEachOthersEvents() {
+        signIn(otherRealm, "stranger");
+        String strangerId = otherRealm.userId("stranger");
+        String eventId = otherRealm.latestUserEvent(strangerId).get("id").asText();
+
+        assertTrue(!contains(realm.searchEvents("max=1000"), strangerId));
+        assertEquals(404, realm.admin().get("/" + realm.name() + "/threat-protection/users/" + strangerId
+                + "/events").statusCode());
+        assertEquals(404, realm.admin().put("/" + realm.name() + "/threat-protection/users/" + strangerId
+                + "/events/" + eventId + "/feedback", Map.of("value", "VALID")).statusCode());
+    }
+
+    private static void signIn(TestRealm target, String username) {
+        Browser.Result result = new Browser(baseUrl, ADDRESS)
+                .signIn(target.name(), TestRealm.CLIENT, username, TestRealm.PASSWORD);
+        assertTrue(result.signedIn(), "sign-in of " + username + ": " + result);
+    }
+
+    private static boolean contains(JsonNode events, String userId) {
+        for (JsonNode event : events) {
+            if (userId.equals(event.get("userId").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

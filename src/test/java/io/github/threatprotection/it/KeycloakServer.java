@@ -1,0 +1,22 @@
+package io.github.threatprotection.it;
+
+/** The one Keycloak that all integration tests of a run share. */
+public interface KeycloakServer extends AutoCloseable {
+
+    String ADMIN_USERNAME = "admin";
+    String ADMIN_PASSWORD = "admin";
+
+    /** Base URL without a trailing slash, e.g. {@code http://localhost:8080}. */
+    String baseUrl();
+
+    /** Whether {@link #restart()} keeps the database, so tests can check what survives a restart. */
+    boolean keepsDataAcrossRestart();
+
+    void restart() throws Exception;
+
+    /** The server's log so far, for tests that check what was (not) logged. */
+    String log() throws Exception;
+
+    @Override
+    void close();
+}

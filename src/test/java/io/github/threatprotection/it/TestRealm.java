@@ -1,0 +1,222 @@
+package io.github.threatprotection.it;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A realm made for one test class: two public clients, users whose password is {@link #PASSWORD}, the
+ * {@code threat-protection} step installed in copies of the browser and direct-grant flows through Keycloak's
+ * own REST API (as the README tells operators to), user events on, and {@code sslRequired: none} so tests can
+ * present public client addresses over plain HTTP.
+ */
+public final class TestRealm implements AutoCloseable {
+
+    public static final String PASSWORD = "correct horse battery staple";
+    public static final String CLIENT = "test-app";
+    public static final String OTHER_CLIENT = "other-app";
+
+    private static final Set<String> PASSWORD_STEPS =
+            Set.of("auth-username-password-form", "auth-password-form", "direct-grant-validate-password");
+
+    private final AdminApi admin;
+    private final String name;
+
+    private TestRealm(AdminApi admin, String name) {
+        this.admin = admin;
+        this.name = name;
+    }
+
+    public static TestRealm create(AdminApi admin, String name, String... usernames) {
+        ObjectNode realm = AdminApi.JSON.createObjectNode()
+                .put("realm", name)
+                .put("enabled", true)
+                .put("sslRequired", "none")
+                .put("eventsEnabled", true);
+        ArrayNode clients = realm.putArray("clients");
+        for (String clientId : List.of(CLIENT, OTHER_CLIENT)) {
+            ObjectNode client = clients.addObject()
+                    .put("clientId", clientId)
+                    .put("publicClient", true)
+                    .put("standardFlowEnabled", true)
+                    .put("directAccessGrantsEnabled", true);
+            client.putArray("redirectUris").add("http://localhost/*");
+        }
+        AdminApi.ok(admin.post("", realm));
+        TestRealm testRealm = new TestRealm(admin, name);
+        for (String username : usernames) {
+            testRealm.addUser(username);
+        }
+        testRealm.protect("browser", "browserFlow");
+        testRealm.protect("direct grant", "directGrantFlow");
+        return testRealm;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public AdminApi admin() {
+        return admin;
+    }
+
+    public String addUser(String username) {
+        ObjectNode user = AdminApi.JSON.createObjectNode()
+                .put("username", username)
+                .put("enabled", true)
+                .put("email", username + "@example.org")
+                .put("emailVerified", true)
+                .put("firstName", "Test")
+                .put("lastName", username);
+        user.putArray("credentials").addObject()
+                .put("type", "password")
+                .put("value", PASSWORD)
+                .put("temporary", false);
+        HttpResponse<String> created = admin.post("/" + name + "/users", user);
+        AdminApi.ok(created);
+        return userId(username);
+    }
+
+    public String userId(String username) {
+        JsonNode users = AdminApi.ok(admin.get("/" + name + "/users?exact=true&username="
+                + AdminApi.encode(username)));
+        if (users.isEmpty()) {
+            throw new AssertionError("no user " + username + " in realm " + name);
+        }
+        return users.get(0).get("id").asText();
+    }
+
+    /** Copies a built-in flow (those are read-only), adds the step to the copy and binds the copy to the realm. */
+    private void protect(String builtInFlow, String realmBinding) {
+        String copy = builtInFlow + " with threat protection";
+        AdminApi.ok(admin.post("/" + name + "/authentication/flows/" + AdminApi.encode(builtInFlow) + "/copy",
+                Map.of("newName", copy)));
+        installThreatProtectionStep(copy);
+        AdminApi.ok(admin.put("/" + name, Map.of(realmBinding, copy)));
+    }
+
+    /**
+     * Adds {@code threat-protection} to a flow right after its password step, as REQUIRED: the same REST calls
+     * an operator makes.
+     */
+    public void installThreatProtectionStep(String flowAlias) {
+        String flows = "/" + name + "/authentication/flows/";
+        String passwordStepFlow = flowAlias;
+        for (JsonNode execution : executions(flowAlias)) {
+            if (PASSWORD_STEPS.contains(execution.path("providerId").asText()) && execution.path("level").asInt() > 0) {
+                passwordStepFlow = parentFlowAlias(flowAlias, execution);
+            }
+        }
+        AdminApi.ok(admin.post(flows + AdminApi.encode(passwordStepFlow) + "/executions/execution",
+                Map.of("provider", "threat-protection")));
+        JsonNode added = find(flowAlias, "threat-protection");
+        ObjectNode update = ((ObjectNode) added.deepCopy()).put("requirement", "REQUIRED");
+        AdminApi.ok(admin.put(flows + AdminApi.encode(flowAlias) + "/executions", update));
+        while (true) {
+            List<JsonNode> all = executions(flowAlias);
+            int index = indexOf(all, "threat-protection");
+            JsonNode previous = previousSibling(all, index);
+            if (previous == null || PASSWORD_STEPS.contains(previous.path("providerId").asText())) {
+                return;
+            }
+            AdminApi.ok(admin.post("/" + name + "/authentication/executions/" + all.get(index).get("id").asText()
+                    + "/raise-priority", null));
+        }
+    }
+
+    public List<JsonNode> executions(String flowAlias) {
+        List<JsonNode> list = new ArrayList<>();
+        AdminApi.ok(admin.get("/" + name + "/authentication/flows/" + AdminApi.encode(flowAlias) + "/executions"))
+                .forEach(list::add);
+        return list;
+    }
+
+    private JsonNode find(String flowAlias, String providerId) {
+        List<JsonNode> all = executions(flowAlias);
+        return all.get(indexOf(all, providerId));
+    }
+
+    private static int indexOf(List<JsonNode> executions, String providerId) {
+        for (int i = 0; i < executions.size(); i++) {
+            if (providerId.equals(executions.get(i).path("providerId").asText())) {
+                return i;
+            }
+        }
+        throw new AssertionError("no execution " + providerId);
+    }
+
+    /** The execution before this one at the same level of the same sub-flow, or null. */
+    private static JsonNode previousSibling(List<JsonNode> executions, int index) {
+        int level = executions.get(index).get("level").asInt();
+        for (int i = index - 1; i >= 0; i--) {
+            int other = executions.get(i).get("level").asInt();
+            if (other < level) {
+                return null;
+            }
+            if (other == level) {
+                return executions.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The display name of the sub-flow holding an execution, which is also its alias for built-in flows. */
+    private String parentFlowAlias(String flowAlias, JsonNode execution) {
+        List<JsonNode> all = executions(flowAlias);
+        int level = execution.get("level").asInt();
+        for (int i = all.indexOf(execution); i >= 0; i--) {
+            if (all.get(i).get("level").asInt() == level - 1 && all.get(i).path("authenticationFlow").asBoolean()) {
+                return all.get(i).get("displayName").asText();
+            }
+        }
+        return flowAlias;
+    }
+
+    public JsonNode settings() {
+        return AdminApi.ok(admin.get("/" + name + "/threat-protection/settings"));
+    }
+
+    public HttpResponse<String> putSettings(Object document) {
+        return admin.put("/" + name + "/threat-protection/settings", document);
+    }
+
+    public JsonNode saveSettings(Object document) {
+        return AdminApi.ok(putSettings(document));
+    }
+
+    public JsonNode userEvents(String userId) {
+        return AdminApi.ok(admin.get("/" + name + "/threat-protection/users/" + userId + "/events"));
+    }
+
+    public JsonNode latestUserEvent(String userId) {
+        JsonNode events = userEvents(userId);
+        if (events.isEmpty()) {
+            throw new AssertionError("no risk events for user " + userId);
+        }
+        return events.get(0);
+    }
+
+    public JsonNode searchEvents(String query) {
+        return AdminApi.ok(admin.get("/" + name + "/threat-protection/events" + (query.isEmpty() ? "" : "?" + query)));
+    }
+
+    /** Keycloak's own user events of a type, newest first. */
+    public JsonNode keycloakEvents(String type) {
+        return AdminApi.ok(admin.get("/" + name + "/events?type=" + type));
+    }
+
+    public Browser browser(String baseUrl, String clientAddress) {
+        return new Browser(baseUrl, clientAddress);
+    }
+
+    @Override
+    public void close() {
+        admin.delete("/" + name);
+    }
+}
