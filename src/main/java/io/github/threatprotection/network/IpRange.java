@@ -3,6 +3,7 @@ package io.github.threatprotection.network;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.ipv6.IPv6Address;
 
 /**
@@ -12,6 +13,19 @@ import inet.ipaddr.ipv6.IPv6Address;
 public final class IpRange {
 
     private static final int IPV4_MAPPED_PREFIX_BITS = 96;
+
+    /**
+     * Only the usual notations: no empty string (which the library would read as loopback), no "all", no masks
+     * and no inet_aton shorthands such as {@code 10.1} for {@code 10.0.0.1}, which surprise operators.
+     */
+    static final IPAddressStringParameters STRICT = new IPAddressStringParameters.Builder()
+            .allowEmpty(false)
+            .allowAll(false)
+            .allowSingleSegment(false)
+            .allowMask(false)
+            .allowPrefixOnly(false)
+            .allow_inet_aton(false)
+            .toParams();
 
     private final String text;
     private final IPAddress block;
@@ -34,7 +48,7 @@ public final class IpRange {
         String trimmed = text.trim();
         IPAddress address;
         try {
-            address = new IPAddressString(trimmed).toAddress();
+            address = new IPAddressString(trimmed, STRICT).toAddress();
         } catch (AddressStringException e) {
             throw new IllegalArgumentException("'" + trimmed + "' is not an IP address or CIDR block");
         }

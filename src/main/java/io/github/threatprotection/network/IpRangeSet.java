@@ -72,7 +72,7 @@ public final class IpRangeSet {
         if (address == null) {
             return null;
         }
-        IPAddress parsed = new IPAddressString(address.trim()).getAddress();
+        IPAddress parsed = new IPAddressString(address.trim(), IpRange.STRICT).getAddress();
         if (parsed == null || parsed.isMultiple() || parsed.getNetworkPrefixLength() != null) {
             return null;
         }

@@ -33,23 +33,26 @@ final class DistributionKeycloakServer implements KeycloakServer {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
-    private DistributionKeycloakServer(Path home, Path log, List<String> options) {
+    private DistributionKeycloakServer(Path home, Path log, List<String> options, int httpPort,
+                                       int managementPort) {
         this.home = home;
         this.log = log;
-        this.httpPort = freePort();
-        this.managementPort = freePort();
+        this.httpPort = httpPort == 0 ? freePort() : httpPort;
+        this.managementPort = managementPort == 0 ? freePort() : managementPort;
         this.options = new ArrayList<>(options);
         this.options.add("--http-port=" + httpPort);
         this.options.add("--http-management-port=" + managementPort);
     }
 
     /**
-     * @param distribution the unpacked {@code keycloak-<version>} folder
-     * @param providerJar  the extension JAR to install
+     * @param distribution  the unpacked {@code keycloak-<version>} folder
+     * @param providerJar   the extension JAR to install
      * @param workDirectory where the log goes
+     * @param httpPort      0 for any free port; likewise {@code managementPort}
      */
     static DistributionKeycloakServer start(Path distribution, Path providerJar, Path workDirectory,
-                                            List<String> options) throws Exception {
+                                            List<String> options, int httpPort, int managementPort)
+            throws Exception {
         if (!Files.isRegularFile(distribution.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("No Keycloak distribution at " + distribution
                     + "; run the tests through Maven (mvn verify), which unpacks it");
@@ -67,7 +70,7 @@ final class DistributionKeycloakServer implements KeycloakServer {
         Files.copy(providerJar, providers.resolve("threat-protection.jar"), StandardCopyOption.REPLACE_EXISTING);
         deleteRecursively(distribution.resolve("data"));
         DistributionKeycloakServer server = new DistributionKeycloakServer(distribution,
-                workDirectory.resolve("keycloak.log"), options);
+                workDirectory.resolve("keycloak.log"), options, httpPort, managementPort);
         Files.deleteIfExists(server.log);
         server.startProcess();
         return server;
@@ -110,6 +113,14 @@ final class DistributionKeycloakServer implements KeycloakServer {
         stopProcess();
         throw new IllegalStateException("Keycloak was not ready after " + STARTUP_TIMEOUT + "; last lines of "
                 + log + ":\n" + tail(80));
+    }
+
+    String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
+    Path logFile() {
+        return log;
     }
 
     @Override

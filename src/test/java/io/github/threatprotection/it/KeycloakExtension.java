@@ -70,7 +70,7 @@ public class KeycloakExtension implements ParameterResolver {
                 return ContainerKeycloakServer.start(version, jar, SERVER_OPTIONS);
             }
             return DistributionKeycloakServer.start(Path.of(required("keycloak.dist")), jar,
-                    Path.of(required("keycloak.work")), SERVER_OPTIONS);
+                    Path.of(required("keycloak.work")), SERVER_OPTIONS, 0, 0);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -97,7 +97,7 @@ public class KeycloakExtension implements ParameterResolver {
         }
     }
 
-    private static String required(String property) {
+    static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
             throw new IllegalStateException("System property " + property + " is not set; run the integration"
