@@ -1,0 +1,111 @@
+package io.github.threatprotection;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.threatprotection.breach.BreachCorpus;
+import io.github.threatprotection.breach.CorpusBuilder;
+import io.github.threatprotection.breach.CorpusInput;
+import io.github.threatprotection.breach.PasswordHash;
+
+/**
+ * The JAR's command line: {@code java -jar keycloak-threat-protection-<version>.jar corpus build|check|info}.
+ * Needs no Keycloak.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            usage:
+              corpus build --input <file|folder> --output <file> [--format hibp-sha1|plaintext] [--temp-dir <folder>]
+              corpus check <corpus> <password|->      (- reads the password from standard input)
+              corpus info <corpus>
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            if (args.length < 2 || !args[0].equals("corpus")) {
+                err.print(USAGE);
+                return 2;
+            }
+            List<String> rest = List.of(args).subList(2, args.length);
+            return switch (args[1]) {
+                case "build" -> build(rest, out, err);
+                case "check" -> check(rest, out, err);
+                case "info" -> info(rest, out, err);
+                default -> {
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int build(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.size(); i += 2) {
+            if (i + 1 >= args.size() || !args.get(i).startsWith("--")) {
+                err.print(USAGE);
+                return 2;
+            }
+            options.put(args.get(i).substring(2), args.get(i + 1));
+        }
+        if (!options.containsKey("input") || !options.containsKey("output")
+                || !List.of("input", "output", "format", "temp-dir").containsAll(options.keySet())) {
+            err.print(USAGE);
+            return 2;
+        }
+        Path output = Path.of(options.get("output")).toAbsolutePath();
+        Path temp = Path.of(options.getOrDefault("temp-dir", output.getParent().toString()));
+        CorpusInput input = CorpusInput.of(Path.of(options.get("input")), options.getOrDefault("format", "hibp-sha1"));
+        CorpusBuilder.Report report = new CorpusBuilder(err).build(input, output, temp);
+        out.printf("entries: %d%nbytes: %d%nentries per second: %.0f%n", report.entries(), report.bytes(),
+                report.entriesPerSecond());
+        return 0;
+    }
+
+    private static int check(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        if (args.size() != 2) {
+            err.print(USAGE);
+            return 2;
+        }
+        String password = args.get(1);
+        if (password.equals("-")) {
+            password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (password == null) {
+                err.println("error: no password on standard input");
+                return 1;
+            }
+        }
+        long count = BreachCorpus.open(Path.of(args.get(0))).count(PasswordHash.sha1(password));
+        out.println(count > 0 ? "found: true\ncount: at least " + count : "found: false");
+        return 0;
+    }
+
+    private static int info(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        if (args.size() != 1) {
+            err.print(USAGE);
+            return 2;
+        }
+        BreachCorpus corpus = BreachCorpus.open(Path.of(args.get(0)));
+        out.printf("entries: %d%nbytes: %d%nbytes per entry: %.3f%nfalse-positive rate: %.3g%n",
+                corpus.entries(), corpus.sizeBytes(), corpus.bytesPerEntry(), corpus.falsePositiveRate());
+        return 0;
+    }
+}
