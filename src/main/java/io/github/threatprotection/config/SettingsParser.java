@@ -135,6 +135,7 @@ public final class SettingsParser {
         }
         Set<EventType> events = base.events();
         CompromisedCredentialsAction action = base.action();
+        boolean requirePasswordChange = base.requirePasswordChange();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String fieldPath = path + "." + field.getKey();
@@ -142,10 +143,13 @@ public final class SettingsParser {
                 case "events" -> events = readEventTypes(field.getValue(), fieldPath, events);
                 case "action" -> action = readEnum(field.getValue(), CompromisedCredentialsAction.class, fieldPath,
                         action);
-                default -> error(fieldPath, unknownField(Set.of("events", "action"), Set.of()));
+                case "requirePasswordChange" -> requirePasswordChange = readBoolean(field.getValue(), fieldPath,
+                        requirePasswordChange);
+                default -> error(fieldPath, unknownField(Set.of("events", "action", "requirePasswordChange"),
+                        Set.of()));
             }
         }
-        return new CompromisedCredentials(events, action);
+        return new CompromisedCredentials(events, action, requirePasswordChange);
     }
 
     private Set<EventType> readEventTypes(JsonNode node, String path, Set<EventType> base) {
@@ -197,13 +201,7 @@ public final class SettingsParser {
             String fieldPath = path + "." + field.getKey();
             switch (field.getKey()) {
                 case "action" -> action = readEnum(field.getValue(), RiskAction.class, fieldPath, action);
-                case "notify" -> {
-                    if (field.getValue().isBoolean()) {
-                        notify = field.getValue().booleanValue();
-                    } else {
-                        error(fieldPath, "must be true or false");
-                    }
-                }
+                case "notify" -> notify = readBoolean(field.getValue(), fieldPath, notify);
                 default -> error(fieldPath, unknownField(Set.of("action", "notify"), Set.of()));
             }
         }
@@ -300,6 +298,14 @@ public final class SettingsParser {
             }
         }
         error(path, "must be one of " + names(type));
+        return fallback;
+    }
+
+    private boolean readBoolean(JsonNode node, String path, boolean fallback) {
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        error(path, "must be true or false");
         return fallback;
     }
 

@@ -47,6 +47,7 @@ public final class SettingsWriter {
             }
         }
         compromised.put("action", settings.compromisedCredentials().action().name());
+        compromised.put("requirePasswordChange", settings.compromisedCredentials().requirePasswordChange());
 
         ObjectNode takeover = document.putObject("accountTakeover");
         for (RiskLevel level : RiskLevel.values()) {

@@ -19,7 +19,7 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
     /** What a realm gets before an admin saves anything: protection off, Cognito's recommended actions. */
     public static final ThreatProtectionSettings DEFAULTS = new ThreatProtectionSettings(
             Mode.OFF,
-            new CompromisedCredentials(EnumSet.allOf(EventType.class), CompromisedCredentialsAction.BLOCK),
+            new CompromisedCredentials(EnumSet.allOf(EventType.class), CompromisedCredentialsAction.BLOCK, false),
             new AccountTakeover(
                     new LevelPolicy(RiskAction.NO_ACTION, false),
                     new LevelPolicy(RiskAction.MFA_IF_CONFIGURED, true),
@@ -42,8 +42,14 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
         return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value);
     }
 
-    /** Which events check passwords against breach data, and what happens on a hit. */
-    public record CompromisedCredentials(Set<EventType> events, CompromisedCredentialsAction action) {
+    /**
+     * Which events check passwords against breach data, and what happens on a hit.
+     *
+     * @param requirePasswordChange a sign-in with a breached password that is not blocked must choose a new
+     *                              password before it continues
+     */
+    public record CompromisedCredentials(Set<EventType> events, CompromisedCredentialsAction action,
+                                         boolean requirePasswordChange) {
         public CompromisedCredentials {
             events = events.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(events));
         }

@@ -1,6 +1,7 @@
 package io.github.threatprotection.flow;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -10,18 +11,24 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.config.CompromisedCredentialsAction;
 import io.github.threatprotection.config.Mode;
 import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
- * The {@code threat-protection} flow step. Runs after the password step, evaluates the sign-in against the
- * settings for its client, records the result, and lets the sign-in through or fails it like a wrong password.
+ * The {@code threat-protection} flow step. Runs after the password step, in the same request: evaluates the
+ * sign-in against the settings for its client (the submitted password against breach data included),
+ * records the result, and lets the sign-in through or fails it like a wrong password.
  */
 public class ThreatProtectionAuthenticator implements Authenticator {
 
@@ -29,6 +36,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     public static final String DETAIL_RISK_LEVEL = "risk_level";
     public static final String DETAIL_RISK_ACTION = "risk_action";
     public static final String DETAIL_RISK_EVENT_ID = "risk_event_id";
+    static final String LOCKED_SIGNAL = "COMPROMISED_PASSWORD_LOCK";
+    private static final String PASSWORD_FIELD = "password";
 
     private final KeycloakSession session;
 
@@ -43,29 +52,61 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         UserModel user = context.getUser();
         String clientId = context.getAuthenticationSession().getClient().getClientId();
         ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(clientId);
+
+        // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
+        if (CompromisedPasswordLock.isLocked(user)) {
+            RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
+                    List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its breached password"
+                            + " is replaced through the e-mailed reset")));
+            record(context, threatProtection, clientId, locked);
+            WrongPasswordResponse.send(context);
+            return;
+        }
         if (settings.mode() == Mode.OFF) {
             context.success();
             return;
         }
 
+        CompromisedCredentialCheck.Result breach = null;
+        String password = context.getHttpRequest().getDecodedFormParameters().getFirst(PASSWORD_FIELD);
+        if (settings.compromisedCredentials().events().contains(EventType.SIGN_IN)
+                && threatProtection.breachCheck().isConfigured() && password != null && !password.isEmpty()) {
+            breach = threatProtection.breachCheck().check(password, threatProtection.breachMinCount());
+        }
+        RiskAssessment risk = threatProtection.riskEvaluator()
+                .evaluate(settings, context.getConnection().getRemoteAddr(), breach);
+        record(context, threatProtection, clientId, risk);
+
+        if (risk.blocks()) {
+            // Only a password actually found locks the account; a range API outage under the closed policy
+            // fails this sign-in alone.
+            if (risk.compromisedCredentials()
+                    && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK) {
+                CompromisedPasswordLock.lock(session, realm, user);
+            }
+            WrongPasswordResponse.send(context);
+            return;
+        }
+        if (risk.compromisedCredentials() && risk.enforced()
+                && settings.compromisedCredentials().requirePasswordChange()) {
+            context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
+        }
+        context.success();
+    }
+
+    private void record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
+                        String clientId, RiskAssessment risk) {
         String address = context.getConnection().getRemoteAddr();
-        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address);
         String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
-        RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), EventType.SIGN_IN,
-                Instant.ofEpochMilli(Time.currentTimeMillis()), user.getId(), clientId,
-                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, false,
+        RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
+                EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
+                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk,
                 new RiskEvent.Context(address, DeviceName.of(userAgent), null, null), null);
         threatProtection.events().add(event);
-
         context.getEvent()
                 .detail(DETAIL_RISK_LEVEL, risk.level().name())
                 .detail(DETAIL_RISK_ACTION, risk.action().name())
                 .detail(DETAIL_RISK_EVENT_ID, event.id());
-        if (risk.blocks()) {
-            WrongPasswordResponse.send(context);
-        } else {
-            context.success();
-        }
     }
 
     /** Never reached: this step shows no form of its own. */

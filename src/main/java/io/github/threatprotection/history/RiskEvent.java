@@ -11,15 +11,13 @@ import io.github.threatprotection.risk.RiskAssessment;
  * @param feedback null until an admin or the user says whether it was them
  */
 public record RiskEvent(String id, String realmId, EventType type, Instant time, String userId, String clientId,
-                        EventResponse response, RiskAssessment risk, boolean compromisedCredentials,
-                        Context context, Feedback feedback) {
+                        EventResponse response, RiskAssessment risk, Context context, Feedback feedback) {
 
     /** Where the request came from. City and country stay null when unknown. */
     public record Context(String ipAddress, String deviceName, String city, String country) {
     }
 
     public RiskEvent withFeedback(Feedback value) {
-        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, compromisedCredentials,
-                context, value);
+        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, context, value);
     }
 }

@@ -145,7 +145,7 @@ public final class RiskEventStore {
         entity.setRiskAction(risk.action().name());
         entity.setEnforced(risk.enforced());
         entity.setIpOverride(risk.override() == null ? null : risk.override().name());
-        entity.setCompromisedCredentials(event.compromisedCredentials());
+        entity.setCompromisedCredentials(risk.compromisedCredentials());
         entity.setReasons(Json.write(risk.reasons()));
         RiskEvent.Context context = event.context();
         entity.setIpAddress(context.ipAddress());
@@ -167,6 +167,7 @@ public final class RiskEventStore {
                 RiskAction.valueOf(entity.getRiskAction()),
                 entity.isEnforced(),
                 entity.getIpOverride() == null ? null : IpOverride.valueOf(entity.getIpOverride()),
+                entity.isCompromisedCredentials(),
                 readReasons(entity.getReasons()));
         Feedback feedback = entity.getFeedbackValue() == null ? null : new Feedback(
                 Feedback.Value.valueOf(entity.getFeedbackValue()),
@@ -174,7 +175,7 @@ public final class RiskEventStore {
                 Instant.ofEpochMilli(entity.getFeedbackTime()));
         return new RiskEvent(entity.getId(), entity.getRealmId(), EventType.valueOf(entity.getType()),
                 Instant.ofEpochMilli(entity.getTime()), entity.getUserId(), entity.getClientId(),
-                EventResponse.valueOf(entity.getResponse()), risk, entity.isCompromisedCredentials(),
+                EventResponse.valueOf(entity.getResponse()), risk,
                 new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
                         entity.getCountry()),
                 feedback);

@@ -30,7 +30,7 @@ final class RiskEventJson {
         riskJson.put("action", risk.action().name());
         riskJson.put("enforced", risk.enforced());
         riskJson.put("override", risk.override() == null ? null : risk.override().name());
-        riskJson.put("compromisedCredentials", event.compromisedCredentials());
+        riskJson.put("compromisedCredentials", risk.compromisedCredentials());
         ArrayNode reasons = riskJson.putArray("reasons");
         for (RiskReason reason : risk.reasons()) {
             reasons.addObject()

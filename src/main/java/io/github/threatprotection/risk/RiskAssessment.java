@@ -3,13 +3,15 @@ package io.github.threatprotection.risk;
 import java.util.List;
 
 /**
- * The verdict on one sign-in.
+ * The verdict on one sign-in, sign-up or password change.
  *
- * @param enforced whether the action is carried out ({@code ENFORCED} mode) or only recorded ({@code AUDIT})
- * @param override the IP exception list that decided the sign-in, or null when it was evaluated
+ * @param enforced               whether the action is carried out ({@code ENFORCED} mode) or only recorded
+ *                               ({@code AUDIT})
+ * @param override               the IP exception list that decided the sign-in, or null when it was evaluated
+ * @param compromisedCredentials whether the password was found in breach data
  */
 public record RiskAssessment(RiskLevel level, RiskAction action, boolean enforced, IpOverride override,
-                             List<RiskReason> reasons) {
+                             boolean compromisedCredentials, List<RiskReason> reasons) {
 
     public RiskAssessment {
         reasons = List.copyOf(reasons);

@@ -1,45 +1,93 @@
 package io.github.threatprotection.risk;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.config.CompromisedCredentialsAction;
 import io.github.threatprotection.config.Mode;
 import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.network.IpRange;
 
 /**
- * Decides the risk level and action of one sign-in from the settings that apply to it. IP exceptions decide
- * first (block wins over allow); everything else is scored.
+ * Decides the risk level and action of a sign-in, or of a password being set, from the settings that apply
+ * to it. For a sign-in, IP exceptions decide first (block wins over allow); a breached password leads to the
+ * compromised-credentials action; everything else is scored.
  */
 public final class SignInRiskEvaluator {
 
     public static final String ALWAYS_BLOCK_SIGNAL = "IP_ALWAYS_BLOCK";
     public static final String ALWAYS_ALLOW_SIGNAL = "IP_ALWAYS_ALLOW";
+    public static final String COMPROMISED_SIGNAL = "COMPROMISED_CREDENTIALS";
+    public static final String BREACH_CHECK_UNAVAILABLE_SIGNAL = "BREACH_CHECK_UNAVAILABLE";
 
     /**
      * @param settings      the effective settings; callers skip evaluation entirely when the mode is OFF
      * @param clientAddress the address Keycloak saw the request come from
+     * @param breach        the password's breach check, or null when it was not checked
      */
-    public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress) {
+    public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress,
+                                   CompromisedCredentialCheck.Result breach) {
         boolean enforced = settings.mode() == Mode.ENFORCED;
         ThreatProtectionSettings.IpExceptions exceptions = settings.ipExceptions();
+        List<RiskReason> reasons = new ArrayList<>();
+        boolean compromised = addBreachReasons(breach, reasons);
 
         // Levels on IP overrides are nominal: the lists decide without scoring.
         Optional<IpRange> blocked = exceptions.alwaysBlock().match(clientAddress);
         if (blocked.isPresent()) {
+            reasons.add(0, new RiskReason(ALWAYS_BLOCK_SIGNAL, 0,
+                    clientAddress + " is in ipExceptions.alwaysBlock entry " + blocked.get().text()));
             return new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, enforced, IpOverride.ALWAYS_BLOCK,
-                    List.of(new RiskReason(ALWAYS_BLOCK_SIGNAL, 0,
-                            clientAddress + " is in ipExceptions.alwaysBlock entry " + blocked.get().text())));
+                    compromised, reasons);
         }
+        RiskAction breachAction = breachAction(settings, breach);
         Optional<IpRange> allowed = exceptions.alwaysAllow().match(clientAddress);
         if (allowed.isPresent()) {
-            return new RiskAssessment(RiskLevel.LOW, RiskAction.NO_ACTION, enforced, IpOverride.ALWAYS_ALLOW,
-                    List.of(new RiskReason(ALWAYS_ALLOW_SIGNAL, 0,
-                            clientAddress + " is in ipExceptions.alwaysAllow entry " + allowed.get().text())));
+            reasons.add(0, new RiskReason(ALWAYS_ALLOW_SIGNAL, 0,
+                    clientAddress + " is in ipExceptions.alwaysAllow entry " + allowed.get().text()));
+            return new RiskAssessment(RiskLevel.LOW, breachAction, enforced, IpOverride.ALWAYS_ALLOW, compromised,
+                    reasons);
         }
 
         RiskLevel level = RiskLevel.LOW;
-        return new RiskAssessment(level, settings.accountTakeover().forLevel(level).action(), enforced, null,
-                List.of());
+        RiskAction levelAction = settings.accountTakeover().forLevel(level).action();
+        RiskAction action = breachAction.isWeakerThan(levelAction) ? levelAction : breachAction;
+        return new RiskAssessment(level, action, enforced, null, compromised, reasons);
+    }
+
+    /** The verdict on a password being set at sign-up or password change: only breach data counts. */
+    public RiskAssessment evaluatePassword(ThreatProtectionSettings settings,
+                                           CompromisedCredentialCheck.Result breach) {
+        List<RiskReason> reasons = new ArrayList<>();
+        boolean compromised = addBreachReasons(breach, reasons);
+        RiskAction action = breachAction(settings, breach);
+        return new RiskAssessment(action == RiskAction.BLOCK || compromised ? RiskLevel.HIGH : RiskLevel.LOW, action,
+                settings.mode() == Mode.ENFORCED, null, compromised, reasons);
+    }
+
+    /**
+     * The compromised-credentials action applies to a password found in breach data, and to one that could not
+     * be checked when the range API's failure policy is closed.
+     */
+    private static RiskAction breachAction(ThreatProtectionSettings settings, CompromisedCredentialCheck.Result breach) {
+        return breach != null && breach.compromised()
+                && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK
+                ? RiskAction.BLOCK : RiskAction.NO_ACTION;
+    }
+
+    /** Adds the breach check's reason; returns whether the password was found in breach data. */
+    private static boolean addBreachReasons(CompromisedCredentialCheck.Result breach, List<RiskReason> reasons) {
+        if (breach == null) {
+            return false;
+        }
+        switch (breach.status()) {
+            case FOUND -> reasons.add(new RiskReason(COMPROMISED_SIGNAL, 0, breach.detail()));
+            case UNAVAILABLE -> reasons.add(new RiskReason(BREACH_CHECK_UNAVAILABLE_SIGNAL, 0, breach.detail()));
+            case NOT_FOUND -> {
+            }
+        }
+        return breach.status() == CompromisedCredentialCheck.Status.FOUND;
     }
 }

@@ -3,6 +3,7 @@ package io.github.threatprotection.spi;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
@@ -34,6 +35,16 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public SignInRiskEvaluator riskEvaluator() {
         return factory.riskEvaluator();
+    }
+
+    @Override
+    public CompromisedCredentialCheck breachCheck() {
+        return factory.breachCheck();
+    }
+
+    @Override
+    public long breachMinCount() {
+        return factory.breachMinCount();
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.github.threatprotection.spi;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -14,25 +19,41 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.timer.TimerProvider;
 
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.PwnedPasswordsClient;
 import io.github.threatprotection.config.RealmSettingsStore;
+import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
 /**
- * Provider {@code default} of the {@code threat-protection} SPI. Removes a user's or realm's events with them
- * and schedules the retention purge.
+ * Provider {@code default} of the {@code threat-protection} SPI: reads the server options, opens the breach
+ * data, removes a user's or realm's events with them and schedules the retention purge.
  */
 public class DefaultThreatProtectionProviderFactory implements ThreatProtectionProviderFactory {
 
     public static final String ID = "default";
     static final String RETENTION_PURGE_INTERVAL = "retention-purge-interval";
+    static final String BREACH_CORPUS = "breach-corpus";
+    static final String BREACH_MIN_COUNT = "breach-min-count";
+    static final String PWNED_PASSWORDS_URL = "pwned-passwords-url";
+    static final String PWNED_PASSWORDS_TIMEOUT = "pwned-passwords-timeout";
+    static final String PWNED_PASSWORDS_FAILURE = "pwned-passwords-failure";
+    static final String PWNED_PASSWORDS_CACHE_SIZE = "pwned-passwords-cache-size";
+    static final String PWNED_PASSWORDS_CACHE_TTL = "pwned-passwords-cache-ttl";
+
     private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
+    private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
+    private static final int DEFAULT_PWNED_PASSWORDS_CACHE_SIZE = 1000;
+    private static final int DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS = 3600;
 
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
     private final SignInRiskEvaluator riskEvaluator = new SignInRiskEvaluator();
     private long purgeIntervalMillis;
+    private long breachMinCount;
+    private CompromisedCredentialCheck breachCheck;
 
     @Override
     public ThreatProtectionProvider create(KeycloakSession session) {
@@ -41,19 +62,73 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void init(Config.Scope config) {
-        int seconds = config.getInt(RETENTION_PURGE_INTERVAL, DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS);
-        if (seconds < 1) {
-            throw new IllegalArgumentException("spi-threat-protection--default--" + RETENTION_PURGE_INTERVAL
-                    + " must be at least 1 second, got " + seconds);
+        purgeIntervalMillis = atLeast(config, RETENTION_PURGE_INTERVAL, DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS, 1)
+                * 1000L;
+        breachMinCount = atLeast(config, BREACH_MIN_COUNT, 1, 1);
+
+        String[] corpusOption = config.getArray(BREACH_CORPUS);
+        List<Path> corpora = corpusOption == null ? List.of() : Arrays.stream(corpusOption)
+                .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+
+        PwnedPasswordsClient api = null;
+        String url = config.get(PWNED_PASSWORDS_URL);
+        if (url != null && !url.isBlank()) {
+            URI uri = URI.create(url.trim());
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+                throw new IllegalArgumentException(option(PWNED_PASSWORDS_URL) + " must be an http(s) URL, got " + url);
+            }
+            api = new PwnedPasswordsClient(uri,
+                    Duration.ofMillis(atLeast(config, PWNED_PASSWORDS_TIMEOUT, DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS, 1)),
+                    atLeast(config, PWNED_PASSWORDS_CACHE_SIZE, DEFAULT_PWNED_PASSWORDS_CACHE_SIZE, 0),
+                    Duration.ofSeconds(atLeast(config, PWNED_PASSWORDS_CACHE_TTL,
+                            DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS, 0)),
+                    Clock.systemUTC());
         }
-        purgeIntervalMillis = seconds * 1000L;
+        String failure = config.get(PWNED_PASSWORDS_FAILURE, "open");
+        CompromisedCredentialCheck.FailurePolicy policy = switch (failure) {
+            case "open" -> CompromisedCredentialCheck.FailurePolicy.OPEN;
+            case "closed" -> CompromisedCredentialCheck.FailurePolicy.CLOSED;
+            default -> throw new IllegalArgumentException(option(PWNED_PASSWORDS_FAILURE)
+                    + " must be open or closed, got " + failure);
+        };
+        breachCheck = new CompromisedCredentialCheck(corpora, api, policy);
+        if (breachCheck.isConfigured()) {
+            LOG.infof("Compromised-credential checks: %d offline corpus file(s), range API %s (failure policy %s),"
+                    + " minimum count %d", corpora.size(), api == null ? "off" : api.baseUrl(), failure, breachMinCount);
+        } else {
+            LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
+        }
+    }
+
+    private static int atLeast(Config.Scope config, String name, int defaultValue, int minimum) {
+        String text = config.get(name);
+        if (text == null || text.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= minimum) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option(name) + " must be a whole number of at least " + minimum
+                + ", got " + text);
+    }
+
+    private static String option(String name) {
+        return "--spi-threat-protection--default--" + name;
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(this::onProviderEvent);
-        KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
-                .scheduleTask(new EventRetentionTask(), purgeIntervalMillis, EventRetentionTask.NAME));
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            session.realms().getRealmsStream().forEach(UpdateCompromisedPasswordFactory::registerIn);
+            session.getProvider(TimerProvider.class)
+                    .scheduleTask(new EventRetentionTask(), purgeIntervalMillis, EventRetentionTask.NAME);
+        });
     }
 
     private void onProviderEvent(ProviderEvent event) {
@@ -61,6 +136,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             int deleted = create(removed.getKeycloakSession()).events()
                     .deleteForUser(removed.getRealm().getId(), removed.getUser().getId());
             LOG.debugf("Deleted %d risk events of removed user %s", deleted, removed.getUser().getId());
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            UpdateCompromisedPasswordFactory.registerIn(created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             create(removed.getKeycloakSession()).events().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
@@ -75,16 +152,43 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         return riskEvaluator;
     }
 
+    CompromisedCredentialCheck breachCheck() {
+        return breachCheck;
+    }
+
+    long breachMinCount() {
+        return breachMinCount;
+    }
+
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property()
-                .name(RETENTION_PURGE_INTERVAL)
-                .type("int")
-                .helpText("Seconds between runs of the purge that deletes risk events older than each realm's"
+                .property().name(RETENTION_PURGE_INTERVAL).type("int")
+                .helpText("Seconds between runs of the purge of risk events older than each realm's"
                         + " retention.eventDays.")
-                .defaultValue(DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS)
-                .add()
+                .defaultValue(DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS).add()
+                .property().name(BREACH_CORPUS).type("string")
+                .helpText("Comma-separated offline breach corpus files, built with the JAR's 'corpus build'"
+                        + " command.").add()
+                .property().name(BREACH_MIN_COUNT).type("int")
+                .helpText("A password counts as compromised when seen at least this often.")
+                .defaultValue(1).add()
+                .property().name(PWNED_PASSWORDS_URL).type("string")
+                .helpText("Base URL of a Pwned Passwords range API (e.g. https://api.pwnedpasswords.com);"
+                        + " unset: no online check.").add()
+                .property().name(PWNED_PASSWORDS_TIMEOUT).type("int")
+                .helpText("Milliseconds a range API call may take.")
+                .defaultValue(DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS).add()
+                .property().name(PWNED_PASSWORDS_FAILURE).type("string")
+                .helpText("open: a failed range API call lets the password through; closed: it counts as"
+                        + " compromised.")
+                .defaultValue("open").add()
+                .property().name(PWNED_PASSWORDS_CACHE_SIZE).type("int")
+                .helpText("Range answers cached on each node.")
+                .defaultValue(DEFAULT_PWNED_PASSWORDS_CACHE_SIZE).add()
+                .property().name(PWNED_PASSWORDS_CACHE_TTL).type("int")
+                .helpText("Seconds a cached range answer is used.")
+                .defaultValue(DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS).add()
                 .build();
     }
 

@@ -2,6 +2,7 @@ package io.github.threatprotection.spi;
 
 import org.keycloak.provider.Provider;
 
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
@@ -14,4 +15,10 @@ public interface ThreatProtectionProvider extends Provider {
     RiskEventStore events();
 
     SignInRiskEvaluator riskEvaluator();
+
+    /** The breach data configured for the server. */
+    CompromisedCredentialCheck breachCheck();
+
+    /** Server option {@code breach-min-count}: how often a password must have been seen to count. */
+    long breachMinCount();
 }

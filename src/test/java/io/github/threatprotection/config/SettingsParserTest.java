@@ -46,7 +46,8 @@ class SettingsParserTest {
 
     @Test
     void aCompleteDocumentRoundTripsThroughTheWriter() throws Exception {
-        String json = "{'mode':'ENFORCED','compromisedCredentials':{'events':['SIGN_IN'],'action':'NO_ACTION'},"
+        String json = "{'mode':'ENFORCED','compromisedCredentials':{'events':['SIGN_IN'],'action':'NO_ACTION',"
+                + "'requirePasswordChange':true},"
                 + "'accountTakeover':{'low':{'action':'MFA_IF_CONFIGURED','notify':true},"
                 + "'medium':{'action':'MFA_REQUIRED','notify':true},'high':{'action':'BLOCK','notify':false}},"
                 + "'ipExceptions':{'alwaysAllow':['203.0.113.0/24'],'alwaysBlock':['2001:db8::/32','198.51.100.7']},"

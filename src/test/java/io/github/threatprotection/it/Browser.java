@@ -88,6 +88,40 @@ public final class Browser {
         return follow(response);
     }
 
+    /** Opens a URL, following redirects. */
+    public Result open(String url) {
+        return follow(send(HttpRequest.newBuilder(URI.create(baseUrl).resolve(url.replace("&amp;", "&"))).GET()));
+    }
+
+    /** Fills in and posts the form with this id in a page, as a user would. */
+    public Result submitForm(String page, String formId, Map<String, String> fields) {
+        Matcher form = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*>", Pattern.DOTALL)
+                .matcher(page);
+        if (!form.find()) {
+            throw new AssertionError("no form " + formId + " in page:\n" + page);
+        }
+        Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(form.group());
+        if (!action.find()) {
+            throw new AssertionError("form " + formId + " has no action");
+        }
+        List<String> pairs = new ArrayList<>();
+        fields.forEach((name, value) -> pairs.add(AdminApi.encode(name) + "=" + AdminApi.encode(value)));
+        return follow(send(HttpRequest.newBuilder(URI.create(baseUrl).resolve(action.group(1).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(String.join("&", pairs)))));
+    }
+
+    /** The first link in a page whose address contains the text. */
+    public static String link(String page, String containing) {
+        Matcher href = Pattern.compile("href=\"([^\"]+)\"").matcher(page);
+        while (href.find()) {
+            if (href.group(1).contains(containing)) {
+                return href.group(1).replace("&amp;", "&");
+            }
+        }
+        throw new AssertionError("no link containing " + containing + " in page:\n" + page);
+    }
+
     public JsonNode exchangeCode(String realm, String clientId, String code) {
         String form = "grant_type=authorization_code&client_id=" + AdminApi.encode(clientId) + "&code="
                 + AdminApi.encode(code) + "&redirect_uri=" + AdminApi.encode(REDIRECT_URI);

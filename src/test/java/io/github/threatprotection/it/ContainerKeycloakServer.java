@@ -1,17 +1,27 @@
 package io.github.threatprotection.it;
 
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+
+import org.testcontainers.Testcontainers;
+import org.testcontainers.utility.MountableFile;
 
 import dasniko.testcontainers.keycloak.KeycloakContainer;
 
 /**
  * The same server in a container, for machines with a Docker engine. Container networking puts a bridge
  * address between the tests and Keycloak, so every peer is trusted for forwarding headers here; the
- * container is reachable from the test JVM only.
+ * container is reachable from the test JVM only. Not exercised on the project's CI machines, which have no
+ * Docker engine.
  */
 final class ContainerKeycloakServer implements KeycloakServer {
+
+    private static final String CORPUS_OPTION = "--spi-threat-protection--default--breach-corpus=";
+    private static final String RANGE_API_OPTION = "--spi-threat-protection--default--pwned-passwords-url=";
+    private static final String CONTAINER_CORPUS = "/opt/keycloak/data/breached.corpus";
 
     private final KeycloakContainer container;
 
@@ -20,15 +30,33 @@ final class ContainerKeycloakServer implements KeycloakServer {
     }
 
     static ContainerKeycloakServer start(String version, Path providerJar, List<String> options) {
-        List<String> command = new java.util.ArrayList<>(options.stream()
-                .filter(option -> !option.startsWith("--proxy-trusted-addresses"))
-                .toList());
+        List<String> command = new ArrayList<>();
+        List<MountableFile> copies = new ArrayList<>();
+        for (String option : options) {
+            if (option.startsWith("--proxy-trusted-addresses")) {
+                continue;
+            }
+            if (option.startsWith(CORPUS_OPTION)) {
+                // The corpus file goes into the container.
+                copies.add(MountableFile.forHostPath(option.substring(CORPUS_OPTION.length())));
+                command.add(CORPUS_OPTION + CONTAINER_CORPUS);
+            } else if (option.startsWith(RANGE_API_OPTION)) {
+                // The range API stub listens on the host; the container reaches it through testcontainers.
+                URI url = URI.create(option.substring(RANGE_API_OPTION.length()));
+                Testcontainers.exposeHostPorts(url.getPort());
+                command.add(RANGE_API_OPTION + "http://host.testcontainers.internal:" + url.getPort());
+            } else {
+                command.add(option);
+            }
+        }
         command.add("--proxy-trusted-addresses=0.0.0.0/0,::/0");
         KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + version)
                 .withAdminUsername(ADMIN_USERNAME)
                 .withAdminPassword(ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(new File(providerJar.toString())))
+                .withAccessToHost(true)
                 .withCustomCommand(String.join(" ", command));
+        copies.forEach(file -> container.withCopyFileToContainer(file, CONTAINER_CORPUS));
         container.start();
         return new ContainerKeycloakServer(container);
     }
@@ -46,7 +74,7 @@ final class ContainerKeycloakServer implements KeycloakServer {
     }
 
     @Override
-    public void restart() {
+    public void restart(List<String> extraOptions) {
         throw new UnsupportedOperationException("a container restart loses the dev database");
     }
 

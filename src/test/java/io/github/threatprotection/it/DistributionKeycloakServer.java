@@ -23,11 +23,13 @@ import java.util.stream.Stream;
  */
 final class DistributionKeycloakServer implements KeycloakServer {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STARTUP_TIMEOUT =
+            Duration.ofSeconds(Long.getLong("keycloak.startup-timeout-seconds", 300));
 
     private final Path home;
     private final Path log;
     private final List<String> options;
+    private final List<String> extraOptions = new ArrayList<>();
     private final int httpPort;
     private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -40,8 +42,8 @@ final class DistributionKeycloakServer implements KeycloakServer {
         this.httpPort = httpPort == 0 ? freePort() : httpPort;
         this.managementPort = managementPort == 0 ? freePort() : managementPort;
         this.options = new ArrayList<>(options);
-        this.options.add("--http-port=" + httpPort);
-        this.options.add("--http-management-port=" + managementPort);
+        this.options.add("--http-port=" + this.httpPort);
+        this.options.add("--http-management-port=" + this.managementPort);
     }
 
     /**
@@ -81,6 +83,7 @@ final class DistributionKeycloakServer implements KeycloakServer {
         command.add(home.resolve("bin/kc.sh").toString());
         command.add("start-dev");
         command.addAll(options);
+        command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
@@ -94,6 +97,7 @@ final class DistributionKeycloakServer implements KeycloakServer {
     private void awaitReady() throws Exception {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         URI health = URI.create("http://localhost:" + managementPort + "/health/ready");
+        String lastAnswer = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " during startup;"
@@ -105,14 +109,15 @@ final class DistributionKeycloakServer implements KeycloakServer {
                 if (response.statusCode() == 200) {
                     return;
                 }
+                lastAnswer = response.statusCode() + " " + response.body();
             } catch (IOException e) {
-                // not listening yet
+                lastAnswer = e.toString();
             }
             Thread.sleep(500);
         }
         stopProcess();
-        throw new IllegalStateException("Keycloak was not ready after " + STARTUP_TIMEOUT + "; last lines of "
-                + log + ":\n" + tail(80));
+        throw new IllegalStateException("Keycloak was not ready after " + STARTUP_TIMEOUT + " (" + health + " last"
+                + " answered: " + lastAnswer + "); last lines of " + log + ":\n" + tail(80));
     }
 
     String managementUrl() {
@@ -134,8 +139,10 @@ final class DistributionKeycloakServer implements KeycloakServer {
     }
 
     @Override
-    public void restart() throws Exception {
+    public void restart(List<String> extra) throws Exception {
         stopProcess();
+        extraOptions.clear();
+        extraOptions.addAll(extra);
         startProcess();
     }
 

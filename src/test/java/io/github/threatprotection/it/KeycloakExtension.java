@@ -24,57 +24,76 @@ public class KeycloakExtension implements ParameterResolver {
             "--metrics-enabled=true",
             "--features=declarative-ui");
 
+    /** The range API timeout of the test server; the stub's slow answers take longer. */
+    static final int RANGE_API_TIMEOUT_MILLIS = 500;
+
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
-    /** The shared server, or why it did not start, so later test classes fail fast with the same reason. */
-    private record Running(KeycloakServer server, RuntimeException failure)
+    /**
+     * The shared server with the range API stub it is pointed at, or why it did not start, so later test classes
+     * fail fast with the same reason.
+     */
+    private record Running(KeycloakServer server, RangeApiStub rangeApi, RuntimeException failure)
             implements ExtensionContext.Store.CloseableResource {
         @Override
         public void close() {
             if (server != null) {
                 server.close();
             }
+            if (rangeApi != null) {
+                rangeApi.close();
+            }
         }
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == KeycloakServer.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == KeycloakServer.class || type == RangeApiStub.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return server(context);
+        Running running = running(context);
+        return parameter.getParameter().getType() == RangeApiStub.class ? running.rangeApi() : running.server();
     }
 
-    static KeycloakServer server(ExtensionContext context) {
+    private static Running running(ExtensionContext context) {
         Running running = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Running.class, key -> {
-                    try {
-                        return new Running(startServer(), null);
-                    } catch (RuntimeException e) {
-                        return new Running(null, e);
-                    }
-                }, Running.class);
+                .getOrComputeIfAbsent(Running.class, key -> start(), Running.class);
         if (running.failure() != null) {
             throw running.failure();
         }
-        return running.server();
+        return running;
     }
 
-    private static KeycloakServer startServer() {
+    /**
+     * Builds the test breach corpus with the JAR's command line, starts the range API stub, then Keycloak
+     * pointed at both.
+     */
+    private static Running start() {
         String version = System.getProperty("keycloak.version", "26.7.3");
         Path jar = Path.of(required("threatprotection.jar"));
+        Path work = Path.of(required("keycloak.work"));
+        RangeApiStub rangeApi = null;
         try {
-            if (useContainer()) {
-                return ContainerKeycloakServer.start(version, jar, SERVER_OPTIONS);
-            }
-            return DistributionKeycloakServer.start(Path.of(required("keycloak.dist")), jar,
-                    Path.of(required("keycloak.work")), SERVER_OPTIONS, 0, 0);
-        } catch (RuntimeException e) {
-            throw e;
+            Path corpus = BreachTestData.buildCorpus(jar, work.resolve("breach"));
+            rangeApi = RangeApiStub.start();
+            List<String> options = new java.util.ArrayList<>(SERVER_OPTIONS);
+            options.add("--spi-threat-protection--default--breach-corpus=" + corpus);
+            options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApi.url());
+            options.add("--spi-threat-protection--default--pwned-passwords-timeout=" + RANGE_API_TIMEOUT_MILLIS);
+            KeycloakServer server = useContainer()
+                    ? ContainerKeycloakServer.start(version, jar, options)
+                    : DistributionKeycloakServer.start(Path.of(required("keycloak.dist")), jar, work, options, 0, 0);
+            return new Running(server, rangeApi, null);
         } catch (Exception e) {
-            throw new IllegalStateException("Keycloak did not start: " + e.getMessage(), e);
+            if (rangeApi != null) {
+                rangeApi.close();
+            }
+            RuntimeException failure = e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("Keycloak did not start: " + e.getMessage(), e);
+            return new Running(null, null, failure);
         }
     }
 

@@ -12,7 +12,13 @@ public interface KeycloakServer extends AutoCloseable {
     /** Whether {@link #restart()} keeps the database, so tests can check what survives a restart. */
     boolean keepsDataAcrossRestart();
 
-    void restart() throws Exception;
+    /** Restarts with the run's options. */
+    default void restart() throws Exception {
+        restart(java.util.List.of());
+    }
+
+    /** Restarts with the run's options plus these, which replace those of an earlier restart. */
+    void restart(java.util.List<String> extraOptions) throws Exception;
 
     /** The server's log so far, for tests that check what was (not) logged. */
     String log() throws Exception;

@@ -83,6 +83,17 @@ public final class TestRealm implements AutoCloseable {
         return userId(username);
     }
 
+    /** Sets a user's password as an admin would; the answer shows whether the password policy allowed it. */
+    public HttpResponse<String> resetPassword(String userId, String password) {
+        return admin.put("/" + name + "/users/" + userId + "/reset-password",
+                Map.of("type", "password", "value", password, "temporary", false));
+    }
+
+    /** Changes realm attributes, e.g. {@code smtpServer} or {@code passwordPolicy}. */
+    public void update(Map<String, Object> changes) {
+        AdminApi.ok(admin.put("/" + name, changes));
+    }
+
     public String userId(String username) {
         JsonNode users = AdminApi.ok(admin.get("/" + name + "/users?exact=true&username="
                 + AdminApi.encode(username)));

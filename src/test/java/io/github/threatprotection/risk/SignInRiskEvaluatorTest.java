@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.config.CompromisedCredentialsAction;
 import io.github.threatprotection.config.Mode;
 import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.config.ThreatProtectionSettings.IpExceptions;
@@ -29,7 +32,7 @@ class SignInRiskEvaluatorTest {
     @Test
     void alwaysBlockDecidesAndNamesTheMatchingEntry() {
         RiskAssessment risk = evaluator.evaluate(settings(Mode.ENFORCED, List.of(), List.of("198.51.100.0/24")),
-                "198.51.100.7");
+                "198.51.100.7", null);
         assertEquals(RiskAction.BLOCK, risk.action());
         assertEquals(IpOverride.ALWAYS_BLOCK, risk.override());
         assertTrue(risk.blocks());
@@ -39,7 +42,7 @@ class SignInRiskEvaluatorTest {
     @Test
     void auditModeReportsTheActionWithoutBlocking() {
         RiskAssessment risk = evaluator.evaluate(settings(Mode.AUDIT, List.of(), List.of("198.51.100.7")),
-                "198.51.100.7");
+                "198.51.100.7", null);
         assertEquals(RiskAction.BLOCK, risk.action());
         assertFalse(risk.enforced());
         assertFalse(risk.blocks());
@@ -48,7 +51,7 @@ class SignInRiskEvaluatorTest {
     @Test
     void blockWinsOverAllow() {
         RiskAssessment risk = evaluator.evaluate(
-                settings(Mode.ENFORCED, List.of("198.51.100.0/24"), List.of("198.51.100.7")), "198.51.100.7");
+                settings(Mode.ENFORCED, List.of("198.51.100.0/24"), List.of("198.51.100.7")), "198.51.100.7", null);
         assertEquals(IpOverride.ALWAYS_BLOCK, risk.override());
     }
 
@@ -58,14 +61,54 @@ class SignInRiskEvaluatorTest {
                 .withAccountTakeover(new ThreatProtectionSettings.AccountTakeover(
                         new LevelPolicy(RiskAction.BLOCK, false), new LevelPolicy(RiskAction.BLOCK, false),
                         new LevelPolicy(RiskAction.BLOCK, false)));
-        RiskAssessment allowed = evaluator.evaluate(strict, "203.0.113.9");
+        RiskAssessment allowed = evaluator.evaluate(strict, "203.0.113.9", null);
         assertEquals(IpOverride.ALWAYS_ALLOW, allowed.override());
         assertEquals(RiskAction.NO_ACTION, allowed.action());
 
-        RiskAssessment evaluated = evaluator.evaluate(strict, "192.0.2.1");
+        RiskAssessment evaluated = evaluator.evaluate(strict, "192.0.2.1", null);
         assertNull(evaluated.override());
         assertEquals(RiskLevel.LOW, evaluated.level());
         assertEquals(RiskAction.BLOCK, evaluated.action());
         assertTrue(evaluated.reasons().isEmpty());
+    }
+
+    private static final CompromisedCredentialCheck.Result FOUND = new CompromisedCredentialCheck.Result(
+            CompromisedCredentialCheck.Status.FOUND, 10, true, "found");
+    private static final CompromisedCredentialCheck.Result UNAVAILABLE_OPEN = new CompromisedCredentialCheck.Result(
+            CompromisedCredentialCheck.Status.UNAVAILABLE, 0, false, "timed out");
+
+    @Test
+    void aBreachedPasswordGetsTheCompromisedCredentialsAction() {
+        ThreatProtectionSettings settings = settings(Mode.ENFORCED, List.of(), List.of());
+        RiskAssessment blocked = evaluator.evaluate(settings, "192.0.2.1", FOUND);
+        assertTrue(blocked.compromisedCredentials());
+        assertTrue(blocked.blocks());
+        assertEquals(SignInRiskEvaluator.COMPROMISED_SIGNAL, blocked.reasons().get(0).signal());
+
+        ThreatProtectionSettings noAction = settings.withCompromisedCredentials(
+                new ThreatProtectionSettings.CompromisedCredentials(Set.of(EventType.SIGN_IN),
+                        CompromisedCredentialsAction.NO_ACTION, false));
+        RiskAssessment recorded = evaluator.evaluate(noAction, "192.0.2.1", FOUND);
+        assertTrue(recorded.compromisedCredentials());
+        assertEquals(RiskAction.NO_ACTION, recorded.action());
+    }
+
+    @Test
+    void anUnavailableCheckIsRecordedAndFollowsItsPolicy() {
+        RiskAssessment risk = evaluator.evaluate(settings(Mode.ENFORCED, List.of(), List.of()), "192.0.2.1",
+                UNAVAILABLE_OPEN);
+        assertFalse(risk.compromisedCredentials());
+        assertFalse(risk.blocks());
+        assertEquals(SignInRiskEvaluator.BREACH_CHECK_UNAVAILABLE_SIGNAL, risk.reasons().get(0).signal());
+    }
+
+    @Test
+    void aPasswordBeingSetIsJudgedOnBreachDataAlone() {
+        ThreatProtectionSettings settings = settings(Mode.AUDIT, List.of(), List.of("0.0.0.0/0"));
+        RiskAssessment risk = evaluator.evaluatePassword(settings, FOUND);
+        assertEquals(RiskLevel.HIGH, risk.level());
+        assertEquals(RiskAction.BLOCK, risk.action());
+        assertFalse(risk.blocks(), "AUDIT never blocks");
+        assertNull(risk.override());
     }
 }
