@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -125,7 +126,7 @@ public final class RiskEventStore {
 
     private Optional<RiskEventEntity> findEntity(String realmId, String userId, String eventId) {
         RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
-        if (entity == null || !entity.getRealmId().equals(realmId) || !entity.getUserId().equals(userId)) {
+        if (entity == null || !entity.getRealmId().equals(realmId) || !Objects.equals(entity.getUserId(), userId)) {
             return Optional.empty();
         }
         return Optional.of(entity);
