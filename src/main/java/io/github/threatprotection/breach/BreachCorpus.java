@@ -6,9 +6,14 @@ import java.util.Arrays;
 
 /**
  * An offline breach corpus (see {@link CorpusFormat}), memory-mapped and looked up locally: no password,
- * hash or hash prefix leaves the server. Thread-safe; a lookup reads the block index and one block.
+ * hash or hash prefix leaves the server. Thread-safe; a lookup reads two adjacent index entries and one block,
+ * decoding the block's unary counts a word at a time.
  */
 public final class BreachCorpus {
+
+    /** Bits decoded per read: a 64-bit read at any bit offset holds at least 57 whole bits. */
+    private static final int WORD_BITS = 56;
+    private static final long WORD_MASK = (1L << WORD_BITS) - 1;
 
     private final Path path;
     private final MappedCorpusFile file;
@@ -78,40 +83,62 @@ public final class BreachCorpus {
         long subBucket = CorpusFormat.subBucket(h40, subBuckets);
         long block = subBucket / CorpusFormat.SUB_BUCKETS_PER_BLOCK;
         int wanted = (int) (subBucket % CorpusFormat.SUB_BUCKETS_PER_BLOCK);
-        long blockBit = file.getUnsigned40(indexOffset + block * CorpusFormat.INDEX_ENTRY_BYTES) << 3;
+        long indexPosition = indexOffset + block * CorpusFormat.INDEX_ENTRY_BYTES;
+        long blockBit = file.getUnsigned40(indexPosition) << 3;
+        long nextBlockBit = file.getUnsigned40(indexPosition + CorpusFormat.INDEX_ENTRY_BYTES) << 3;
+        // A block is 128 zero bits, one 1-bit and 33 entry bits per entry, and under 8 bits of padding,
+        // so its entry count follows from its length.
+        long blockEntries = (nextBlockBit - blockBit - CorpusFormat.SUB_BUCKETS_PER_BLOCK)
+                / (1 + CorpusFormat.ENTRY_BITS);
 
-        // Walk the unary counts: entries before the wanted sub-bucket, entries in it, entries in the block.
-        long bit = blockBit;
-        int zeros = 0;
-        int ones = 0;
-        int before = 0;
-        int inWanted = 0;
-        while (zeros < CorpusFormat.SUB_BUCKETS_PER_BLOCK) {
-            long word = file.getBits(bit, 56);
-            for (int i = 55; i >= 0 && zeros < CorpusFormat.SUB_BUCKETS_PER_BLOCK; i--) {
-                if (((word >>> i) & 1) == 0) {
-                    if (zeros == wanted) {
-                        inWanted = ones - before;
-                    }
-                    zeros++;
-                    if (zeros == wanted) {
-                        before = ones;
-                    }
-                } else {
-                    ones++;
-                }
-                bit++;
-            }
-        }
+        long bit = skipSubBuckets(blockBit, wanted);
+        long entriesBefore = bit - blockBit - wanted;
+        int entriesInWanted = countOnes(bit);
+
+        long entryBit = blockBit + CorpusFormat.SUB_BUCKETS_PER_BLOCK + blockEntries
+                + entriesBefore * CorpusFormat.ENTRY_BITS;
         int best = -1;
-        long entryBit = bit + (long) before * CorpusFormat.ENTRY_BITS;
-        for (int i = 0; i < inWanted; i++, entryBit += CorpusFormat.ENTRY_BITS) {
+        for (int i = 0; i < entriesInWanted; i++, entryBit += CorpusFormat.ENTRY_BITS) {
             long entry = file.getBits(entryBit, CorpusFormat.ENTRY_BITS);
             if ((int) (entry >>> CorpusFormat.COUNT_BITS) == fingerprint) {
                 best = Math.max(best, (int) (entry & ((1 << CorpusFormat.COUNT_BITS) - 1)));
             }
         }
         return best;
+    }
+
+    /** The bit after the {@code count}-th 0-bit from {@code bit}: the start of sub-bucket {@code count}. */
+    private long skipSubBuckets(long bit, int count) {
+        int remaining = count;
+        while (remaining > 0) {
+            long word = file.getBits(bit, WORD_BITS);
+            int zeros = WORD_BITS - Long.bitCount(word);
+            if (zeros < remaining) {
+                remaining -= zeros;
+                bit += WORD_BITS;
+                continue;
+            }
+            long zeroBits = ~word & WORD_MASK;
+            for (int i = 1; i < remaining; i++) {
+                zeroBits ^= Long.highestOneBit(zeroBits);
+            }
+            int offset = Long.numberOfLeadingZeros(zeroBits) - (64 - WORD_BITS);
+            return bit + offset + 1;
+        }
+        return bit;
+    }
+
+    /** The length of the run of 1-bits starting at {@code bit}. */
+    private int countOnes(long bit) {
+        int ones = 0;
+        while (true) {
+            long word = file.getBits(bit + ones, WORD_BITS);
+            int run = Long.numberOfLeadingZeros(~(word << (64 - WORD_BITS)));
+            ones += run;
+            if (run < WORD_BITS) {
+                return ones;
+            }
+        }
     }
 
     public Path path() {

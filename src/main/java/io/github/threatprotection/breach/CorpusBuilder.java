@@ -1,9 +1,7 @@
 package io.github.threatprotection.breach;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -86,18 +84,16 @@ public final class CorpusBuilder {
     /** Pass 1: spread the input over partition files; returns how many records were written. */
     private long partition(CorpusInput input, Path work, int partitionBits, long started) throws IOException {
         int partitions = 1 << partitionBits;
-        DataOutputStream[] outputs = new DataOutputStream[partitions];
+        PartitionOutput[] outputs = new PartitionOutput[partitions];
         long[] written = {0};
         try {
             for (int i = 0; i < partitions; i++) {
-                outputs[i] = new DataOutputStream(new BufferedOutputStream(
-                        Files.newOutputStream(partitionFile(work, i)), 1 << 16));
+                outputs[i] = new PartitionOutput(partitionFile(work, i));
             }
             input.read((h40, fingerprint, count) -> {
                 try {
-                    DataOutputStream out = outputs[partitionOf(h40, partitionBits)];
-                    out.writeLong((h40 << 24) | Math.min(count, MAX_COUNT));
-                    out.writeInt(fingerprint);
+                    outputs[partitionOf(h40, partitionBits)].write((h40 << 24) | Math.min(count, MAX_COUNT),
+                            fingerprint);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -109,7 +105,7 @@ public final class CorpusBuilder {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
-            for (DataOutputStream out : outputs) {
+            for (PartitionOutput out : outputs) {
                 if (out != null) {
                     out.close();
                 }
@@ -267,7 +263,7 @@ public final class CorpusBuilder {
             this.subBuckets = subBuckets;
             this.blocks = blocks;
             this.blockOffsets = new long[(int) blocks + 1];
-            this.bits = new BitOutput(new BufferedOutputStream(Files.newOutputStream(output), 1 << 20));
+            this.bits = new BitOutput(Files.newOutputStream(output));
             bits.writeBytes(new byte[CorpusFormat.HEADER_BYTES]);
         }
 
@@ -290,9 +286,7 @@ public final class CorpusBuilder {
         private void flushBlock() throws IOException {
             blockOffsets[(int) currentBlock] = bits.bytePosition();
             for (int i = 0; i < CorpusFormat.SUB_BUCKETS_PER_BLOCK; i++) {
-                for (int j = 0; j < entriesPerSubBucket[i]; j++) {
-                    bits.write(1, 1);
-                }
+                bits.writeOnes(entriesPerSubBucket[i]);
                 bits.write(0, 1);
                 entriesPerSubBucket[i] = 0;
             }
@@ -341,11 +335,13 @@ public final class CorpusBuilder {
         }
     }
 
-    /** Writes bit fields most significant bit first. */
+    /** Writes bit fields most significant bit first, through its own byte buffer. */
     private static final class BitOutput implements AutoCloseable {
         private final OutputStream out;
-        private long buffer;
-        private int buffered;
+        private final byte[] bytes = new byte[1 << 20];
+        private int filled;
+        private long pending;
+        private int pendingBits;
         private long bytesWritten;
         private boolean closed;
 
@@ -353,28 +349,45 @@ public final class CorpusBuilder {
             this.out = out;
         }
 
+        /** Appends the low {@code count} bits of {@code value}; {@code count} is at most 56. */
         void write(long value, int count) throws IOException {
-            for (int i = count - 1; i >= 0; i--) {
-                buffer = (buffer << 1) | ((value >>> i) & 1);
-                if (++buffered == 8) {
-                    out.write((int) buffer);
-                    bytesWritten++;
-                    buffer = 0;
-                    buffered = 0;
-                }
+            pending = (pending << count) | (value & ((1L << count) - 1));
+            pendingBits += count;
+            while (pendingBits >= 8) {
+                pendingBits -= 8;
+                put((byte) (pending >>> pendingBits));
+            }
+            pending &= (1L << pendingBits) - 1;
+        }
+
+        /** Appends {@code count} 1-bits. */
+        void writeOnes(int count) throws IOException {
+            for (int left = count; left > 0; left -= 56) {
+                int chunk = Math.min(left, 56);
+                write(-1L, chunk);
             }
         }
 
         void alignToByte() throws IOException {
-            if (buffered > 0) {
-                write(0, 8 - buffered);
+            if (pendingBits > 0) {
+                write(0, 8 - pendingBits);
             }
         }
 
-        void writeBytes(byte[] bytes) throws IOException {
+        void writeBytes(byte[] data) throws IOException {
             alignToByte();
-            out.write(bytes);
-            bytesWritten += bytes.length;
+            for (byte b : data) {
+                put(b);
+            }
+        }
+
+        private void put(byte b) throws IOException {
+            if (filled == bytes.length) {
+                out.write(bytes, 0, filled);
+                filled = 0;
+            }
+            bytes[filled++] = b;
+            bytesWritten++;
         }
 
         long bytePosition() {
@@ -385,8 +398,39 @@ public final class CorpusBuilder {
         public void close() throws IOException {
             if (!closed) {
                 closed = true;
+                out.write(bytes, 0, filled);
                 out.close();
             }
+        }
+    }
+
+    /** Appends 12-byte records to one partition file. */
+    private static final class PartitionOutput implements AutoCloseable {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[RECORD_BYTES * 4096];
+        private int filled;
+
+        PartitionOutput(Path file) throws IOException {
+            this.out = Files.newOutputStream(file);
+        }
+
+        void write(long key, int fingerprint) throws IOException {
+            if (filled == buffer.length) {
+                out.write(buffer, 0, filled);
+                filled = 0;
+            }
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[filled++] = (byte) (key >>> shift);
+            }
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buffer[filled++] = (byte) (fingerprint >>> shift);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.write(buffer, 0, filled);
+            out.close();
         }
     }
 
