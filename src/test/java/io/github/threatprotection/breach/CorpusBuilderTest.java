@@ -1,5 +1,6 @@
 package io.github.threatprotection.breach;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,7 +90,7 @@ class CorpusBuilderTest {
         byte[] singleBytes = Files.readAllBytes(single.path());
         BreachCorpus partitioned = build(input, "hibp-sha1", 100);
         assertTrue(progress.toString().contains("partition(s)"));
-        assertTrue(java.util.Arrays.equals(singleBytes, Files.readAllBytes(partitioned.path())));
+        assertArrayEquals(singleBytes, Files.readAllBytes(partitioned.path()));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.Collections;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -126,14 +127,14 @@ class SettingsParserTest {
 
     @Test
     void listsAreLimitedToTenThousandEntries() throws Exception {
-        String many = "[" + String.join(",", java.util.Collections.nCopies(10_001, "'192.0.2.1'")) + "]";
+        String many = "[" + String.join(",", Collections.nCopies(10_001, "'192.0.2.1'")) + "]";
         assertEquals(Set.of("ipExceptions.alwaysAllow"), errors("{'ipExceptions':{'alwaysAllow':" + many + "}}")
                 .keySet());
     }
 
     @Test
     void aFloodOfBadEntriesGetsABoundedAnswer() throws Exception {
-        String bad = "[" + String.join(",", java.util.Collections.nCopies(5_000, "'nope'")) + "]";
+        String bad = "[" + String.join(",", Collections.nCopies(5_000, "'nope'")) + "]";
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> SettingsParser.parse(Json.read(("{'ipExceptions':{'alwaysBlock':" + bad + "}}")
                         .replace('\'', '"')), ANY_CLIENT));

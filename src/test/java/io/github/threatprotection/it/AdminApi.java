@@ -64,6 +64,14 @@ public final class AdminApi {
         return send(request.build());
     }
 
+    public HttpResponse<String> refreshGrantResponse(String realm, String clientId, String refreshToken) {
+        String form = "grant_type=refresh_token&client_id=" + encode(clientId) + "&refresh_token=" + encode(refreshToken);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
+    }
+
     public HttpResponse<String> get(String path) {
         return request("GET", path, null, adminToken());
     }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.HashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -111,7 +112,8 @@ class CompromisedCredentialsIT {
         JsonNode event = realm.latestUserEvent(userId);
         assertEquals("FAIL", event.get("response").asText());
         assertTrue(event.at("/risk/compromisedCredentials").asBoolean());
-        assertEquals(400, refreshGrant(refreshToken).statusCode(), "the earlier session was ended");
+        assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken).statusCode(),
+                "the earlier session was ended");
 
         // Locked: the breached password fails again, and so does direct grant.
         assertFalse(signIn("victim", BreachTestData.BREACHED).signedIn());
@@ -177,7 +179,7 @@ class CompromisedCredentialsIT {
         Browser browser = new Browser(baseUrl, ADDRESS);
         String loginPage = browser.openLoginPage(realm.name(), TestRealm.CLIENT).body();
         Browser.Result registration = browser.open(Browser.link(loginPage, "registration"));
-        Map<String, String> fields = new java.util.HashMap<>(Map.of("username", "newcomer",
+        Map<String, String> fields = new HashMap<>(Map.of("username", "newcomer",
                 "email", "newcomer@example.org", "firstName", "New", "lastName", "Comer",
                 "password", BreachTestData.BREACHED, "password-confirm", BreachTestData.BREACHED));
 
@@ -287,19 +289,5 @@ class CompromisedCredentialsIT {
         JsonNode event = realm.latestUserEvent(realm.userId("slow-api"));
         assertTrue(hasReason(event, "BREACH_CHECK_UNAVAILABLE"), event.toString());
         assertFalse(event.at("/risk/compromisedCredentials").asBoolean());
-    }
-
-    private static HttpResponse<String> refreshGrant(String refreshToken) {
-        try {
-            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl
-                            + "/realms/" + realm.name() + "/protocol/openid-connect/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&client_id="
-                            + TestRealm.CLIENT + "&refresh_token=" + refreshToken))
-                    .build();
-            return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

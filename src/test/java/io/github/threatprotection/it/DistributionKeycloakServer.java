@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the Keycloak server distribution that Maven unpacked under {@code target/}, with the freshly built JAR
@@ -162,7 +163,7 @@ final class DistributionKeycloakServer implements KeycloakServer {
         }
         process.destroy();
         try {
-            if (!process.waitFor(Duration.ofSeconds(60).toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

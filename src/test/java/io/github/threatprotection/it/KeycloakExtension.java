@@ -2,6 +2,7 @@ package io.github.threatprotection.it;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ArrayList;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -79,7 +80,7 @@ public class KeycloakExtension implements ParameterResolver {
         try {
             Path corpus = BreachTestData.buildCorpus(jar, work.resolve("breach"));
             rangeApi = RangeApiStub.start();
-            List<String> options = new java.util.ArrayList<>(SERVER_OPTIONS);
+            List<String> options = new ArrayList<>(SERVER_OPTIONS);
             options.add("--spi-threat-protection--default--breach-corpus=" + corpus);
             options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApi.url());
             options.add("--spi-threat-protection--default--pwned-passwords-timeout=" + RANGE_API_TIMEOUT_MILLIS);

@@ -1,5 +1,7 @@
 package io.github.threatprotection.it;
 
+import java.util.List;
+
 /** The one Keycloak that all integration tests of a run share. */
 public interface KeycloakServer extends AutoCloseable {
 
@@ -14,11 +16,11 @@ public interface KeycloakServer extends AutoCloseable {
 
     /** Restarts with the run's options. */
     default void restart() throws Exception {
-        restart(java.util.List.of());
+        restart(List.of());
     }
 
     /** Restarts with the run's options plus these, which replace those of an earlier restart. */
-    void restart(java.util.List<String> extraOptions) throws Exception;
+    void restart(List<String> extraOptions) throws Exception;
 
     /** The server's log so far, for tests that check what was (not) logged. */
     String log() throws Exception;

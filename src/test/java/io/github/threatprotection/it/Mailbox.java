@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -18,7 +21,7 @@ public final class Mailbox implements AutoCloseable {
 
     private final GreenMail greenMail;
     private final int port;
-    private final java.util.Set<Integer> consumed = new java.util.HashSet<>();
+    private final Set<Integer> consumed = new HashSet<>();
 
     private Mailbox(GreenMail greenMail, int port) {
         this.greenMail = greenMail;
@@ -36,8 +39,8 @@ public final class Mailbox implements AutoCloseable {
     }
 
     /** The realm's {@code smtpServer} settings for this mailbox. */
-    public java.util.Map<String, String> smtpSettings() {
-        return java.util.Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "keycloak@example.org");
+    public Map<String, String> smtpSettings() {
+        return Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "keycloak@example.org");
     }
 
     /** Waits for the next message to an address that no earlier call returned, and gives its plain-text part. */

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.math.BigInteger;
+import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,7 +43,7 @@ public final class RangeApiStub implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         RangeApiStub stub = new RangeApiStub(server);
         server.createContext("/", stub::handle);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         return stub;
     }
@@ -90,7 +92,7 @@ public final class RangeApiStub implements AutoCloseable {
         StringBuilder lines = new StringBuilder();
         Random random = new Random(prefix.hashCode());
         for (int i = 0; i < 50; i++) {
-            lines.append(String.format("%035X", new java.math.BigInteger(140, random))).append(":0\r\n");
+            lines.append(String.format("%035X", new BigInteger(140, random))).append(":0\r\n");
         }
         String known = BreachTestData.sha1Hex(BreachTestData.ONLY_IN_RANGE_API);
         if (known.startsWith(prefix)) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -170,7 +171,7 @@ class SettingsApiIT {
     }
 
     private static Map<String, String> errors(HttpResponse<String> response) {
-        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
         for (JsonNode error : AdminApi.json(response).get("errors")) {
             errors.put(error.get("field").asText(), error.get("message").asText());
         }
