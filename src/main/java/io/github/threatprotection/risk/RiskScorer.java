@@ -1,0 +1,115 @@
+package io.github.threatprotection.risk;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+
+import io.github.threatprotection.geo.GeoLocator;
+
+/**
+ * Adds up the signals of one sign-in into a level, with a readable reason per signal. Novelty signals compare
+ * with the user's earlier successful sign-ins that nobody disowned; a user with no such history gets none, so
+ * a brand-new account does not start at high risk.
+ */
+public final class RiskScorer {
+
+    /** What the scorer needs besides the sign-in itself. */
+    public record Context(List<SignInObservation> history, boolean onReputationList, String reputationDetail,
+                          int recentUserFailures, int recentNetworkUsers) {
+    }
+
+    public record Score(RiskLevel level, int total, List<RiskReason> reasons) {
+    }
+
+    public Score score(RiskScoring scoring, SignInObservation now, Context context) {
+        List<RiskReason> reasons = new ArrayList<>();
+        List<SignInObservation> trusted = context.history().stream().filter(past -> !past.disowned()).toList();
+        if (!trusted.isEmpty()) {
+            novelty(scoring, reasons, RiskSignal.NEW_DEVICE, now.deviceId(), trusted, SignInObservation::deviceId,
+                    "this browser has not signed in as this user before", true);
+            novelty(scoring, reasons, RiskSignal.NEW_IP, now.ipAddress(), trusted, SignInObservation::ipAddress,
+                    "first successful sign-in from " + now.ipAddress(), false);
+            novelty(scoring, reasons, RiskSignal.NEW_NETWORK, now.network(), trusted, SignInObservation::network,
+                    "first successful sign-in from network " + now.network(), false);
+            novelty(scoring, reasons, RiskSignal.NEW_COUNTRY, now.country(), trusted, SignInObservation::country,
+                    "first successful sign-in from country " + now.country(), false);
+            novelty(scoring, reasons, RiskSignal.NEW_ASN, now.asn(), trusted, SignInObservation::asn,
+                    "first successful sign-in from autonomous system AS" + now.asn(), false);
+            impossibleTravel(scoring, reasons, now, trusted.get(0));
+        }
+        if (context.onReputationList()) {
+            add(scoring, reasons, RiskSignal.IP_REPUTATION, context.reputationDetail());
+        }
+        if (context.recentUserFailures() >= scoring.userFailures()) {
+            add(scoring, reasons, RiskSignal.FAILED_LOGIN_VELOCITY, context.recentUserFailures()
+                    + " failed sign-ins of this user in the last " + minutes(scoring.velocityWindow()));
+        }
+        if (context.recentNetworkUsers() >= scoring.networkUsers()) {
+            add(scoring, reasons, RiskSignal.NETWORK_VELOCITY, context.recentNetworkUsers()
+                    + " usernames failed to sign in from " + now.network() + " in the last "
+                    + minutes(scoring.velocityWindow()));
+        }
+        int total = reasons.stream().mapToInt(RiskReason::score).sum();
+        return new Score(scoring.levelOf(total), total, reasons);
+    }
+
+    /**
+     * Fires when the value is not among the trusted history's values. An unknown value (no geolocation) fires
+     * nothing, except for devices, where "no valid cookie" is exactly what a new device looks like.
+     */
+    private static <T> void novelty(RiskScoring scoring, List<RiskReason> reasons, RiskSignal signal, T value,
+                                    List<SignInObservation> trusted, Function<SignInObservation, T> field,
+                                    String detail, boolean unknownIsNew) {
+        if (value == null) {
+            if (unknownIsNew) {
+                add(scoring, reasons, signal, detail);
+            }
+            return;
+        }
+        boolean seen = trusted.stream().map(field).anyMatch(past -> Objects.equals(past, value));
+        if (!seen) {
+            add(scoring, reasons, signal, detail);
+        }
+    }
+
+    /** Compares with the latest trusted sign-in; both locations' accuracy radii are given the benefit of doubt. */
+    private static void impossibleTravel(RiskScoring scoring, List<RiskReason> reasons, SignInObservation now,
+                                         SignInObservation previous) {
+        if (!now.hasPosition() || !previous.hasPosition()) {
+            return;
+        }
+        double distance = GeoLocator.distanceKm(previous.latitude(), previous.longitude(), now.latitude(),
+                now.longitude());
+        double uncertain = radius(previous) + radius(now);
+        double travelled = Math.max(0, distance - uncertain);
+        double hours = Math.max(Duration.between(previous.time(), now.time()).toMillis(), 1000) / 3_600_000.0;
+        double speed = travelled / hours;
+        if (speed > scoring.impossibleTravelKmh()) {
+            add(scoring, reasons, RiskSignal.IMPOSSIBLE_TRAVEL, String.format(Locale.ROOT,
+                    "%.0f km from the previous sign-in (%s) in %s: %.0f km/h, more than %.0f km/h", distance,
+                    previous.country() == null ? "unknown country" : previous.country(),
+                    Duration.between(previous.time(), now.time()).truncatedTo(ChronoUnit.SECONDS)
+                            .toString().substring(2).toLowerCase(Locale.ROOT),
+                    speed, scoring.impossibleTravelKmh()));
+        }
+    }
+
+    private static double radius(SignInObservation observation) {
+        return observation.accuracyRadiusKm() == null ? 0 : observation.accuracyRadiusKm();
+    }
+
+    private static void add(RiskScoring scoring, List<RiskReason> reasons, RiskSignal signal, String detail) {
+        int score = scoring.scoreOf(signal);
+        if (score > 0) {
+            reasons.add(new RiskReason(signal.name(), score, detail));
+        }
+    }
+
+    private static String minutes(Duration window) {
+        return window.toMinutes() + " minutes";
+    }
+}

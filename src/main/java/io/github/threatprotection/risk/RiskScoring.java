@@ -1,0 +1,54 @@
+package io.github.threatprotection.risk;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * How signals add up to a level: each signal's score (0 switches it off), the sums at which a sign-in becomes
+ * {@code MEDIUM} and {@code HIGH}, and the limits behind the travel and velocity signals.
+ *
+ * @param impossibleTravelKmh speed above which travel from the previous sign-in is impossible
+ * @param userFailures        failed sign-ins of the user within the window that raise FAILED_LOGIN_VELOCITY
+ * @param networkUsers        distinct usernames failing from one network within the window that raise
+ *                            NETWORK_VELOCITY
+ */
+public record RiskScoring(Map<RiskSignal, Integer> scores, int mediumAt, int highAt, double impossibleTravelKmh,
+                          int userFailures, int networkUsers, Duration velocityWindow) {
+
+    /**
+     * A new device and a new country together make a sign-in MEDIUM; impossible travel alone makes it HIGH; a
+     * single novelty (new address) stays LOW.
+     */
+    public static final RiskScoring DEFAULTS = new RiskScoring(defaultScores(), 30, 70, 900, 5, 10,
+            Duration.ofMinutes(15));
+
+    public RiskScoring {
+        scores = Map.copyOf(scores);
+    }
+
+    public int scoreOf(RiskSignal signal) {
+        return scores.getOrDefault(signal, 0);
+    }
+
+    public RiskLevel levelOf(int total) {
+        if (total >= highAt) {
+            return RiskLevel.HIGH;
+        }
+        return total >= mediumAt ? RiskLevel.MEDIUM : RiskLevel.LOW;
+    }
+
+    private static Map<RiskSignal, Integer> defaultScores() {
+        Map<RiskSignal, Integer> scores = new EnumMap<>(RiskSignal.class);
+        scores.put(RiskSignal.NEW_DEVICE, 15);
+        scores.put(RiskSignal.NEW_IP, 5);
+        scores.put(RiskSignal.NEW_NETWORK, 10);
+        scores.put(RiskSignal.NEW_COUNTRY, 20);
+        scores.put(RiskSignal.NEW_ASN, 10);
+        scores.put(RiskSignal.IMPOSSIBLE_TRAVEL, 70);
+        scores.put(RiskSignal.IP_REPUTATION, 40);
+        scores.put(RiskSignal.FAILED_LOGIN_VELOCITY, 30);
+        scores.put(RiskSignal.NETWORK_VELOCITY, 40);
+        return scores;
+    }
+}

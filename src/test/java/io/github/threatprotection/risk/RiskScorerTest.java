@@ -1,0 +1,109 @@
+package io.github.threatprotection.risk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.threatprotection.network.IpNetworks;
+
+class RiskScorerTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+
+    private final RiskScorer scorer = new RiskScorer();
+
+    private static SignInObservation at(Instant time, String ip, String country, Long asn, Double lat, Double lon,
+                                        String device) {
+        return new SignInObservation(time, ip, IpNetworks.networkOf(ip), country, asn, lat, lon, 20, device, false);
+    }
+
+    private static SignInObservation london(Instant time, String device) {
+        return at(time, "81.2.69.142", "GB", 20712L, 51.5142, -0.0931, device);
+    }
+
+    private static RiskScorer.Context history(SignInObservation... past) {
+        return new RiskScorer.Context(List.of(past), false, null, 0, 0);
+    }
+
+    private static Set<String> signals(RiskScorer.Score score) {
+        return score.reasons().stream().map(RiskReason::signal).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aFirstSignInHasNoNoveltyToSpeakOf() {
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, london(T0, null), history());
+        assertEquals(RiskLevel.LOW, score.level());
+        assertTrue(score.reasons().isEmpty());
+    }
+
+    @Test
+    void theSameDeviceAndAddressAgainIsLowWithNoReasons() {
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, london(T0.plusSeconds(3600), "d1"),
+                history(london(T0, "d1")));
+        assertEquals(RiskLevel.LOW, score.level());
+        assertTrue(score.reasons().isEmpty(), score.reasons().toString());
+    }
+
+    @Test
+    void aNewDeviceInANewCountryIsAtLeastMedium() {
+        SignInObservation stockholm = at(T0.plusSeconds(48 * 3600), "89.160.20.113", "SE", 29518L, 58.4167,
+                15.6167, null);
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, stockholm, history(london(T0, "d1")));
+        assertTrue(score.level().compareTo(RiskLevel.MEDIUM) >= 0, score.toString());
+        assertTrue(signals(score).containsAll(Set.of("NEW_DEVICE", "NEW_COUNTRY", "NEW_IP", "NEW_NETWORK")));
+        assertTrue(!signals(score).contains("IMPOSSIBLE_TRAVEL"), "two days is time enough for 1,400 km");
+    }
+
+    @Test
+    void eightThousandKilometresInAMinuteIsImpossibleTravelAndHigh() {
+        SignInObservation changchun = at(T0.plusSeconds(60), "175.16.199.1", "CN", 4837L, 43.88, 125.3228, "d1");
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, changchun, history(london(T0, "d1")));
+        assertEquals(RiskLevel.HIGH, score.level());
+        RiskReason travel = score.reasons().stream().filter(r -> r.signal().equals("IMPOSSIBLE_TRAVEL"))
+                .findFirst().orElseThrow();
+        assertTrue(travel.detail().matches("(?s).*\\d{4} km from the previous sign-in.*"), travel.detail());
+    }
+
+    @Test
+    void nearbyPlacesWithinTheAccuracyRadiiAreNotTravel() {
+        SignInObservation nearby = at(T0.plusSeconds(60), "81.2.70.1", "GB", 20712L, 51.60, -0.10, "d1");
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, nearby, history(london(T0, "d1")));
+        assertTrue(!signals(score).contains("IMPOSSIBLE_TRAVEL"), score.toString());
+    }
+
+    @Test
+    void aDisownedSignInDoesNotMakeItsPlaceKnown() {
+        SignInObservation disowned = new SignInObservation(T0, "203.0.113.9", "203.0.113.0/24", "US", 64500L, null,
+                null, null, "evil", true);
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS,
+                at(T0.plusSeconds(7200), "203.0.113.9", "US", 64500L, null, null, "evil"),
+                history(disowned, london(T0.minusSeconds(3600), "d1")));
+        assertTrue(signals(score).containsAll(Set.of("NEW_IP", "NEW_COUNTRY", "NEW_DEVICE")), score.toString());
+    }
+
+    @Test
+    void velocityAndReputationRaiseTheLevelWithoutHistory() {
+        RiskScorer.Score spray = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
+                new RiskScorer.Context(List.of(), false, null, 0, 30));
+        assertEquals(RiskLevel.MEDIUM, spray.level());
+        assertEquals(Set.of("NETWORK_VELOCITY"), signals(spray));
+
+        RiskScorer.Score both = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
+                new RiskScorer.Context(List.of(), true, "81.2.69.142 is on tor-exits.txt", 6, 0));
+        assertEquals(Set.of("IP_REPUTATION", "FAILED_LOGIN_VELOCITY"), signals(both));
+        assertEquals(RiskLevel.HIGH, both.level());
+    }
+
+    @Test
+    void addressesInOneIpv6Slash64AreOneNetwork() {
+        assertEquals(IpNetworks.networkOf("2001:db8:1:2::1"), IpNetworks.networkOf("2001:db8:1:2:ffff::9"));
+        assertEquals("198.51.100.0/24", IpNetworks.networkOf("198.51.100.77"));
+        assertEquals("198.51.100.0/24", IpNetworks.networkOf("::ffff:198.51.100.1"));
+    }
+}
