@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(1)
 public class LookupBenchmark {
 
     static final int QUERIES = 1 << 20;

@@ -151,12 +151,16 @@ public abstract class CorpusInput {
                         hash[nibble / 2] |= (byte) (value << (nibble % 2 == 0 ? 4 : 0));
                     }
                     long count = 0;
-                    for (int i = start + hexDigits + 1; i < start + length; i++) {
-                        int digit = buffer[i] - '0';
-                        if (digit < 0 || digit > 9 || count > Long.MAX_VALUE / 10) {
-                            throw malformed(file, lineNumber, "the count is not a whole number");
+                    try {
+                        for (int i = start + hexDigits + 1; i < start + length; i++) {
+                            int digit = buffer[i] - '0';
+                            if (digit < 0 || digit > 9) {
+                                throw new NumberFormatException();
+                            }
+                            count = Math.addExact(Math.multiplyExact(count, 10), digit);
                         }
-                        count = count * 10 + digit;
+                    } catch (NumberFormatException | ArithmeticException e) {
+                        throw malformed(file, lineNumber, "the count is not a whole number");
                     }
                     // Padding rows of the range API carry count 0: they are not breached passwords.
                     if (count > 0) {

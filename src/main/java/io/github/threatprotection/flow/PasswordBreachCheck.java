@@ -48,7 +48,7 @@ final class PasswordBreachCheck {
         String userAgent = session.getContext().getRequestHeaders().getHeaderString("User-Agent");
         threatProtection.events().add(new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
-                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk,
+                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
                 new RiskEvent.Context(address, DeviceName.of(userAgent), null, null), null));
     }
 

@@ -17,6 +17,7 @@ import io.github.threatprotection.config.Mode;
 import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
+import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
@@ -28,7 +29,8 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
 /**
  * The {@code threat-protection} flow step. Runs after the password step, in the same request: evaluates the
  * sign-in against the settings for its client (the submitted password against breach data included),
- * records the result, and lets the sign-in through or fails it like a wrong password.
+ * records the result, and lets the sign-in through, asks the MFA sub-flow after it for a second factor, or
+ * fails it like a wrong password.
  */
 public class ThreatProtectionAuthenticator implements Authenticator {
 
@@ -37,6 +39,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     public static final String DETAIL_RISK_ACTION = "risk_action";
     public static final String DETAIL_RISK_EVENT_ID = "risk_event_id";
     static final String LOCKED_SIGNAL = "COMPROMISED_PASSWORD_LOCK";
+    static final String MFA_UNAVAILABLE_SIGNAL = "MFA_REQUIRED_WITHOUT_SECOND_FACTOR";
     private static final String PASSWORD_FIELD = "password";
 
     private final KeycloakSession session;
@@ -58,7 +61,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
                     List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its breached password"
                             + " is replaced through the e-mailed reset")));
-            record(context, threatProtection, clientId, locked);
+            record(context, threatProtection, clientId, locked, EventResponse.FAIL, null);
             WrongPasswordResponse.send(context);
             return;
         }
@@ -75,9 +78,20 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         RiskAssessment risk = threatProtection.riskEvaluator()
                 .evaluate(settings, context.getConnection().getRemoteAddr(), breach);
-        record(context, threatProtection, clientId, risk);
 
-        if (risk.blocks()) {
+        boolean secondFactor = risk.enforced() && SecondFactor.isRequested(risk.action())
+                && SecondFactor.isConfiguredFor(user);
+        boolean mfaImpossible = risk.enforced() && risk.action() == RiskAction.MFA_REQUIRED && !secondFactor;
+        if (mfaImpossible) {
+            // Never offer enrolment during a risky sign-in: whoever signs in now would enrol their own factor.
+            risk = risk.withReason(new RiskReason(MFA_UNAVAILABLE_SIGNAL, 0, "this risk level requires a second"
+                    + " factor and the user has none"));
+        }
+        boolean blocked = risk.blocks() || mfaImpossible;
+        String eventId = record(context, threatProtection, clientId, risk,
+                blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null);
+
+        if (blocked) {
             // Only a password actually found locks the account; a range API outage under the closed policy
             // fails this sign-in alone.
             if (risk.compromisedCredentials()
@@ -87,26 +101,32 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             WrongPasswordResponse.send(context);
             return;
         }
+        if (secondFactor) {
+            context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
+        }
         if (risk.compromisedCredentials() && risk.enforced()
                 && settings.compromisedCredentials().requirePasswordChange()) {
             context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
         }
+        context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());
+        context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.EVENT_ID_NOTE, eventId);
         context.success();
     }
 
-    private void record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
-                        String clientId, RiskAssessment risk) {
+    /** Stores the event and names it in Keycloak's LOGIN or LOGIN_ERROR event; returns its id. */
+    private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
+                          String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa) {
         String address = context.getConnection().getRemoteAddr();
         String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
-                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk,
-                new RiskEvent.Context(address, DeviceName.of(userAgent), null, null), null);
+                response, risk, mfa, new RiskEvent.Context(address, DeviceName.of(userAgent), null, null), null);
         threatProtection.events().add(event);
         context.getEvent()
                 .detail(DETAIL_RISK_LEVEL, risk.level().name())
                 .detail(DETAIL_RISK_ACTION, risk.action().name())
                 .detail(DETAIL_RISK_EVENT_ID, event.id());
+        return event.id();
     }
 
     /** Never reached: this step shows no form of its own. */

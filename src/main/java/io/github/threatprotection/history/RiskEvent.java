@@ -8,16 +8,18 @@ import io.github.threatprotection.risk.RiskAssessment;
 /**
  * One evaluated sign-in, sign-up or password change, as kept in the event history.
  *
+ * @param mfa      null when the risk level asked for no second factor
  * @param feedback null until an admin or the user says whether it was them
  */
 public record RiskEvent(String id, String realmId, EventType type, Instant time, String userId, String clientId,
-                        EventResponse response, RiskAssessment risk, Context context, Feedback feedback) {
+                        EventResponse response, RiskAssessment risk, MfaOutcome mfa, Context context,
+                        Feedback feedback) {
 
     /** Where the request came from. City and country stay null when unknown. */
     public record Context(String ipAddress, String deviceName, String city, String country) {
     }
 
     public RiskEvent withFeedback(Feedback value) {
-        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, context, value);
+        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, mfa, context, value);
     }
 }

@@ -67,6 +67,9 @@ public class RiskEventEntity {
     @Column(name = "COUNTRY")
     private String country;
 
+    @Column(name = "MFA_OUTCOME")
+    private String mfaOutcome;
+
     @Column(name = "FEEDBACK_VALUE")
     private String feedbackValue;
 
@@ -210,6 +213,14 @@ public class RiskEventEntity {
 
     public void setCountry(String country) {
         this.country = country;
+    }
+
+    public String getMfaOutcome() {
+        return mfaOutcome;
+    }
+
+    public void setMfaOutcome(String mfaOutcome) {
+        this.mfaOutcome = mfaOutcome;
     }
 
     public String getFeedbackValue() {

@@ -92,6 +92,19 @@ public final class RiskEventStore {
         return findEntity(realmId, userId, eventId).map(RiskEventStore::fromEntity);
     }
 
+    /**
+     * Records how a pending MFA challenge ended; a failure also marks the sign-in failed. Does nothing when the
+     * event has no pending or answered challenge.
+     */
+    public void setMfaOutcome(String realmId, String eventId, MfaOutcome outcome) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        if (entity == null || !entity.getRealmId().equals(realmId) || entity.getMfaOutcome() == null) {
+            return;
+        }
+        entity.setMfaOutcome(outcome.name());
+        entity.setResponse(outcome == MfaOutcome.FAILURE ? EventResponse.FAIL.name() : EventResponse.PASS.name());
+    }
+
     /** Records feedback on a user's event; empty when the event is not that user's. */
     public Optional<RiskEvent> setFeedback(String realmId, String userId, String eventId, Feedback feedback) {
         Optional<RiskEventEntity> entity = findEntity(realmId, userId, eventId);
@@ -147,6 +160,7 @@ public final class RiskEventStore {
         entity.setEnforced(risk.enforced());
         entity.setIpOverride(risk.override() == null ? null : risk.override().name());
         entity.setCompromisedCredentials(risk.compromisedCredentials());
+        entity.setMfaOutcome(event.mfa() == null ? null : event.mfa().name());
         entity.setReasons(Json.write(risk.reasons()));
         RiskEvent.Context context = event.context();
         entity.setIpAddress(context.ipAddress());
@@ -177,6 +191,7 @@ public final class RiskEventStore {
         return new RiskEvent(entity.getId(), entity.getRealmId(), EventType.valueOf(entity.getType()),
                 Instant.ofEpochMilli(entity.getTime()), entity.getUserId(), entity.getClientId(),
                 EventResponse.valueOf(entity.getResponse()), risk,
+                entity.getMfaOutcome() == null ? null : MfaOutcome.valueOf(entity.getMfaOutcome()),
                 new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
                         entity.getCountry()),
                 feedback);

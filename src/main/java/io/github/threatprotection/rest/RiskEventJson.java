@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
 import io.github.threatprotection.history.Feedback;
+import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskReason;
 
@@ -37,6 +39,15 @@ final class RiskEventJson {
                     .put("signal", reason.signal())
                     .put("score", reason.score())
                     .put("detail", reason.detail());
+        }
+
+        ArrayNode challenges = json.putArray("challenges");
+        if (event.type() == EventType.SIGN_IN) {
+            // The step runs after the password step: an evaluated sign-in always passed its password challenge.
+            challenges.addObject().put("name", "PASSWORD").put("response", "SUCCESS");
+        }
+        if (event.mfa() == MfaOutcome.SUCCESS || event.mfa() == MfaOutcome.FAILURE) {
+            challenges.addObject().put("name", "MFA").put("response", event.mfa().name());
         }
 
         RiskEvent.Context context = event.context();

@@ -1,5 +1,6 @@
 package io.github.threatprotection.risk;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,12 @@ public record RiskAssessment(RiskLevel level, RiskAction action, boolean enforce
 
     public RiskAssessment {
         reasons = List.copyOf(reasons);
+    }
+
+    public RiskAssessment withReason(RiskReason reason) {
+        List<RiskReason> more = new ArrayList<>(reasons);
+        more.add(reason);
+        return new RiskAssessment(level, action, enforced, override, compromisedCredentials, more);
     }
 
     /** True when the sign-in must fail now. */

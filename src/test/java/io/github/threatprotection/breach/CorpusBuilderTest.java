@@ -133,6 +133,14 @@ class CorpusBuilderTest {
     }
 
     @Test
+    void aCountTooLargeForALongIsMalformedNotSkipped() throws IOException {
+        Path file = dir.resolve("huge.txt");
+        Files.writeString(file, PasswordHash.hex(PasswordHash.sha1("a")) + ":9223372036854775808\n");
+        IOException error = assertThrows(IOException.class, () -> build(file, "hibp-sha1", 1000));
+        assertTrue(error.getMessage().contains("line 1"), error.getMessage());
+    }
+
+    @Test
     void anEmptyInputGivesAnEmptyCorpus() throws IOException {
         Path file = Files.writeString(dir.resolve("empty.txt"), "");
         BreachCorpus corpus = build(file, "hibp-sha1", 1000);

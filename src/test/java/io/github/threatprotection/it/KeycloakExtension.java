@@ -84,6 +84,12 @@ public class KeycloakExtension implements ParameterResolver {
             options.add("--spi-threat-protection--default--breach-corpus=" + corpus);
             options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApi.url());
             options.add("--spi-threat-protection--default--pwned-passwords-timeout=" + RANGE_API_TIMEOUT_MILLIS);
+            // For debugging a run, e.g. -Dkeycloak.extra-options=--log-level=INFO,org.keycloak.authentication:debug
+            for (String extra : System.getProperty("keycloak.extra-options", "").split(" ")) {
+                if (!extra.isBlank()) {
+                    options.add(extra);
+                }
+            }
             KeycloakServer server = useContainer()
                     ? ContainerKeycloakServer.start(version, jar, options)
                     : DistributionKeycloakServer.start(Path.of(required("keycloak.dist")), jar, work, options, 0, 0);

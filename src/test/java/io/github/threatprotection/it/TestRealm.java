@@ -54,6 +54,7 @@ public final class TestRealm implements AutoCloseable {
             testRealm.addUser(username);
         }
         testRealm.protect("browser", "browserFlow");
+        // BROWSER_FLOW is the copy protect() makes of "browser".
         testRealm.protect("direct grant", "directGrantFlow");
         return testRealm;
     }
@@ -139,6 +140,63 @@ public final class TestRealm implements AutoCloseable {
             AdminApi.ok(admin.post("/" + name + "/authentication/executions/" + all.get(index).get("id").asText()
                     + "/raise-priority", null));
         }
+    }
+
+    /** The flow that handles browser sign-ins in test realms. */
+    public static final String BROWSER_FLOW = "browser with threat protection";
+
+    /**
+     * Adds the risk-driven MFA sub-flow after the threat-protection step: a CONDITIONAL sub-flow with
+     * "Condition - risk requires MFA" and OTP Form, both REQUIRED. Keycloak's own conditional 2FA sub-flow is
+     * disabled, so OTP is asked for only when the risk level says so.
+     */
+    public void installRiskBasedMfa() {
+        String flows = "/" + name + "/authentication/flows/";
+        String forms = BROWSER_FLOW + " forms";
+        String subFlow = name + " threat protection MFA";
+        for (JsonNode execution : executions(BROWSER_FLOW)) {
+            if (execution.path("displayName").asText().endsWith("Conditional 2FA")) {
+                setRequirement(execution, "DISABLED");
+            }
+        }
+        AdminApi.ok(admin.post(flows + AdminApi.encode(forms) + "/executions/flow", Map.of("alias", subFlow,
+                "type", "basic-flow", "description", "second factor when the risk level asks for it",
+                "provider", "registration-page-form")));
+        for (JsonNode execution : executions(BROWSER_FLOW)) {
+            if (execution.path("displayName").asText().equals(subFlow)) {
+                setRequirement(execution, "CONDITIONAL");
+            }
+        }
+        for (String provider : List.of("threat-protection-mfa-condition", "auth-otp-form")) {
+            AdminApi.ok(admin.post(flows + AdminApi.encode(subFlow) + "/executions/execution",
+                    Map.of("provider", provider)));
+            setRequirement(findIn(subFlow, provider), "REQUIRED");
+        }
+    }
+
+    private void setRequirement(JsonNode execution, String requirement) {
+        ObjectNode update = ((ObjectNode) execution.deepCopy()).put("requirement", requirement);
+        AdminApi.ok(admin.put("/" + name + "/authentication/flows/" + AdminApi.encode(BROWSER_FLOW)
+                + "/executions", update));
+    }
+
+    /** The execution of a provider inside the named sub-flow of the browser flow. */
+    private JsonNode findIn(String subFlow, String providerId) {
+        boolean inside = false;
+        int level = -1;
+        for (JsonNode execution : executions(BROWSER_FLOW)) {
+            if (inside && execution.path("level").asInt() <= level) {
+                break;
+            }
+            if (inside && providerId.equals(execution.path("providerId").asText())) {
+                return execution;
+            }
+            if (execution.path("displayName").asText().equals(subFlow)) {
+                inside = true;
+                level = execution.path("level").asInt();
+            }
+        }
+        throw new AssertionError("no execution " + providerId + " in " + subFlow);
     }
 
     public List<JsonNode> executions(String flowAlias) {

@@ -1,0 +1,27 @@
+package io.github.threatprotection.flow;
+
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.WebAuthnCredentialModel;
+
+import io.github.threatprotection.risk.RiskAction;
+
+/** What a risk-driven second-factor challenge needs: whether one is asked for, and whether the user has one. */
+final class SecondFactor {
+
+    /** Auth-session note naming the risk event whose MFA challenge is open; the MFA condition reads it. */
+    static final String PENDING_EVENT_NOTE = "threatProtection.mfaEventId";
+
+    private SecondFactor() {
+    }
+
+    static boolean isRequested(RiskAction action) {
+        return action == RiskAction.MFA_IF_CONFIGURED || action == RiskAction.MFA_REQUIRED;
+    }
+
+    /** An OTP or WebAuthn (second-factor) credential; passkeys used as first factor do not count. */
+    static boolean isConfiguredFor(UserModel user) {
+        return user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE)
+                || user.credentialManager().isConfiguredFor(WebAuthnCredentialModel.TYPE_TWOFACTOR);
+    }
+}

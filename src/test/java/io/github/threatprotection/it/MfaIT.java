@@ -1,0 +1,189 @@
+package io.github.threatprotection.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The MFA actions carried out through the risk-driven MFA sub-flow, with a real OTP credential whose codes the
+ * test computes (RFC 6238), and the risk claims in tokens.
+ */
+@ExtendWith(KeycloakExtension.class)
+class MfaIT {
+
+    private static final String OTP_SECRET = "12345678901234567890";
+    private static final String ADDRESS = "192.0.2.70";
+
+    private static String baseUrl;
+    private static TestRealm realm;
+
+    @BeforeAll
+    static void setUp(KeycloakServer server) {
+        baseUrl = server.baseUrl();
+        realm = TestRealm.create(new AdminApi(baseUrl), "mfa", "without-otp", "audited");
+        realm.installRiskBasedMfa();
+        for (String username : List.of("with-otp", "wrong-code", "claims")) {
+            createUserWithOtp(username);
+        }
+        String client = AdminApi.ok(realm.admin().get("/" + realm.name() + "/clients?clientId=" + TestRealm.CLIENT))
+                .get(0).get("id").asText();
+        AdminApi.ok(realm.admin().post("/" + realm.name() + "/clients/" + client + "/protocol-mappers/models",
+                Map.of("name", "risk claims", "protocol", "openid-connect",
+                        "protocolMapper", "threat-protection-risk-claims",
+                        "config", Map.of("access.token.claim", "true", "id.token.claim", "true"))));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        realm.close();
+    }
+
+    private static void lowRiskAction(String mode, String action) {
+        ObjectNode settings = AdminApi.JSON.createObjectNode().put("mode", mode);
+        ObjectNode takeover = settings.putObject("accountTakeover");
+        takeover.putObject("low").put("action", action);
+        takeover.putObject("medium").put("action", action);
+        takeover.putObject("high").put("action", "MFA_REQUIRED");
+        realm.saveSettings(settings);
+    }
+
+    @Test
+    void mfaIfConfiguredChallengesAUserWithOtpAndLetsOthersThrough() {
+        lowRiskAction("ENFORCED", "MFA_IF_CONFIGURED");
+        Browser browser = new Browser(baseUrl, ADDRESS);
+
+        Browser.Result challenge = browser.signIn(realm.name(), TestRealm.CLIENT, "with-otp", TestRealm.PASSWORD);
+        assertFalse(challenge.signedIn(), "asked for a code");
+        Browser.Result done = browser.submitForm(challenge.page(), "kc-otp-login-form", Map.of("otp", totp(0)));
+        assertTrue(done.signedIn(), done.toString());
+        JsonNode event = realm.latestUserEvent(realm.userId("with-otp"));
+        assertEquals("PASS", event.get("response").asText());
+        assertEquals("MFA", event.at("/challenges/1/name").asText());
+        assertEquals("SUCCESS", event.at("/challenges/1/response").asText());
+
+        assertTrue(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "without-otp",
+                TestRealm.PASSWORD).signedIn(), "no second factor: MFA_IF_CONFIGURED lets the user through");
+        assertEquals(1, realm.latestUserEvent(realm.userId("without-otp")).get("challenges").size());
+    }
+
+    @Test
+    void mfaRequiredBlocksAUserWithoutASecondFactorLikeAWrongPassword() {
+        lowRiskAction("ENFORCED", "MFA_REQUIRED");
+
+        Browser.Result blocked = new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "without-otp",
+                TestRealm.PASSWORD);
+
+        assertFalse(blocked.signedIn());
+        assertTrue(blocked.page().contains("Invalid username or password."), blocked.page());
+        JsonNode event = realm.latestUserEvent(realm.userId("without-otp"));
+        assertEquals("FAIL", event.get("response").asText());
+        assertEquals("MFA_REQUIRED_WITHOUT_SECOND_FACTOR", event.at("/risk/reasons/0/signal").asText());
+    }
+
+    @Test
+    void aWrongCodeFailsAndTheEventRecordsTheMfaFailure() {
+        lowRiskAction("ENFORCED", "MFA_REQUIRED");
+        Browser browser = new Browser(baseUrl, ADDRESS);
+
+        Browser.Result challenge = browser.signIn(realm.name(), TestRealm.CLIENT, "wrong-code", TestRealm.PASSWORD);
+        String wrong = totp(0).equals("000000") ? "111111" : "000000";
+        Browser.Result refused = browser.submitForm(challenge.page(), "kc-otp-login-form", Map.of("otp", wrong));
+
+        assertFalse(refused.signedIn());
+        JsonNode event = realm.latestUserEvent(realm.userId("wrong-code"));
+        assertEquals("FAIL", event.get("response").asText());
+        assertEquals("FAILURE", event.at("/challenges/1/response").asText());
+    }
+
+    @Test
+    void auditModeChallengesNobody() {
+        lowRiskAction("AUDIT", "MFA_REQUIRED");
+
+        assertTrue(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "audited",
+                TestRealm.PASSWORD).signedIn());
+
+        JsonNode event = realm.latestUserEvent(realm.userId("audited"));
+        assertEquals("MFA_REQUIRED", event.at("/risk/action").asText());
+        assertFalse(event.at("/risk/enforced").asBoolean());
+        assertEquals(1, event.get("challenges").size());
+    }
+
+    @Test
+    void tokensCarryTheRiskLevelAndTheEventId() {
+        lowRiskAction("ENFORCED", "MFA_IF_CONFIGURED");
+        Browser browser = new Browser(baseUrl, ADDRESS);
+        Browser.Result challenge = browser.signIn(realm.name(), TestRealm.CLIENT, "claims", TestRealm.PASSWORD);
+        Browser.Result done = browser.submitForm(challenge.page(), "kc-otp-login-form", Map.of("otp", totp(0)));
+
+        JsonNode tokens = browser.exchangeCode(realm.name(), TestRealm.CLIENT, done.code());
+
+        JsonNode claims = payload(tokens.get("access_token").asText());
+        assertEquals("LOW", claims.get("risk_level").asText());
+        assertEquals(realm.latestUserEvent(realm.userId("claims")).get("id").asText(),
+                claims.get("auth_event_id").asText());
+        assertEquals("LOW", payload(tokens.get("id_token").asText()).get("risk_level").asText());
+    }
+
+    /** A user with the test password and an OTP credential whose secret the test knows. */
+    private static void createUserWithOtp(String username) {
+        ObjectNode user = AdminApi.JSON.createObjectNode()
+                .put("username", username)
+                .put("enabled", true)
+                .put("email", username + "@example.org")
+                .put("emailVerified", true)
+                .put("firstName", "Test")
+                .put("lastName", username);
+        user.putArray("credentials").add(AdminApi.JSON.createObjectNode()
+                        .put("type", "password").put("value", TestRealm.PASSWORD).put("temporary", false))
+                .add(AdminApi.JSON.createObjectNode()
+                        .put("type", "otp")
+                        .put("userLabel", "test authenticator")
+                        .put("secretData", "{\"value\":\"" + OTP_SECRET + "\"}")
+                        .put("credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,"
+                                + "\"period\":30,\"algorithm\":\"HmacSHA1\"}"));
+        AdminApi.ok(realm.admin().post("/" + realm.name() + "/users", user));
+    }
+
+    /** A TOTP code (RFC 6238, HMAC-SHA1, 30 s, 6 digits) for the current time step plus {@code offset}. */
+    private static String totp(int offset) {
+        try {
+            long step = System.currentTimeMillis() / 30_000 + offset;
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(OTP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
+            int at = hash[hash.length - 1] & 0x0F;
+            int binary = ((hash[at] & 0x7F) << 24) | ((hash[at + 1] & 0xFF) << 16) | ((hash[at + 2] & 0xFF) << 8)
+                    | (hash[at + 3] & 0xFF);
+            return String.format("%06d", binary % 1_000_000);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode payload(String jwt) {
+        try {
+            return AdminApi.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
