@@ -1,7 +1,9 @@
 package io.github.threatprotection.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,6 +25,8 @@ import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskScoring;
+import io.github.threatprotection.risk.RiskSignal;
 
 /**
  * Reads and validates a realm's settings document. Every problem is collected with the JSON path of its field,
@@ -36,9 +40,11 @@ public final class SettingsParser {
     public static final int MAX_RETENTION_DAYS = 36_500;
     /** Errors reported per document, so a huge bad document gets a bounded answer. */
     static final int MAX_ERRORS = 100;
+    /** Above the 900 that all signals at full score add up to, so a threshold this high switches its level off. */
+    private static final int MAX_RISK_THRESHOLD = 1000;
 
     private static final Set<String> SETTINGS_KEYS =
-            Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions");
+            Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring");
     private static final Set<String> REALM_ONLY_KEYS = Set.of("retention", "clients");
 
     private final List<FieldError> errors = new ArrayList<>();
@@ -71,6 +77,7 @@ public final class SettingsParser {
         }
         ThreatProtectionSettings realm = readSettings(document, ThreatProtectionSettings.DEFAULTS, "", true);
         checkActionOrder(realm, "");
+        checkThresholdOrder(realm, "");
         RealmSettings.Retention retention = RealmSettings.Retention.DEFAULT;
         if (document.has("retention")) {
             retention = readRetention(document.get("retention"), "retention");
@@ -94,6 +101,7 @@ public final class SettingsParser {
                     }
                     ThreatProtectionSettings merged = readSettings(client.getValue(), realm, path + ".", false);
                     checkActionOrder(merged, path + ".");
+                    checkThresholdOrder(merged, path + ".");
                     overrides.put(client.getKey(), (ObjectNode) client.getValue().deepCopy());
                     effective.put(client.getKey(), merged);
                 }
@@ -117,6 +125,8 @@ public final class SettingsParser {
                         readAccountTakeover(value, settings.accountTakeover(), path));
                 case "ipExceptions" -> settings = settings.withIpExceptions(
                         readIpExceptions(value, settings.ipExceptions(), path));
+                case "riskScoring" -> settings = settings.withRiskScoring(
+                        readRiskScoring(value, settings.riskScoring(), path));
                 default -> {
                     if (!(realmLevel && REALM_ONLY_KEYS.contains(field.getKey()))) {
                         error(path, realmLevel ? unknownField(SETTINGS_KEYS, REALM_ONLY_KEYS)
@@ -252,6 +262,95 @@ public final class SettingsParser {
         return IpRangeSet.of(ranges);
     }
 
+    private RiskScoring readRiskScoring(JsonNode node, RiskScoring base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        Map<RiskSignal, Integer> scores = base.scores();
+        Thresholds thresholds = new Thresholds(base.mediumAt(), base.highAt());
+        double impossibleTravelKmh = base.impossibleTravelKmh();
+        Velocity velocity = new Velocity(base.velocityWindow(), base.userFailures(), base.networkUsers());
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "signals" -> scores = readSignalScores(field.getValue(), scores, fieldPath);
+                case "thresholds" -> thresholds = readThresholds(field.getValue(), thresholds, fieldPath);
+                case "impossibleTravelKmh" -> impossibleTravelKmh = readNumber(field.getValue(), fieldPath, 100,
+                        20_000, impossibleTravelKmh);
+                case "velocity" -> velocity = readVelocity(field.getValue(), velocity, fieldPath);
+                default -> error(fieldPath, unknownField(
+                        Set.of("signals", "thresholds", "impossibleTravelKmh", "velocity"), Set.of()));
+            }
+        }
+        return new RiskScoring(scores, thresholds.mediumAt(), thresholds.highAt(), impossibleTravelKmh,
+                velocity.userFailures(), velocity.networkUsers(), velocity.window());
+    }
+
+    /** Signals left out keep their score, so an admin can retune one signal without restating the rest. */
+    private Map<RiskSignal, Integer> readSignalScores(JsonNode node, Map<RiskSignal, Integer> base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        Map<RiskSignal, Integer> scores = new EnumMap<>(RiskSignal.class);
+        scores.putAll(base);
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            RiskSignal signal = constantNamed(RiskSignal.class, field.getKey());
+            if (signal == null) {
+                error(fieldPath, "unknown signal; expected one of " + names(RiskSignal.class));
+            } else {
+                int score = readWholeNumber(field.getValue(), fieldPath, 0, 100, scores.getOrDefault(signal, 0));
+                scores.put(signal, score);
+            }
+        }
+        return scores;
+    }
+
+    private Thresholds readThresholds(JsonNode node, Thresholds base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        int mediumAt = base.mediumAt();
+        int highAt = base.highAt();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "medium" -> mediumAt = readWholeNumber(field.getValue(), fieldPath, 1, MAX_RISK_THRESHOLD,
+                        mediumAt);
+                case "high" -> highAt = readWholeNumber(field.getValue(), fieldPath, 1, MAX_RISK_THRESHOLD, highAt);
+                default -> error(fieldPath, unknownField(Set.of("medium", "high"), Set.of()));
+            }
+        }
+        return new Thresholds(mediumAt, highAt);
+    }
+
+    private Velocity readVelocity(JsonNode node, Velocity base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        Duration window = base.window();
+        int userFailures = base.userFailures();
+        int networkUsers = base.networkUsers();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "windowMinutes" -> window = Duration.ofMinutes(readWholeNumber(field.getValue(), fieldPath, 1,
+                        1440, (int) window.toMinutes()));
+                case "userFailures" -> userFailures = readWholeNumber(field.getValue(), fieldPath, 1, 10_000,
+                        userFailures);
+                case "networkUsers" -> networkUsers = readWholeNumber(field.getValue(), fieldPath, 1, 100_000,
+                        networkUsers);
+                default -> error(fieldPath, unknownField(Set.of("windowMinutes", "userFailures", "networkUsers"),
+                        Set.of()));
+            }
+        }
+        return new Velocity(window, userFailures, networkUsers);
+    }
+
     private RealmSettings.Retention readRetention(JsonNode node, String path) {
         if (!isObject(node, path)) {
             return RealmSettings.Retention.DEFAULT;
@@ -289,15 +388,42 @@ public final class SettingsParser {
         }
     }
 
+    /**
+     * Checked on the merged settings, like the action order, so a client cannot raise {@code medium} above the
+     * realm's {@code high}.
+     */
+    private void checkThresholdOrder(ThreatProtectionSettings settings, String prefix) {
+        RiskScoring scoring = settings.riskScoring();
+        if (scoring.highAt() < scoring.mediumAt()) {
+            error(prefix + "riskScoring.thresholds.high", scoring.highAt()
+                    + " is below riskScoring.thresholds.medium (" + scoring.mediumAt()
+                    + "); a sign-in may not become HIGH at a lower score than MEDIUM");
+        }
+    }
+
     private <E extends Enum<E>> E readEnum(JsonNode node, Class<E> type, String path, E fallback) {
-        if (node != null && node.isTextual()) {
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equals(node.textValue())) {
-                    return constant;
-                }
-            }
+        E constant = node != null && node.isTextual() ? constantNamed(type, node.textValue()) : null;
+        if (constant != null) {
+            return constant;
         }
         error(path, "must be one of " + names(type));
+        return fallback;
+    }
+
+    private int readWholeNumber(JsonNode node, String path, int min, int max, int fallback) {
+        if (node.canConvertToExactIntegral() && node.canConvertToInt()
+                && node.intValue() >= min && node.intValue() <= max) {
+            return node.intValue();
+        }
+        error(path, "must be a whole number from " + min + " to " + max);
+        return fallback;
+    }
+
+    private double readNumber(JsonNode node, String path, int min, int max, double fallback) {
+        if (node.isNumber() && node.doubleValue() >= min && node.doubleValue() <= max) {
+            return node.doubleValue();
+        }
+        error(path, "must be a number from " + min + " to " + max);
         return fallback;
     }
 
@@ -323,6 +449,15 @@ public final class SettingsParser {
         return "unknown field; expected one of " + all.stream().sorted().collect(Collectors.joining(", "));
     }
 
+    private static <E extends Enum<E>> E constantNamed(Class<E> type, String name) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(name)) {
+                return constant;
+            }
+        }
+        return null;
+    }
+
     private static String names(Class<? extends Enum<?>> type) {
         return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
     }
@@ -333,5 +468,13 @@ public final class SettingsParser {
         } else {
             droppedErrors++;
         }
+    }
+
+    /** What {@code riskScoring.thresholds} holds, since {@link RiskScoring} has no copy methods to set it with. */
+    private record Thresholds(int mediumAt, int highAt) {
+    }
+
+    /** What {@code riskScoring.velocity} holds, since {@link RiskScoring} has no copy methods to set it with. */
+    private record Velocity(Duration window, int userFailures, int networkUsers) {
     }
 }

@@ -12,6 +12,8 @@ import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskScoring;
+import io.github.threatprotection.risk.RiskSignal;
 
 /** Writes settings as the complete document that {@code GET /settings} returns and that is stored. */
 public final class SettingsWriter {
@@ -60,7 +62,30 @@ public final class SettingsWriter {
         ObjectNode ipExceptions = document.putObject("ipExceptions");
         writeRanges(ipExceptions.putArray("alwaysAllow"), settings.ipExceptions().alwaysAllow());
         writeRanges(ipExceptions.putArray("alwaysBlock"), settings.ipExceptions().alwaysBlock());
+
+        writeRiskScoring(document.putObject("riskScoring"), settings.riskScoring());
         return document;
+    }
+
+    private static void writeRiskScoring(ObjectNode target, RiskScoring scoring) {
+        ObjectNode signals = target.putObject("signals");
+        for (RiskSignal signal : RiskSignal.values()) {
+            signals.put(signal.name(), scoring.scoreOf(signal));
+        }
+        target.putObject("thresholds")
+                .put("medium", scoring.mediumAt())
+                .put("high", scoring.highAt());
+        double kmh = scoring.impossibleTravelKmh();
+        // A whole speed goes out as 900, not 900.0, so the document reads back the way the admin wrote it.
+        if (kmh == Math.rint(kmh)) {
+            target.put("impossibleTravelKmh", (int) kmh);
+        } else {
+            target.put("impossibleTravelKmh", kmh);
+        }
+        target.putObject("velocity")
+                .put("windowMinutes", Math.toIntExact(scoring.velocityWindow().toMinutes()))
+                .put("userFailures", scoring.userFailures())
+                .put("networkUsers", scoring.networkUsers());
     }
 
     private static void writeRanges(ArrayNode target, IpRangeSet ranges) {

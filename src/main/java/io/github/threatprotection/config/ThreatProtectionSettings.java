@@ -8,15 +8,20 @@ import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskScoring;
 
 /**
  * The settings that apply to one sign-in: a realm's, or a realm's with one client's override merged over them.
  * Immutable; build changed copies with the {@code with…} methods.
  */
 public record ThreatProtectionSettings(Mode mode, CompromisedCredentials compromisedCredentials,
-                                       AccountTakeover accountTakeover, IpExceptions ipExceptions) {
+                                       AccountTakeover accountTakeover, IpExceptions ipExceptions,
+                                       RiskScoring riskScoring) {
 
-    /** What a realm gets before an admin saves anything: protection off, Cognito's recommended actions. */
+    /**
+     * What a realm gets before an admin saves anything: protection off, Cognito's recommended actions, the
+     * scorer's own weights.
+     */
     public static final ThreatProtectionSettings DEFAULTS = new ThreatProtectionSettings(
             Mode.OFF,
             new CompromisedCredentials(EnumSet.allOf(EventType.class), CompromisedCredentialsAction.BLOCK, false),
@@ -24,22 +29,27 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                     new LevelPolicy(RiskAction.NO_ACTION, false),
                     new LevelPolicy(RiskAction.MFA_IF_CONFIGURED, true),
                     new LevelPolicy(RiskAction.MFA_REQUIRED, true)),
-            new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY));
+            new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY),
+            RiskScoring.DEFAULTS);
 
     public ThreatProtectionSettings withMode(Mode value) {
-        return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions);
+        return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions, riskScoring);
     }
 
     public ThreatProtectionSettings withCompromisedCredentials(CompromisedCredentials value) {
-        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions);
+        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring);
     }
 
     public ThreatProtectionSettings withAccountTakeover(AccountTakeover value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions);
+        return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions, riskScoring);
     }
 
     public ThreatProtectionSettings withIpExceptions(IpExceptions value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value);
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value, riskScoring);
+    }
+
+    public ThreatProtectionSettings withRiskScoring(RiskScoring value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, value);
     }
 
     /**

@@ -49,7 +49,7 @@ final class PasswordBreachCheck {
         threatProtection.events().add(new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
-                new RiskEvent.Context(address, DeviceName.of(userAgent), null, null), null));
+                RiskEvent.Context.of(address, DeviceName.of(userAgent)), null));
     }
 
     private String clientId() {

@@ -61,7 +61,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
                     List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its breached password"
                             + " is replaced through the e-mailed reset")));
-            record(context, threatProtection, clientId, locked, EventResponse.FAIL, null);
+            record(context, threatProtection, clientId, locked, EventResponse.FAIL, null,
+                    RiskEvent.Context.of(context.getConnection().getRemoteAddr(), deviceName(context)));
             WrongPasswordResponse.send(context);
             return;
         }
@@ -76,8 +77,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 && threatProtection.breachCheck().isConfigured() && password != null && !password.isEmpty()) {
             breach = threatProtection.breachCheck().check(password, threatProtection.breachMinCount());
         }
-        RiskAssessment risk = threatProtection.riskEvaluator()
-                .evaluate(settings, context.getConnection().getRemoteAddr(), breach);
+        String address = context.getConnection().getRemoteAddr();
+        SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address,
+                WrongPasswordResponse.isDirectGrant(context));
+        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, breach,
+                () -> signals.score(settings.riskScoring()));
 
         boolean secondFactor = risk.enforced() && SecondFactor.isRequested(risk.action())
                 && SecondFactor.isConfiguredFor(user);
@@ -88,8 +92,10 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                     + " factor and the user has none"));
         }
         boolean blocked = risk.blocks() || mfaImpossible;
+        String deviceId = blocked ? signals.deviceId() : signals.reissueDeviceCookie();
         String eventId = record(context, threatProtection, clientId, risk,
-                blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null);
+                blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null,
+                signals.context(deviceName(context), deviceId));
 
         if (blocked) {
             // Only a password actually found locks the account; a range API outage under the closed policy
@@ -113,14 +119,17 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         context.success();
     }
 
+    private static String deviceName(AuthenticationFlowContext context) {
+        return DeviceName.of(context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
+    }
+
     /** Stores the event and names it in Keycloak's LOGIN or LOGIN_ERROR event; returns its id. */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
-                          String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa) {
-        String address = context.getConnection().getRemoteAddr();
-        String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
+                          String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa,
+                          RiskEvent.Context where) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
-                response, risk, mfa, new RiskEvent.Context(address, DeviceName.of(userAgent), null, null), null);
+                response, risk, mfa, where, null);
         threatProtection.events().add(event);
         context.getEvent()
                 .detail(DETAIL_RISK_LEVEL, risk.level().name())

@@ -55,7 +55,7 @@ final class WrongPasswordResponse {
         context.resetFlow();
     }
 
-    private static boolean isDirectGrant(AuthenticationFlowContext context) {
+    static boolean isDirectGrant(AuthenticationFlowContext context) {
         return OAuth2Constants.PASSWORD.equals(
                 context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.GRANT_TYPE));
     }

@@ -11,19 +11,23 @@ import org.keycloak.timer.ScheduledTask;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
- * Deletes each realm's risk events older than its {@code retention.eventDays}. Runs on every node; the delete
- * is idempotent, so nodes running it at the same time only repeat work.
+ * Deletes each realm's risk events older than its {@code retention.eventDays}, and failed sign-ins older than
+ * any velocity window. Runs on every node; the deletes are idempotent, so nodes running it at the same time
+ * only repeat work.
  */
 public class EventRetentionTask implements ScheduledTask {
 
     public static final String NAME = "threat-protection-event-retention";
 
     private static final Logger LOG = Logger.getLogger(EventRetentionTask.class);
+    /** Failed sign-ins matter only inside the longest velocity window a realm may set. */
+    private static final Duration MAX_VELOCITY_WINDOW = Duration.ofDays(1);
 
     @Override
     public void run(KeycloakSession session) {
         ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
         Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        threatProtection.failedSignIns().deleteOlderThan(now.minus(MAX_VELOCITY_WINDOW));
         session.realms().getRealmsStream().forEach(realm -> {
             int days = threatProtection.settings().read(realm).retention().eventDays();
             int deleted = threatProtection.events().deleteOlderThan(realm.getId(), now.minus(Duration.ofDays(days)));

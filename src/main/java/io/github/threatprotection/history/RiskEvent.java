@@ -15,8 +15,17 @@ public record RiskEvent(String id, String realmId, EventType type, Instant time,
                         EventResponse response, RiskAssessment risk, MfaOutcome mfa, Context context,
                         Feedback feedback) {
 
-    /** Where the request came from. City and country stay null when unknown. */
-    public record Context(String ipAddress, String deviceName, String city, String country) {
+    /**
+     * Where the request came from. Geolocation fields stay null when unknown; {@code deviceId} is the device
+     * cookie's id, kept for the next sign-in's comparison and never shown.
+     */
+    public record Context(String ipAddress, String deviceName, String city, String country, String network,
+                          Long asn, Double latitude, Double longitude, Integer accuracyRadiusKm, String deviceId) {
+
+        /** Only what the request itself shows: a password set outside a sign-in. */
+        public static Context of(String ipAddress, String deviceName) {
+            return new Context(ipAddress, deviceName, null, null, null, null, null, null, null, null);
+        }
     }
 
     public RiskEvent withFeedback(Feedback value) {

@@ -67,6 +67,24 @@ public class RiskEventEntity {
     @Column(name = "COUNTRY")
     private String country;
 
+    @Column(name = "NETWORK")
+    private String network;
+
+    @Column(name = "ASN")
+    private Long asn;
+
+    @Column(name = "LATITUDE")
+    private Double latitude;
+
+    @Column(name = "LONGITUDE")
+    private Double longitude;
+
+    @Column(name = "ACCURACY_KM")
+    private Integer accuracyKm;
+
+    @Column(name = "DEVICE_ID")
+    private String deviceId;
+
     @Column(name = "MFA_OUTCOME")
     private String mfaOutcome;
 
@@ -213,6 +231,54 @@ public class RiskEventEntity {
 
     public void setCountry(String country) {
         this.country = country;
+    }
+
+    public String getNetwork() {
+        return network;
+    }
+
+    public void setNetwork(String network) {
+        this.network = network;
+    }
+
+    public Long getAsn() {
+        return asn;
+    }
+
+    public void setAsn(Long asn) {
+        this.asn = asn;
+    }
+
+    public Double getLatitude() {
+        return latitude;
+    }
+
+    public void setLatitude(Double latitude) {
+        this.latitude = latitude;
+    }
+
+    public Double getLongitude() {
+        return longitude;
+    }
+
+    public void setLongitude(Double longitude) {
+        this.longitude = longitude;
+    }
+
+    public Integer getAccuracyKm() {
+        return accuracyKm;
+    }
+
+    public void setAccuracyKm(Integer accuracyKm) {
+        this.accuracyKm = accuracyKm;
+    }
+
+    public String getDeviceId() {
+        return deviceId;
+    }
+
+    public void setDeviceId(String deviceId) {
+        this.deviceId = deviceId;
     }
 
     public String getMfaOutcome() {

@@ -19,6 +19,7 @@ import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
+import io.github.threatprotection.risk.SignInObservation;
 
 /**
  * The event history in Keycloak's database. Writes join the caller's transaction, so an event is stored
@@ -46,6 +47,28 @@ public final class RiskEventStore {
                 .setMaxResults(max)
                 .getResultStream()
                 .map(RiskEventStore::fromEntity)
+                .toList();
+    }
+
+    /**
+     * A user's latest sign-ins that count as theirs, newest first, for the novelty and travel signals: those
+     * that passed, and failed ones the user or an admin confirmed (feedback VALID). Disowned ones (feedback
+     * INVALID) come marked, so they never make a place known.
+     */
+    public List<SignInObservation> recentSignIns(String realmId, String userId, int max) {
+        return em.createQuery("select e from RiskEventEntity e where e.realmId = :realmId and e.userId = :userId"
+                        + " and e.type = :type and (e.response = :pass or e.feedbackValue = :valid)"
+                        + " order by e.time desc", RiskEventEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setParameter("type", EventType.SIGN_IN.name())
+                .setParameter("pass", EventResponse.PASS.name())
+                .setParameter("valid", Feedback.Value.VALID.name())
+                .setMaxResults(max)
+                .getResultStream()
+                .map(e -> new SignInObservation(Instant.ofEpochMilli(e.getTime()), e.getIpAddress(), e.getNetwork(),
+                        e.getCountry(), e.getAsn(), e.getLatitude(), e.getLongitude(), e.getAccuracyKm(),
+                        e.getDeviceId(), Feedback.Value.INVALID.name().equals(e.getFeedbackValue())))
                 .toList();
     }
 
@@ -167,6 +190,12 @@ public final class RiskEventStore {
         entity.setDeviceName(context.deviceName());
         entity.setCity(context.city());
         entity.setCountry(context.country());
+        entity.setNetwork(context.network());
+        entity.setAsn(context.asn());
+        entity.setLatitude(context.latitude());
+        entity.setLongitude(context.longitude());
+        entity.setAccuracyKm(context.accuracyRadiusKm());
+        entity.setDeviceId(context.deviceId());
         Feedback feedback = event.feedback();
         if (feedback != null) {
             entity.setFeedbackValue(feedback.value().name());
@@ -193,7 +222,8 @@ public final class RiskEventStore {
                 EventResponse.valueOf(entity.getResponse()), risk,
                 entity.getMfaOutcome() == null ? null : MfaOutcome.valueOf(entity.getMfaOutcome()),
                 new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
-                        entity.getCountry()),
+                        entity.getCountry(), entity.getNetwork(), entity.getAsn(), entity.getLatitude(),
+                        entity.getLongitude(), entity.getAccuracyKm(), entity.getDeviceId()),
                 feedback);
     }
 

@@ -27,6 +27,15 @@ public record RiskScoring(Map<RiskSignal, Integer> scores, int mediumAt, int hig
         scores = Map.copyOf(scores);
     }
 
+    /** The same scoring with one signal switched off. */
+    public RiskScoring without(RiskSignal signal) {
+        Map<RiskSignal, Integer> fewer = new EnumMap<>(RiskSignal.class);
+        fewer.putAll(scores);
+        fewer.put(signal, 0);
+        return new RiskScoring(fewer, mediumAt, highAt, impossibleTravelKmh, userFailures, networkUsers,
+                velocityWindow);
+    }
+
     public int scoreOf(RiskSignal signal) {
         return scores.getOrDefault(signal, 0);
     }

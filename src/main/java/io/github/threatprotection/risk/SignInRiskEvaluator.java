@@ -3,6 +3,7 @@ package io.github.threatprotection.risk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.CompromisedCredentialsAction;
@@ -22,13 +23,21 @@ public final class SignInRiskEvaluator {
     public static final String COMPROMISED_SIGNAL = "COMPROMISED_CREDENTIALS";
     public static final String BREACH_CHECK_UNAVAILABLE_SIGNAL = "BREACH_CHECK_UNAVAILABLE";
 
+    /** As {@link #evaluate(ThreatProtectionSettings, String, CompromisedCredentialCheck.Result, Supplier)}, unscored. */
+    public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress,
+                                   CompromisedCredentialCheck.Result breach) {
+        return evaluate(settings, clientAddress, breach, () -> null);
+    }
+
     /**
      * @param settings      the effective settings; callers skip evaluation entirely when the mode is OFF
      * @param clientAddress the address Keycloak saw the request come from
      * @param breach        the password's breach check, or null when it was not checked
+     * @param score         the signals' score, asked for only when no IP exception decides; null counts as LOW
+     *                      with no reasons
      */
     public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress,
-                                   CompromisedCredentialCheck.Result breach) {
+                                   CompromisedCredentialCheck.Result breach, Supplier<RiskScorer.Score> score) {
         boolean enforced = settings.mode() == Mode.ENFORCED;
         ThreatProtectionSettings.IpExceptions exceptions = settings.ipExceptions();
         List<RiskReason> reasons = new ArrayList<>();
@@ -51,7 +60,11 @@ public final class SignInRiskEvaluator {
                     reasons);
         }
 
-        RiskLevel level = RiskLevel.LOW;
+        RiskScorer.Score scored = score.get();
+        RiskLevel level = scored == null ? RiskLevel.LOW : scored.level();
+        if (scored != null) {
+            reasons.addAll(scored.reasons());
+        }
         RiskAction levelAction = settings.accountTakeover().forLevel(level).action();
         RiskAction action = breachAction.isWeakerThan(levelAction) ? levelAction : breachAction;
         return new RiskAssessment(level, action, enforced, null, compromised, reasons);

@@ -5,6 +5,9 @@ import org.keycloak.models.KeycloakSession;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
+import io.github.threatprotection.geo.GeoLocator;
+import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
@@ -13,6 +16,7 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     private final KeycloakSession session;
     private final DefaultThreatProtectionProviderFactory factory;
     private RiskEventStore events;
+    private FailedSignInStore failedSignIns;
 
     DefaultThreatProtectionProvider(KeycloakSession session, DefaultThreatProtectionProviderFactory factory) {
         this.session = session;
@@ -45,6 +49,24 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public long breachMinCount() {
         return factory.breachMinCount();
+    }
+
+    @Override
+    public FailedSignInStore failedSignIns() {
+        if (failedSignIns == null) {
+            failedSignIns = new FailedSignInStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+        }
+        return failedSignIns;
+    }
+
+    @Override
+    public GeoLocator geoLocator() {
+        return factory.geoLocator();
+    }
+
+    @Override
+    public IpReputationLists reputationLists() {
+        return factory.reputationLists();
     }
 
     @Override

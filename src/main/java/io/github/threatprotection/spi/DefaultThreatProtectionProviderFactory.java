@@ -22,6 +22,8 @@ import org.keycloak.timer.TimerProvider;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
 import io.github.threatprotection.config.RealmSettingsStore;
+import io.github.threatprotection.geo.GeoLocator;
+import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
@@ -41,6 +43,12 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     static final String PWNED_PASSWORDS_FAILURE = "pwned-passwords-failure";
     static final String PWNED_PASSWORDS_CACHE_SIZE = "pwned-passwords-cache-size";
     static final String PWNED_PASSWORDS_CACHE_TTL = "pwned-passwords-cache-ttl";
+    static final String GEOIP_CITY_DATABASE = "geoip-city-database";
+    static final String GEOIP_ASN_DATABASE = "geoip-asn-database";
+    static final String GEOIP_ANONYMOUS_DATABASE = "geoip-anonymous-database";
+    static final String IP_REPUTATION_LISTS = "ip-reputation-lists";
+    /** How often changed geolocation databases and reputation lists are looked for. */
+    private static final Duration FILE_RECHECK = Duration.ofSeconds(30);
 
     private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
     private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
@@ -54,6 +62,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private long purgeIntervalMillis;
     private long breachMinCount;
     private CompromisedCredentialCheck breachCheck;
+    private GeoLocator geoLocator;
+    private IpReputationLists reputationLists;
 
     @Override
     public ThreatProtectionProvider create(KeycloakSession session) {
@@ -66,9 +76,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 * 1000L;
         breachMinCount = atLeast(config, BREACH_MIN_COUNT, 1, 1);
 
-        String[] corpusOption = config.getArray(BREACH_CORPUS);
-        List<Path> corpora = corpusOption == null ? List.of() : Arrays.stream(corpusOption)
-                .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        List<Path> corpora = paths(config, BREACH_CORPUS);
 
         PwnedPasswordsClient api = null;
         String url = config.get(PWNED_PASSWORDS_URL);
@@ -92,12 +100,26 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                     + " must be open or closed, got " + failure);
         };
         breachCheck = new CompromisedCredentialCheck(corpora, api, policy);
+        geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
+                path(config, GEOIP_ANONYMOUS_DATABASE), FILE_RECHECK, Clock.systemUTC());
+        reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), FILE_RECHECK, Clock.systemUTC());
         if (breachCheck.isConfigured()) {
             LOG.infof("Compromised-credential checks: %d offline corpus file(s), range API %s (failure policy %s),"
                     + " minimum count %d", corpora.size(), api == null ? "off" : api.baseUrl(), failure, breachMinCount);
         } else {
             LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
         }
+    }
+
+    private static Path path(Config.Scope config, String name) {
+        String value = config.get(name);
+        return value == null || value.isBlank() ? null : Path.of(value.trim());
+    }
+
+    private static List<Path> paths(Config.Scope config, String name) {
+        String[] values = config.getArray(name);
+        return values == null ? List.of() : Arrays.stream(values)
+                .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 
     private static int atLeast(Config.Scope config, String name, int defaultValue, int minimum) {
@@ -139,7 +161,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             UpdateCompromisedPasswordFactory.registerIn(created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
-            create(removed.getKeycloakSession()).events().deleteForRealm(removed.getRealm().getId());
+            ThreatProtectionProvider provider = create(removed.getKeycloakSession());
+            provider.events().deleteForRealm(removed.getRealm().getId());
+            provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
         }
     }
@@ -158,6 +182,14 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     long breachMinCount() {
         return breachMinCount;
+    }
+
+    GeoLocator geoLocator() {
+        return geoLocator;
+    }
+
+    IpReputationLists reputationLists() {
+        return reputationLists;
     }
 
     @Override
@@ -189,6 +221,14 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .property().name(PWNED_PASSWORDS_CACHE_TTL).type("int")
                 .helpText("Seconds a cached range answer is used.")
                 .defaultValue(DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS).add()
+                .property().name(GEOIP_CITY_DATABASE).type("string")
+                .helpText("MaxMind DB City database (GeoLite2-City, GeoIP2-City, DB-IP lite).").add()
+                .property().name(GEOIP_ASN_DATABASE).type("string")
+                .helpText("MaxMind DB ASN database (GeoLite2-ASN).").add()
+                .property().name(GEOIP_ANONYMOUS_DATABASE).type("string")
+                .helpText("MaxMind DB Anonymous-IP database.").add()
+                .property().name(IP_REPUTATION_LISTS).type("string")
+                .helpText("Comma-separated files of bad addresses or CIDR blocks, one per line.").add()
                 .build();
     }
 

@@ -4,6 +4,9 @@ import org.keycloak.provider.Provider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
+import io.github.threatprotection.geo.GeoLocator;
+import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
@@ -21,4 +24,13 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** Server option {@code breach-min-count}: how often a password must have been seen to count. */
     long breachMinCount();
+
+    /** Failed sign-ins for the velocity signals. */
+    FailedSignInStore failedSignIns();
+
+    /** The configured geolocation databases; knows nothing when none is configured. */
+    GeoLocator geoLocator();
+
+    /** The configured IP reputation lists. */
+    IpReputationLists reputationLists();
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import io.github.threatprotection.Json;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskScoring;
+import io.github.threatprotection.risk.RiskSignal;
 
 class SettingsParserTest {
 
@@ -38,6 +43,19 @@ class SettingsParserTest {
         return errors(json, ANY_CLIENT);
     }
 
+    /** The default scores with one signal's changed. */
+    private static Map<RiskSignal, Integer> withScore(RiskSignal signal, int score) {
+        Map<RiskSignal, Integer> scores = new EnumMap<>(RiskScoring.DEFAULTS.scores());
+        scores.put(signal, score);
+        return scores;
+    }
+
+    private static List<String> fieldNamesOf(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void anEmptyDocumentGivesTheDefaults() throws Exception {
         RealmSettings settings = parse("{}");
@@ -52,7 +70,12 @@ class SettingsParserTest {
                 + "'accountTakeover':{'low':{'action':'MFA_IF_CONFIGURED','notify':true},"
                 + "'medium':{'action':'MFA_REQUIRED','notify':true},'high':{'action':'BLOCK','notify':false}},"
                 + "'ipExceptions':{'alwaysAllow':['203.0.113.0/24'],'alwaysBlock':['2001:db8::/32','198.51.100.7']},"
-                + "'retention':{'eventDays':30},'clients':{'app':{'mode':'AUDIT'}}}";
+                + "'riskScoring':{'signals':{'NEW_DEVICE':25,'NEW_IP':0,'NEW_NETWORK':10,'NEW_COUNTRY':35,"
+                + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':100,'IP_REPUTATION':60,'FAILED_LOGIN_VELOCITY':30,"
+                + "'NETWORK_VELOCITY':50},'thresholds':{'medium':40,'high':90},'impossibleTravelKmh':1200.5,"
+                + "'velocity':{'windowMinutes':60,'userFailures':8,'networkUsers':25}},"
+                + "'retention':{'eventDays':30},"
+                + "'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
         assertEquals(Json.read(json.replace('\'', '"')), written);
     }
@@ -123,6 +146,110 @@ class SettingsParserTest {
                 + "'retention':{'eventDays':1}}}}", clientId -> clientId.equals("app"));
         assertEquals(Set.of("clients.gone", "clients.app.accountTakeover.high.action", "clients.app.clients",
                 "clients.app.retention"), errors.keySet());
+    }
+
+    @Test
+    void theWrittenDocumentShowsTheDefaultRiskScoring() throws Exception {
+        JsonNode written = SettingsWriter.write(parse("{}"), ANY_CLIENT).get("riskScoring");
+        assertEquals(Json.read(("{'signals':{'NEW_DEVICE':15,'NEW_IP':5,'NEW_NETWORK':10,'NEW_COUNTRY':20,"
+                + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':70,'IP_REPUTATION':40,'FAILED_LOGIN_VELOCITY':30,"
+                + "'NETWORK_VELOCITY':40},'thresholds':{'medium':30,'high':70},'impossibleTravelKmh':900,"
+                + "'velocity':{'windowMinutes':15,'userFailures':5,'networkUsers':10}}").replace('\'', '"')), written);
+        assertEquals(List.of(RiskSignal.values()).stream().map(Enum::name).toList(),
+                fieldNamesOf(written.get("signals")), "signals are written in RiskSignal order");
+    }
+
+    @Test
+    void aPartialSignalsObjectChangesOnlyTheNamedSignals() throws Exception {
+        RiskScoring scoring = parse("{'riskScoring':{'signals':{'NEW_IP':0,'IMPOSSIBLE_TRAVEL':100}}}").realm()
+                .riskScoring();
+        assertEquals(0, scoring.scoreOf(RiskSignal.NEW_IP));
+        assertEquals(100, scoring.scoreOf(RiskSignal.IMPOSSIBLE_TRAVEL));
+        for (RiskSignal signal : RiskSignal.values()) {
+            if (signal != RiskSignal.NEW_IP && signal != RiskSignal.IMPOSSIBLE_TRAVEL) {
+                assertEquals(RiskScoring.DEFAULTS.scoreOf(signal), scoring.scoreOf(signal), signal.name());
+            }
+        }
+        assertEquals(RiskScoring.DEFAULTS.highAt(), scoring.highAt(), "sections left out keep their defaults");
+    }
+
+    @Test
+    void riskScoringValuesOutsideTheirRangeNameTheirField() throws Exception {
+        Map<String, String> errors = errors("{'riskScoring':{'signals':{'NEW_DEVICE':101,'NEW_IP':-1,"
+                + "'NEW_ASN':1.5,'NEW_PLANET':10},'thresholds':{'medium':0,'high':1001},'impossibleTravelKmh':99.9,"
+                + "'velocity':{'windowMinutes':1441,'userFailures':0,'networkUsers':100001}}}");
+        assertEquals(Set.of("riskScoring.signals.NEW_DEVICE", "riskScoring.signals.NEW_IP",
+                "riskScoring.signals.NEW_ASN", "riskScoring.signals.NEW_PLANET", "riskScoring.thresholds.medium",
+                "riskScoring.thresholds.high", "riskScoring.impossibleTravelKmh", "riskScoring.velocity.windowMinutes",
+                "riskScoring.velocity.userFailures", "riskScoring.velocity.networkUsers"), errors.keySet());
+        assertTrue(errors.get("riskScoring.signals.NEW_PLANET").contains("NEW_DEVICE"), "lists the signals");
+        assertTrue(errors.get("riskScoring.velocity.networkUsers").contains("1 to 100000"));
+        assertEquals(Set.of("riskScoring.impossibleTravelKmh"),
+                errors("{'riskScoring':{'impossibleTravelKmh':20000.1}}").keySet());
+    }
+
+    @Test
+    void riskScoringAcceptsTheEndsOfEachRange() throws Exception {
+        RiskScoring lowest = parse("{'riskScoring':{'signals':{'NEW_DEVICE':0},'thresholds':{'medium':1,'high':1},"
+                + "'impossibleTravelKmh':100,'velocity':{'windowMinutes':1,'userFailures':1,'networkUsers':1}}}")
+                .realm().riskScoring();
+        assertEquals(new RiskScoring(withScore(RiskSignal.NEW_DEVICE, 0), 1, 1, 100, 1, 1, Duration.ofMinutes(1)),
+                lowest);
+        RiskScoring highest = parse("{'riskScoring':{'signals':{'NEW_DEVICE':100},"
+                + "'thresholds':{'medium':1000,'high':1000},'impossibleTravelKmh':20000,"
+                + "'velocity':{'windowMinutes':1440,'userFailures':10000,'networkUsers':100000}}}")
+                .realm().riskScoring();
+        assertEquals(new RiskScoring(withScore(RiskSignal.NEW_DEVICE, 100), 1000, 1000, 20_000, 10_000, 100_000,
+                Duration.ofMinutes(1440)), highest);
+    }
+
+    @Test
+    void riskScoringWrongTypesAndUnknownFieldsNameTheirField() throws Exception {
+        Map<String, String> errors = errors("{'riskScoring':{'signals':{'NEW_COUNTRY':'20','new_ip':5},"
+                + "'thresholds':{'low':10,'medium':null},'impossibleTravelKmh':'900',"
+                + "'velocity':{'windowMinutes':true,'burst':3},'weights':{}}}");
+        assertEquals(Set.of("riskScoring.signals.NEW_COUNTRY", "riskScoring.signals.new_ip",
+                "riskScoring.thresholds.low", "riskScoring.thresholds.medium", "riskScoring.impossibleTravelKmh",
+                "riskScoring.velocity.windowMinutes", "riskScoring.velocity.burst", "riskScoring.weights"),
+                errors.keySet());
+        assertEquals(Set.of("riskScoring.signals", "riskScoring.thresholds", "riskScoring.velocity"),
+                errors("{'riskScoring':{'signals':[],'thresholds':70,'velocity':'fast'}}").keySet());
+        assertEquals(Set.of("riskScoring"), errors("{'riskScoring':true}").keySet());
+    }
+
+    @Test
+    void theHighThresholdMayNotBeBelowTheMediumOne() throws Exception {
+        Map<String, String> errors = errors("{'riskScoring':{'thresholds':{'medium':80}}}");
+        assertEquals(Set.of("riskScoring.thresholds.high"), errors.keySet(), "checked against the default high");
+        assertTrue(errors.get("riskScoring.thresholds.high").contains("(80)"), errors.toString());
+        RiskScoring equal = parse("{'riskScoring':{'thresholds':{'medium':50,'high':50}}}").realm().riskScoring();
+        assertEquals(50, equal.mediumAt());
+    }
+
+    @Test
+    void aClientRiskScoringOverrideMergesOverTheRealms() throws Exception {
+        RealmSettings settings = parse("{'riskScoring':{'signals':{'NEW_IP':0},'thresholds':{'high':90},"
+                + "'velocity':{'windowMinutes':30}},"
+                + "'clients':{'app':{'riskScoring':{'signals':{'NEW_DEVICE':40},'thresholds':{'medium':80},"
+                + "'velocity':{'userFailures':3}}}}}");
+        RiskScoring app = settings.forClient("app").riskScoring();
+        assertEquals(0, app.scoreOf(RiskSignal.NEW_IP), "inherited from the realm");
+        assertEquals(40, app.scoreOf(RiskSignal.NEW_DEVICE));
+        assertEquals(80, app.mediumAt(), "allowed: the merged high is the realm's 90, not the default 70");
+        assertEquals(90, app.highAt());
+        assertEquals(Duration.ofMinutes(30), app.velocityWindow());
+        assertEquals(3, app.userFailures());
+        assertEquals(RiskScoring.DEFAULTS.networkUsers(), app.networkUsers());
+        assertEquals(30, settings.forClient("other").riskScoring().mediumAt());
+    }
+
+    @Test
+    void aClientRiskScoringOverrideIsCheckedAfterMerging() throws Exception {
+        Map<String, String> errors = errors("{'riskScoring':{'thresholds':{'medium':60}},"
+                + "'clients':{'app':{'riskScoring':{'thresholds':{'high':50},'signals':{'NEW_PLANET':1}}},"
+                + "'web':{'riskScoring':{'thresholds':{'high':65}}}}}");
+        assertEquals(Set.of("clients.app.riskScoring.thresholds.high", "clients.app.riskScoring.signals.NEW_PLANET"),
+                errors.keySet(), "web's 65 is above the realm's medium of 60, so it passes");
     }
 
     @Test

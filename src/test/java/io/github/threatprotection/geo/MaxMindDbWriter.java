@@ -23,7 +23,7 @@ import inet.ipaddr.IPAddressString;
  * <p>Java values map to MaxMind DB types as follows: String to UTF-8 string, Double to double, {@link UInt16}
  * to uint16, Integer to uint32, Long to uint64, Boolean to boolean, Map to map and List to array.
  */
-final class MaxMindDbWriter {
+public final class MaxMindDbWriter {
 
     /** A value to be stored as uint16, the type readers expect for some fields such as accuracy_radius. */
     record UInt16(int value) {
@@ -54,23 +54,23 @@ final class MaxMindDbWriter {
         this.databaseType = databaseType;
     }
 
-    static MaxMindDbWriter city() {
+    public static MaxMindDbWriter city() {
         return new MaxMindDbWriter("GeoLite2-City");
     }
 
-    static MaxMindDbWriter asn() {
+    public static MaxMindDbWriter asn() {
         return new MaxMindDbWriter("GeoLite2-ASN");
     }
 
-    static MaxMindDbWriter anonymousIp() {
+    public static MaxMindDbWriter anonymousIp() {
         return new MaxMindDbWriter("GeoIP2-Anonymous-IP");
     }
 
-    static UInt16 uint16(int value) {
+    public static UInt16 uint16(int value) {
         return new UInt16(value);
     }
 
-    MaxMindDbWriter addCity(String cidr, String countryIso, String countryName, String city, double latitude,
+    public MaxMindDbWriter addCity(String cidr, String countryIso, String countryName, String city, double latitude,
             double longitude, int accuracyKm) {
         return add(cidr, Map.of(
                 "city", Map.of("names", Map.of("en", city)),
@@ -79,16 +79,16 @@ final class MaxMindDbWriter {
                         "accuracy_radius", uint16(accuracyKm))));
     }
 
-    MaxMindDbWriter addAsn(String cidr, int asn, String organization) {
+    public MaxMindDbWriter addAsn(String cidr, int asn, String organization) {
         return add(cidr, Map.of("autonomous_system_number", asn, "autonomous_system_organization", organization));
     }
 
-    MaxMindDbWriter addAnonymous(String cidr, boolean anonymous, boolean torExitNode) {
+    public MaxMindDbWriter addAnonymous(String cidr, boolean anonymous, boolean torExitNode) {
         return add(cidr, Map.of("is_anonymous", anonymous, "is_tor_exit_node", torExitNode));
     }
 
     /** Makes the file an IPv4-only database (ip_version 4), as some older or smaller databases are. */
-    MaxMindDbWriter ipv4Only() {
+    public MaxMindDbWriter ipv4Only() {
         if (!values.isEmpty()) {
             throw new IllegalStateException("choose the IP version before adding networks");
         }
@@ -97,7 +97,7 @@ final class MaxMindDbWriter {
     }
 
     /** Adds a network; networks that overlap one added before are rejected. */
-    MaxMindDbWriter add(String cidr, Object value) {
+    public MaxMindDbWriter add(String cidr, Object value) {
         IPAddress network = new IPAddressString(cidr).getAddress();
         if (network == null || network.getNetworkPrefixLength() == null) {
             throw new IllegalArgumentException(cidr + " is not a CIDR block");
@@ -136,7 +136,7 @@ final class MaxMindDbWriter {
         return this;
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         Files.write(file, toBytes());
     }
 

@@ -78,7 +78,8 @@ class BreachCheckFailsClosedIT {
         assertEquals("FAIL", event.get("response").asText());
         assertEquals("BLOCK", event.at("/risk/action").asText());
         assertFalse(event.at("/risk/compromisedCredentials").asBoolean(), "nothing was found");
-        assertEquals("BREACH_CHECK_UNAVAILABLE", event.at("/risk/reasons/0/signal").asText());
+        assertTrue(event.at("/risk/reasons").findValuesAsText("signal").contains("BREACH_CHECK_UNAVAILABLE"),
+                event.toString());
         assertTrue(new Browser(server.baseUrl(), "192.0.2.60")
                 .signIn(realm.name(), TestRealm.CLIENT, username, password).signedIn(),
                 "with the API back the same password works: the outage locked nothing");

@@ -132,6 +132,19 @@ public final class Browser {
         return AdminApi.ok(response);
     }
 
+    public String cookie(String name) {
+        return cookies.get(name);
+    }
+
+    public void setCookie(String name, String value) {
+        cookies.put(name, value);
+    }
+
+    /** Forgets every cookie but one: a user who signed out, on the same browser. */
+    public void keepOnlyCookie(String name) {
+        cookies.keySet().removeIf(cookie -> !cookie.equals(name));
+    }
+
     /** Forgets all cookies, like a new browser profile. */
     public void clearCookies() {
         cookies.clear();

@@ -83,7 +83,12 @@ final class DistributionKeycloakServer implements KeycloakServer {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/kc.sh").toString());
         command.add("start-dev");
-        command.addAll(options);
+        // An extra option replaces a run option of the same name.
+        for (String option : options) {
+            if (extraOptions.stream().noneMatch(extra -> optionName(extra).equals(optionName(option)))) {
+                command.add(option);
+            }
+        }
         command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
@@ -180,6 +185,11 @@ final class DistributionKeycloakServer implements KeycloakServer {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    private static String optionName(String option) {
+        int equals = option.indexOf('=');
+        return equals < 0 ? option : option.substring(0, equals);
     }
 
     private static int freePort() {

@@ -84,6 +84,7 @@ public class KeycloakExtension implements ParameterResolver {
             options.add("--spi-threat-protection--default--breach-corpus=" + corpus);
             options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApi.url());
             options.add("--spi-threat-protection--default--pwned-passwords-timeout=" + RANGE_API_TIMEOUT_MILLIS);
+            options.addAll(TestGeoData.write(work.resolve("geo")));
             // For debugging a run, e.g. -Dkeycloak.extra-options=--log-level=INFO,org.keycloak.authentication:debug
             for (String extra : System.getProperty("keycloak.extra-options", "").split(" ")) {
                 if (!extra.isBlank()) {

@@ -1,0 +1,94 @@
+package io.github.threatprotection.flow;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import io.github.threatprotection.geo.GeoLocation;
+import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.risk.RiskScorer;
+import io.github.threatprotection.risk.RiskScoring;
+import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.risk.SignInObservation;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+
+/**
+ * Gathers what the risk score of one sign-in needs from Keycloak and the extension's stores: where the address
+ * is, the device cookie, the user's recent sign-ins, reputation lists and failure counts. History and counts
+ * are read only when the score is asked for, so an IP exception that decides costs no database reads.
+ */
+final class SignInSignals {
+
+    /** Earlier sign-ins compared with: enough to know a user's usual places, bounded to keep reads cheap. */
+    static final int HISTORY_SIZE = 50;
+
+    private static final RiskScorer SCORER = new RiskScorer();
+
+    private final KeycloakSession session;
+    private final ThreatProtectionProvider threatProtection;
+    private final RealmModel realm;
+    private final UserModel user;
+    private final String address;
+    private final boolean directGrant;
+    private final GeoLocation location;
+    private final String network;
+    private final String deviceId;
+
+    SignInSignals(KeycloakSession session, ThreatProtectionProvider threatProtection, RealmModel realm,
+                  UserModel user, String address, boolean directGrant) {
+        this.session = session;
+        this.threatProtection = threatProtection;
+        this.realm = realm;
+        this.user = user;
+        this.address = address;
+        this.directGrant = directGrant;
+        this.location = threatProtection.geoLocator().locate(address);
+        this.network = IpNetworks.networkOf(address);
+        // API clients of the direct grant keep no cookies: for them "new device" would always be true
+        this.deviceId = directGrant ? null : DeviceCookie.read(session, realm, user);
+    }
+
+    RiskScorer.Score score(RiskScoring scoring) {
+        RiskScoring effective = directGrant ? scoring.without(RiskSignal.NEW_DEVICE) : scoring;
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        SignInObservation observation = new SignInObservation(now, address, network, location.country(),
+                location.asn(), location.latitude(), location.longitude(), location.accuracyRadiusKm(), deviceId,
+                false);
+        List<SignInObservation> history = threatProtection.events()
+                .recentSignIns(realm.getId(), user.getId(), HISTORY_SIZE);
+        Optional<String> reputation = threatProtection.reputationLists().match(address);
+        if (reputation.isEmpty() && (location.anonymous() || location.torExitNode())) {
+            reputation = Optional.of(address + " is flagged " + (location.torExitNode() ? "as a Tor exit node"
+                    : "anonymous") + " by the anonymous-IP database");
+        }
+        Instant since = now.minus(effective.velocityWindow());
+        int userFailures = threatProtection.failedSignIns().countForUser(realm.getId(), user.getId(), since);
+        int networkUsers = network == null ? 0
+                : threatProtection.failedSignIns().countUsersFromNetwork(realm.getId(), network, since);
+        return SCORER.score(effective, observation, new RiskScorer.Context(history, reputation.isPresent(),
+                reputation.orElse(null), userFailures, networkUsers));
+    }
+
+    /** The device id of the valid cookie this request brought, or null. */
+    String deviceId() {
+        return deviceId;
+    }
+
+    /** After a sign-in that goes on: a fresh cookie for this device (a new device gets its id now). */
+    String reissueDeviceCookie() {
+        return directGrant ? null : DeviceCookie.issue(session, realm, user, deviceId);
+    }
+
+    /** The event's context: address, device and what geolocation knows. */
+    RiskEvent.Context context(String deviceName, String recordedDeviceId) {
+        return new RiskEvent.Context(address, deviceName, location.city(), location.country(), network,
+                location.asn(), location.latitude(), location.longitude(), location.accuracyRadiusKm(),
+                recordedDeviceId);
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.threatprotection.history;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.EntityManager;
+
+/**
+ * Failed sign-ins for the velocity signals. Each failure is its own row, so parallel failures are all counted
+ * (no read-modify-write of a counter); rows older than the longest window are purged.
+ */
+public final class FailedSignInStore {
+
+    private final EntityManager em;
+
+    public FailedSignInStore(EntityManager em) {
+        this.em = em;
+    }
+
+    public void add(String realmId, String userKey, String network, Instant time) {
+        FailedSignInEntity entity = new FailedSignInEntity();
+        entity.setId(UUID.randomUUID().toString());
+        entity.setRealmId(realmId);
+        entity.setUserKey(userKey);
+        entity.setNetwork(network);
+        entity.setFailedAt(time.toEpochMilli());
+        em.persist(entity);
+    }
+
+    public int countForUser(String realmId, String userKey, Instant since) {
+        return em.createQuery("select count(f) from FailedSignInEntity f where f.realmId = :realmId"
+                        + " and f.userKey = :userKey and f.failedAt >= :since", Long.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userKey", userKey)
+                .setParameter("since", since.toEpochMilli())
+                .getSingleResult().intValue();
+    }
+
+    /** How many different usernames failed from the network since then. */
+    public int countUsersFromNetwork(String realmId, String network, Instant since) {
+        return em.createQuery("select count(distinct f.userKey) from FailedSignInEntity f where f.realmId = :realmId"
+                        + " and f.network = :network and f.failedAt >= :since", Long.class)
+                .setParameter("realmId", realmId)
+                .setParameter("network", network)
+                .setParameter("since", since.toEpochMilli())
+                .getSingleResult().intValue();
+    }
+
+    public int deleteOlderThan(Instant cutoff) {
+        return em.createQuery("delete from FailedSignInEntity f where f.failedAt < :cutoff")
+                .setParameter("cutoff", cutoff.toEpochMilli())
+                .executeUpdate();
+    }
+
+    public int deleteForRealm(String realmId) {
+        return em.createQuery("delete from FailedSignInEntity f where f.realmId = :realmId")
+                .setParameter("realmId", realmId)
+                .executeUpdate();
+    }
+}
