@@ -40,6 +40,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     public static final String DETAIL_RISK_EVENT_ID = "risk_event_id";
     static final String LOCKED_SIGNAL = "COMPROMISED_PASSWORD_LOCK";
     static final String MFA_UNAVAILABLE_SIGNAL = "MFA_REQUIRED_WITHOUT_SECOND_FACTOR";
+    static final String MFA_NOT_IN_FLOW_SIGNAL = "MFA_NOT_POSSIBLE_IN_FLOW";
     private static final String PASSWORD_FIELD = "password";
 
     private final KeycloakSession session;
@@ -83,11 +84,19 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, breach,
                 () -> signals.score(settings.riskScoring()));
 
-        boolean secondFactor = risk.enforced() && SecondFactor.isRequested(risk.action())
-                && SecondFactor.isConfiguredFor(user);
-        boolean mfaImpossible = risk.enforced() && risk.action() == RiskAction.MFA_REQUIRED && !secondFactor;
-        if (mfaImpossible) {
+        boolean mfaRequested = risk.enforced() && SecondFactor.isRequested(risk.action());
+        boolean hasFactor = mfaRequested && SecondFactor.isConfiguredFor(user);
+        boolean canChallenge = hasFactor && SecondFactor.canBeChallenged(context);
+        boolean secondFactor = hasFactor && canChallenge;
+        boolean mfaImpossible = false;
+        if (hasFactor && !canChallenge) {
+            // Letting the sign-in through would skip the second factor the risk level asked for.
+            mfaImpossible = true;
+            risk = risk.withReason(new RiskReason(MFA_NOT_IN_FLOW_SIGNAL, 0, "this risk level asks for a second"
+                    + " factor and this flow has no sub-flow gated by 'Condition - risk requires MFA'"));
+        } else if (mfaRequested && !hasFactor && risk.action() == RiskAction.MFA_REQUIRED) {
             // Never offer enrolment during a risky sign-in: whoever signs in now would enrol their own factor.
+            mfaImpossible = true;
             risk = risk.withReason(new RiskReason(MFA_UNAVAILABLE_SIGNAL, 0, "this risk level requires a second"
                     + " factor and the user has none"));
         }

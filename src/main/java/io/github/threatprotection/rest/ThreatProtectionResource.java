@@ -9,6 +9,7 @@ import java.util.List;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,6 +36,7 @@ import io.github.threatprotection.config.FieldError;
 import io.github.threatprotection.config.InvalidSettingsException;
 import io.github.threatprotection.config.RealmSettings;
 import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.flow.ProtectedFlows;
 import io.github.threatprotection.history.EventQuery;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
@@ -100,6 +102,34 @@ public class ThreatProtectionResource {
                 .representation(result)
                 .success();
         return json(result);
+    }
+
+    /**
+     * Installs protected copies of the realm's browser and direct-grant flows (see {@link ProtectedFlows}) and
+     * binds them; 409 when they exist already.
+     */
+    @POST
+    @Path("flows")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response installFlows() {
+        auth.realm().requireManageRealm();
+        ProtectedFlows.Installed installed;
+        try {
+            installed = ProtectedFlows.install(session, realm);
+        } catch (IllegalStateException e) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Json.write(Json.object().put("error", e.getMessage()))).build();
+        }
+        ObjectNode result = Json.object()
+                .put("browserFlow", installed.browserFlow())
+                .put("directGrantFlow", installed.directGrantFlow());
+        installed.disabled().forEach(result.putArray("disabledSubFlows")::add);
+        adminEvent.operation(OperationType.CREATE)
+                .resourcePath(session.getContext().getUri())
+                .representation(result)
+                .success();
+        return Response.status(Response.Status.CREATED).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Json.write(result)).build();
     }
 
     @GET

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -41,7 +42,7 @@ class MfaIT {
         baseUrl = server.baseUrl();
         realm = TestRealm.create(new AdminApi(baseUrl), "mfa", "without-otp", "audited");
         realm.installRiskBasedMfa();
-        for (String username : List.of("with-otp", "wrong-code", "claims")) {
+        for (String username : List.of("with-otp", "wrong-code", "claims", "direct-otp")) {
             createUserWithOtp(username);
         }
         String client = AdminApi.ok(realm.admin().get("/" + realm.name() + "/clients?clientId=" + TestRealm.CLIENT))
@@ -113,6 +114,20 @@ class MfaIT {
         JsonNode event = realm.latestUserEvent(realm.userId("wrong-code"));
         assertEquals("FAIL", event.get("response").asText());
         assertEquals("FAILURE", event.at("/challenges/1/response").asText());
+    }
+
+    @Test
+    void aFlowThatCannotAskForTheSecondFactorBlocksInsteadOfSkippingIt() {
+        lowRiskAction("ENFORCED", "MFA_IF_CONFIGURED");
+
+        HttpResponse<String> direct = realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT,
+                "direct-otp", TestRealm.PASSWORD);
+
+        assertEquals(400, direct.statusCode(), direct.body());
+        assertTrue(direct.body().contains("invalid_grant"));
+        JsonNode event = realm.latestUserEvent(realm.userId("direct-otp"));
+        assertTrue(event.at("/risk/reasons").findValuesAsText("signal").contains("MFA_NOT_POSSIBLE_IN_FLOW"),
+                event.toString());
     }
 
     @Test

@@ -34,6 +34,14 @@ public final class TestRealm implements AutoCloseable {
     }
 
     public static TestRealm create(AdminApi admin, String name, String... usernames) {
+        TestRealm realm = createWithoutProtection(admin, name, usernames);
+        realm.protect("browser", "browserFlow");
+        realm.protect("direct grant", "directGrantFlow");
+        return realm;
+    }
+
+    /** The realm and its users, with Keycloak's own flows. */
+    public static TestRealm createWithoutProtection(AdminApi admin, String name, String... usernames) {
         ObjectNode realm = AdminApi.JSON.createObjectNode()
                 .put("realm", name)
                 .put("enabled", true)
@@ -53,9 +61,6 @@ public final class TestRealm implements AutoCloseable {
         for (String username : usernames) {
             testRealm.addUser(username);
         }
-        testRealm.protect("browser", "browserFlow");
-        // BROWSER_FLOW is the copy protect() makes of "browser".
-        testRealm.protect("direct grant", "directGrantFlow");
         return testRealm;
     }
 

@@ -1,0 +1,74 @@
+package io.github.threatprotection.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** One REST call installs the protected flows, with the MFA sub-flow, into a realm that has Keycloak's own. */
+@ExtendWith(KeycloakExtension.class)
+class FlowInstallIT {
+
+    private static String baseUrl;
+    private static TestRealm realm;
+
+    @BeforeAll
+    static void setUp(KeycloakServer server) {
+        baseUrl = server.baseUrl();
+        realm = TestRealm.createWithoutProtection(new AdminApi(baseUrl), "flow-install", "installed");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        realm.close();
+    }
+
+    @Test
+    void theFlowsAreCopiedExtendedAndBoundOnceAndSignInsAreEvaluated() {
+        String path = "/" + realm.name() + "/threat-protection/flows";
+        HttpResponse<String> installed = realm.admin().post(path, null);
+        assertEquals(201, installed.statusCode(), installed.body());
+        JsonNode result = AdminApi.json(installed);
+        assertEquals("browser with threat protection", result.get("browserFlow").asText());
+
+        JsonNode realmRep = AdminApi.ok(realm.admin().get("/" + realm.name()));
+        assertEquals("browser with threat protection", realmRep.get("browserFlow").asText());
+        assertEquals("direct grant with threat protection", realmRep.get("directGrantFlow").asText());
+        List<String> browser = providers("browser with threat protection");
+        int password = browser.indexOf("auth-username-password-form");
+        assertEquals("threat-protection", browser.get(password + 1), browser.toString());
+        assertEquals("threat-protection-mfa-condition", browser.get(password + 3), browser.toString());
+        List<String> direct = providers("direct grant with threat protection");
+        assertEquals("threat-protection", direct.get(direct.indexOf("direct-grant-validate-password") + 1),
+                direct.toString());
+
+        assertEquals(409, realm.admin().post(path, null).statusCode(), "installing twice is refused");
+
+        realm.saveSettings(Map.of("mode", "AUDIT"));
+        assertTrue(new Browser(baseUrl, "192.0.2.90")
+                .signIn(realm.name(), TestRealm.CLIENT, "installed", TestRealm.PASSWORD).signedIn());
+        assertEquals(200, realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "installed",
+                TestRealm.PASSWORD).statusCode());
+        assertEquals(2, realm.userEvents(realm.userId("installed")).size());
+    }
+
+    /** Provider ids of a flow's executions in order; sub-flows appear as their display name. */
+    private static List<String> providers(String flowAlias) {
+        List<String> providers = new ArrayList<>();
+        for (JsonNode execution : realm.executions(flowAlias)) {
+            providers.add(execution.has("providerId") ? execution.get("providerId").asText()
+                    : execution.get("displayName").asText());
+        }
+        return providers;
+    }
+}
