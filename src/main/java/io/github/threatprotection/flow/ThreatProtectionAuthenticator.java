@@ -86,10 +86,9 @@ public class ThreatProtectionAuthenticator implements Authenticator {
 
         boolean mfaRequested = risk.enforced() && SecondFactor.isRequested(risk.action());
         boolean hasFactor = mfaRequested && SecondFactor.isConfiguredFor(user);
-        boolean canChallenge = hasFactor && SecondFactor.canBeChallenged(context);
-        boolean secondFactor = hasFactor && canChallenge;
+        boolean secondFactor = hasFactor && SecondFactor.canBeChallenged(context);
         boolean mfaImpossible = false;
-        if (hasFactor && !canChallenge) {
+        if (hasFactor && !secondFactor) {
             // Letting the sign-in through would skip the second factor the risk level asked for.
             mfaImpossible = true;
             risk = risk.withReason(new RiskReason(MFA_NOT_IN_FLOW_SIGNAL, 0, "this risk level asks for a second"

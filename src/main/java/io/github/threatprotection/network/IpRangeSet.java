@@ -54,8 +54,11 @@ public final class IpRangeSet {
      * ({@code ::ffff:198.51.100.7}) match IPv4 ranges. Text that is not a single address matches nothing.
      */
     public Optional<IpRange> match(String address) {
+        if (ranges.isEmpty()) {
+            return Optional.empty();
+        }
         IPAddress parsed = parseClientAddress(address);
-        if (parsed == null || ranges.isEmpty()) {
+        if (parsed == null) {
             return Optional.empty();
         }
         IPAddress found;

@@ -17,7 +17,11 @@ import io.github.threatprotection.geo.GeoLocator;
  */
 public final class RiskScorer {
 
-    /** What the scorer needs besides the sign-in itself. */
+    /**
+     * What the scorer needs besides the sign-in itself.
+     *
+     * @param history the user's earlier sign-ins, newest first (travel is measured from the first trusted one)
+     */
     public record Context(List<SignInObservation> history, boolean onReputationList, String reputationDetail,
                           int recentUserFailures, int recentNetworkUsers) {
     }

@@ -14,6 +14,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
@@ -146,6 +147,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(this::onProviderEvent);
+    }
+
+    /** Runs once the database is ready: postInit of the JPA layer may not have run yet when ours does. */
+    private void onDatabaseReady(KeycloakSessionFactory factory) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             session.realms().getRealmsStream().forEach(UpdateCompromisedPasswordFactory::registerIn);
             session.getProvider(TimerProvider.class)
@@ -154,7 +159,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     }
 
     private void onProviderEvent(ProviderEvent event) {
-        if (event instanceof UserModel.UserRemovedEvent removed) {
+        if (event instanceof PostMigrationEvent ready) {
+            onDatabaseReady(ready.getFactory());
+        } else if (event instanceof UserModel.UserRemovedEvent removed) {
             int deleted = create(removed.getKeycloakSession()).events()
                     .deleteForUser(removed.getRealm().getId(), removed.getUser().getId());
             LOG.debugf("Deleted %d risk events of removed user %s", deleted, removed.getUser().getId());
