@@ -1,5 +1,6 @@
 package io.github.threatprotection.flow;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.keycloak.common.util.Time;
@@ -23,6 +24,7 @@ final class PasswordBreachCheck {
 
     private final KeycloakSession session;
     private final ThreatProtectionProvider threatProtection;
+    private Duration took = Duration.ZERO;
 
     PasswordBreachCheck(KeycloakSession session) {
         this.session = session;
@@ -39,17 +41,22 @@ final class PasswordBreachCheck {
                 || !threatProtection.breachCheck().isConfigured() || password == null || password.isEmpty()) {
             return null;
         }
+        long started = System.nanoTime();
         CompromisedCredentialCheck.Result result = threatProtection.breachCheck().check(password, minCount);
-        return threatProtection.riskEvaluator().evaluatePassword(settings, result);
+        RiskAssessment risk = threatProtection.riskEvaluator().evaluatePassword(settings, result);
+        took = Duration.ofNanos(System.nanoTime() - started);
+        return risk;
     }
 
     void record(RealmModel realm, String userId, EventType type, RiskAssessment risk) {
         String address = session.getContext().getConnection().getRemoteAddr();
         String userAgent = session.getContext().getRequestHeaders().getHeaderString("User-Agent");
-        threatProtection.events().add(new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
+        RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
-                RiskEvent.Context.of(address, DeviceName.of(userAgent)), null));
+                RiskEvent.Context.of(address, DeviceName.of(userAgent)), null);
+        threatProtection.events().add(event);
+        threatProtection.metrics().evaluated(realm.getName(), event, took);
     }
 
     private String clientId() {

@@ -1,5 +1,6 @@
 package io.github.threatprotection.flow;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -51,6 +52,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
+        long started = System.nanoTime();
         ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
@@ -63,7 +65,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                     List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its breached password"
                             + " is replaced through the e-mailed reset")));
             record(context, threatProtection, clientId, locked, EventResponse.FAIL, null,
-                    RiskEvent.Context.of(context.getConnection().getRemoteAddr(), deviceName(context)));
+                    RiskEvent.Context.of(context.getConnection().getRemoteAddr(), deviceName(context)), started);
             WrongPasswordResponse.send(context);
             return;
         }
@@ -103,7 +105,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         String deviceId = blocked ? signals.deviceId() : signals.reissueDeviceCookie();
         String eventId = record(context, threatProtection, clientId, risk,
                 blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null,
-                signals.context(deviceName(context), deviceId));
+                signals.context(deviceName(context), deviceId), started);
 
         if (blocked) {
             // Only a password actually found locks the account; a range API outage under the closed policy
@@ -134,11 +136,13 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     /** Stores the event and names it in Keycloak's LOGIN or LOGIN_ERROR event; returns its id. */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
                           String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa,
-                          RiskEvent.Context where) {
+                          RiskEvent.Context where, long startedNanos) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
                 response, risk, mfa, where, null);
         threatProtection.events().add(event);
+        threatProtection.metrics().evaluated(context.getRealm().getName(), event,
+                Duration.ofNanos(System.nanoTime() - startedNanos));
         context.getEvent()
                 .detail(DETAIL_RISK_LEVEL, risk.level().name())
                 .detail(DETAIL_RISK_ACTION, risk.action().name())

@@ -7,6 +7,7 @@ import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
@@ -67,6 +68,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public IpReputationLists reputationLists() {
         return factory.reputationLists();
+    }
+
+    @Override
+    public ThreatProtectionMetrics metrics() {
+        return factory.metrics();
     }
 
     @Override

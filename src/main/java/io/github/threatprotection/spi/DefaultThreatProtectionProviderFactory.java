@@ -27,6 +27,7 @@ import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.history.EventRetentionTask;
+import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
 /**
@@ -65,6 +66,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private CompromisedCredentialCheck breachCheck;
     private GeoLocator geoLocator;
     private IpReputationLists reputationLists;
+    private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
 
     @Override
     public ThreatProtectionProvider create(KeycloakSession session) {
@@ -104,6 +106,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
                 path(config, GEOIP_ANONYMOUS_DATABASE), FILE_RECHECK, Clock.systemUTC());
         reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), FILE_RECHECK, Clock.systemUTC());
+        metrics.dependencyErrors("breach_api", breachCheck, CompromisedCredentialCheck::apiFailures);
+        metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
+        metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
         if (breachCheck.isConfigured()) {
             LOG.infof("Compromised-credential checks: %d offline corpus file(s), range API %s (failure policy %s),"
                     + " minimum count %d", corpora.size(), api == null ? "off" : api.baseUrl(), failure, breachMinCount);
@@ -197,6 +202,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     IpReputationLists reputationLists() {
         return reputationLists;
+    }
+
+    ThreatProtectionMetrics metrics() {
+        return metrics;
     }
 
     @Override

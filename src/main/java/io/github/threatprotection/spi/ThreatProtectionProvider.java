@@ -6,6 +6,7 @@ import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
@@ -33,4 +34,6 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** The configured IP reputation lists. */
     IpReputationLists reputationLists();
+
+    ThreatProtectionMetrics metrics();
 }

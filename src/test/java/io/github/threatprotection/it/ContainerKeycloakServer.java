@@ -67,6 +67,12 @@ final class ContainerKeycloakServer implements KeycloakServer {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
+    @Override
+    public String managementUrl() {
+        String url = container.getMgmtServerUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     /** A new container starts from an empty database. */
     @Override
     public boolean keepsDataAcrossRestart() {

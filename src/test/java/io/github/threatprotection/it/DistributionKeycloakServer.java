@@ -126,7 +126,8 @@ final class DistributionKeycloakServer implements KeycloakServer {
                 + " answered: " + lastAnswer + "); last lines of " + log + ":\n" + tail(80));
     }
 
-    String managementUrl() {
+    @Override
+    public String managementUrl() {
         return "http://localhost:" + managementPort;
     }
 

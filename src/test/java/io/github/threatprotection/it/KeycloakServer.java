@@ -11,6 +11,9 @@ public interface KeycloakServer extends AutoCloseable {
     /** Base URL without a trailing slash, e.g. {@code http://localhost:8080}. */
     String baseUrl();
 
+    /** The management interface (health, metrics), without a trailing slash. */
+    String managementUrl();
+
     /** Whether {@link #restart()} keeps the database, so tests can check what survives a restart. */
     boolean keepsDataAcrossRestart();
 

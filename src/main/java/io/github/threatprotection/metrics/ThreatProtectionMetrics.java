@@ -1,0 +1,76 @@
+package io.github.threatprotection.metrics;
+
+import java.time.Duration;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
+import io.github.threatprotection.history.RiskEvent;
+
+/**
+ * The extension's meters in Keycloak's Micrometer registry, exported with Keycloak's own on the management
+ * interface's {@code /metrics} when {@code metrics-enabled} is on. Labels are bounded by configuration (realm,
+ * client, operation, level, action): never a user or an address.
+ */
+public final class ThreatProtectionMetrics {
+
+    private final MeterRegistry registry;
+
+    public ThreatProtectionMetrics() {
+        this(Metrics.globalRegistry);
+    }
+
+    ThreatProtectionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counts an evaluated sign-in, sign-up or password change, and how long its evaluation took. */
+    public void evaluated(String realm, RiskEvent event, Duration took) {
+        String client = event.clientId() == null ? "none" : event.clientId();
+        String operation = event.type().name();
+        Counter.builder("threat.protection.evaluations")
+                .description("Risk evaluations")
+                .tag("realm", realm)
+                .tag("client", client)
+                .tag("operation", operation)
+                .tag("level", event.risk().level().name())
+                .tag("action", event.risk().action().name())
+                .tag("enforced", String.valueOf(event.risk().enforced()))
+                .register(registry)
+                .increment();
+        if (event.risk().compromisedCredentials()) {
+            Counter.builder("threat.protection.compromised.credentials")
+                    .description("Passwords found in breach data")
+                    .tag("realm", realm)
+                    .tag("operation", operation)
+                    .register(registry)
+                    .increment();
+        }
+        if (event.risk().override() != null) {
+            Counter.builder("threat.protection.ip.overrides")
+                    .description("Sign-ins decided by an IP exception list")
+                    .tag("realm", realm)
+                    .tag("override", event.risk().override().name())
+                    .register(registry)
+                    .increment();
+        }
+        Timer.builder("threat.protection.evaluation.duration")
+                .description("Time the threat-protection step spent on a sign-in")
+                .tag("realm", realm)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+
+    /** Exports a failure count a dependency keeps (geolocation, breach API, breach corpus). */
+    public <T> void dependencyErrors(String dependency, T source, ToDoubleFunction<T> count) {
+        FunctionCounter.builder("threat.protection.dependency.errors", source, count)
+                .description("Failures of a dependency: unreadable files, failed calls")
+                .tag("dependency", dependency)
+                .register(registry);
+    }
+}

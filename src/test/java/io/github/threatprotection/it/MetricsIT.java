@@ -1,0 +1,86 @@
+package io.github.threatprotection.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Known sign-ins show up in Keycloak's /metrics with the extension's counters. */
+@ExtendWith(KeycloakExtension.class)
+class MetricsIT {
+
+    private static KeycloakServer server;
+    private static TestRealm realm;
+
+    @BeforeAll
+    static void setUp(KeycloakServer keycloak) {
+        server = keycloak;
+        realm = TestRealm.create(new AdminApi(server.baseUrl()), "metrics", "counted", "blocked");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        realm.close();
+    }
+
+    @Test
+    void evaluationsOverridesAndDurationsAreCounted() throws Exception {
+        realm.saveSettings(Map.of("mode", "AUDIT",
+                "ipExceptions", Map.of("alwaysBlock", List.of("198.51.100.0/24"))));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(new Browser(server.baseUrl(), "192.0.2.120")
+                    .signIn(realm.name(), TestRealm.CLIENT, "counted", TestRealm.PASSWORD).signedIn());
+        }
+        assertTrue(new Browser(server.baseUrl(), "198.51.100.5")
+                .signIn(realm.name(), TestRealm.CLIENT, "blocked", TestRealm.PASSWORD).signedIn());
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+
+        assertEquals(3.0, value(metrics, "threat_protection_evaluations_total", "action=\"NO_ACTION\"",
+                "client=\"test-app\"", "enforced=\"false\"", "level=\"LOW\"", "operation=\"SIGN_IN\"",
+                "realm=\"metrics\""), metrics);
+        assertEquals(1.0, value(metrics, "threat_protection_evaluations_total", "action=\"BLOCK\"",
+                "level=\"HIGH\"", "realm=\"metrics\""));
+        assertEquals(1.0, value(metrics, "threat_protection_ip_overrides_total", "override=\"ALWAYS_BLOCK\"",
+                "realm=\"metrics\""));
+        assertEquals(4.0, value(metrics, "threat_protection_evaluation_duration_seconds_count",
+                "realm=\"metrics\""));
+        assertTrue(metrics.contains("threat_protection_dependency_errors_total{dependency=\"geo\""), "dependency meters");
+        assertTrue(!metrics.contains("192.0.2.120") && !metrics.contains("counted"), "no address or user labels");
+    }
+
+    /** The value of the one sample of a metric whose labels include all the given ones. */
+    private static double value(String metrics, String name, String... labels) {
+        Matcher line = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+        Double found = null;
+        while (line.find()) {
+            boolean all = true;
+            for (String label : labels) {
+                all &= line.group(1).contains(label);
+            }
+            if (all) {
+                if (found != null) {
+                    throw new AssertionError("more than one sample of " + name + " matches " + List.of(labels));
+                }
+                found = Double.parseDouble(line.group(2));
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("no sample of " + name + " with " + List.of(labels));
+        }
+        return found;
+    }
+}
