@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,7 +29,8 @@ class MetricsIT {
     @BeforeAll
     static void setUp(KeycloakServer keycloak) {
         server = keycloak;
-        realm = TestRealm.create(new AdminApi(server.baseUrl()), "metrics", "counted", "blocked");
+        realm = TestRealm.create(new AdminApi(server.baseUrl()), "metrics", "counted", "blocked", "breached");
+        AdminApi.ok(realm.resetPassword(realm.userId("breached"), BreachTestData.BREACHED));
     }
 
     @AfterAll
@@ -36,7 +39,7 @@ class MetricsIT {
     }
 
     @Test
-    void evaluationsOverridesAndDurationsAreCounted() throws Exception {
+    void evaluationsOverridesAndDurationsAreCountedAndTheDashboardFindsThem() throws Exception {
         realm.saveSettings(Map.of("mode", "AUDIT",
                 "ipExceptions", Map.of("alwaysBlock", List.of("198.51.100.0/24"))));
         for (int i = 0; i < 3; i++) {
@@ -45,6 +48,8 @@ class MetricsIT {
         }
         assertTrue(new Browser(server.baseUrl(), "198.51.100.5")
                 .signIn(realm.name(), TestRealm.CLIENT, "blocked", TestRealm.PASSWORD).signedIn());
+        assertTrue(new Browser(server.baseUrl(), "192.0.2.121")
+                .signIn(realm.name(), TestRealm.CLIENT, "breached", BreachTestData.BREACHED).signedIn());
 
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -56,10 +61,26 @@ class MetricsIT {
                 "level=\"HIGH\"", "realm=\"metrics\""));
         assertEquals(1.0, value(metrics, "threat_protection_ip_overrides_total", "override=\"ALWAYS_BLOCK\"",
                 "realm=\"metrics\""));
-        assertEquals(4.0, value(metrics, "threat_protection_evaluation_duration_seconds_count",
+        assertEquals(1.0, value(metrics, "threat_protection_compromised_credentials_total", "operation=\"SIGN_IN\"",
+                "realm=\"metrics\""));
+        assertEquals(5.0, value(metrics, "threat_protection_evaluation_duration_seconds_count",
                 "realm=\"metrics\""));
         assertTrue(metrics.contains("threat_protection_dependency_errors_total{dependency=\"geo\""), "dependency meters");
         assertTrue(!metrics.contains("192.0.2.120") && !metrics.contains("counted"), "no address or user labels");
+        assertDashboardQueriesExist(metrics);
+    }
+
+    /** The Grafana dashboard under docker/ must not query a metric that does not exist. */
+    private static void assertDashboardQueriesExist(String metrics) throws Exception {
+        String dashboard = Files.readString(Path.of("docker/grafana/threat-protection-dashboard.json"));
+        Matcher name = Pattern.compile("threat_protection_[a-z_]+").matcher(dashboard);
+        int checked = 0;
+        while (name.find()) {
+            assertTrue(metrics.contains(name.group() + "{"), "the dashboard queries " + name.group()
+                    + ", which /metrics does not have");
+            checked++;
+        }
+        assertTrue(checked >= 7, "the dashboard names the extension's metrics");
     }
 
     /** The value of the one sample of a metric whose labels include all the given ones. */
