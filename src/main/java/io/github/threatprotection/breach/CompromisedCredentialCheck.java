@@ -5,7 +5,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -145,12 +144,5 @@ public final class CompromisedCredentialCheck {
                         corpus == null ? "passwords are not checked against it" : "keeping the version loaded before");
             }
         }
-    }
-
-    /** The corpus files as configured, for logs. */
-    public List<Path> corpusFiles() {
-        List<Path> files = new ArrayList<>();
-        corpora.forEach(c -> files.add(c.path));
-        return files;
     }
 }

@@ -53,10 +53,6 @@ final class MappedCorpusFile {
         return value;
     }
 
-    int getInt(long position) {
-        return (int) (getLong(position) >>> 32);
-    }
-
     /** An unsigned 40-bit number. */
     long getUnsigned40(long position) {
         return getLong(position) >>> 24;

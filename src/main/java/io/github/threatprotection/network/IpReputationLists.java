@@ -35,10 +35,6 @@ public final class IpReputationLists {
         this.nextCheck = clock.instant().plus(recheck);
     }
 
-    public boolean isEmpty() {
-        return files.isEmpty();
-    }
-
     /** Which list and entry the address is on, as a detail for the event; empty when on none. */
     public Optional<String> match(String address) {
         if (files.isEmpty()) {

@@ -145,11 +145,6 @@ public final class Browser {
         cookies.keySet().removeIf(cookie -> !cookie.equals(name));
     }
 
-    /** Forgets all cookies, like a new browser profile. */
-    public void clearCookies() {
-        cookies.clear();
-    }
-
     private Result follow(HttpResponse<String> response) {
         HttpResponse<String> current = response;
         for (int hops = 0; hops < 10; hops++) {

@@ -285,10 +285,6 @@ public final class TestRealm implements AutoCloseable {
         return AdminApi.ok(admin.get("/" + name + "/events?type=" + type));
     }
 
-    public Browser browser(String baseUrl, String clientAddress) {
-        return new Browser(baseUrl, clientAddress);
-    }
-
     @Override
     public void close() {
         admin.delete("/" + name);
