@@ -161,22 +161,12 @@ class MfaIT {
 
     /** A user with the test password and an OTP credential whose secret the test knows. */
     private static void createUserWithOtp(String username) {
-        ObjectNode user = AdminApi.JSON.createObjectNode()
-                .put("username", username)
-                .put("enabled", true)
-                .put("email", username + "@example.org")
-                .put("emailVerified", true)
-                .put("firstName", "Test")
-                .put("lastName", username);
-        user.putArray("credentials").add(AdminApi.JSON.createObjectNode()
-                        .put("type", "password").put("value", TestRealm.PASSWORD).put("temporary", false))
-                .add(AdminApi.JSON.createObjectNode()
-                        .put("type", "otp")
-                        .put("userLabel", "test authenticator")
-                        .put("secretData", "{\"value\":\"" + OTP_SECRET + "\"}")
-                        .put("credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,"
-                                + "\"period\":30,\"algorithm\":\"HmacSHA1\"}"));
-        AdminApi.ok(realm.admin().post("/" + realm.name() + "/users", user));
+        realm.addUser(username, AdminApi.JSON.createObjectNode()
+                .put("type", "otp")
+                .put("userLabel", "test authenticator")
+                .put("secretData", "{\"value\":\"" + OTP_SECRET + "\"}")
+                .put("credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,"
+                        + "\"period\":30,\"algorithm\":\"HmacSHA1\"}"));
     }
 
     /** A TOTP code (RFC 6238, HMAC-SHA1, 30 s, 6 digits) for the current time step plus {@code offset}. */

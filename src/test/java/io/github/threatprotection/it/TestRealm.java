@@ -72,7 +72,8 @@ public final class TestRealm implements AutoCloseable {
         return admin;
     }
 
-    public String addUser(String username) {
+    /** A user with {@link #PASSWORD} and any further credentials given (e.g. an OTP credential). */
+    public String addUser(String username, ObjectNode... moreCredentials) {
         ObjectNode user = AdminApi.JSON.createObjectNode()
                 .put("username", username)
                 .put("enabled", true)
@@ -80,10 +81,14 @@ public final class TestRealm implements AutoCloseable {
                 .put("emailVerified", true)
                 .put("firstName", "Test")
                 .put("lastName", username);
-        user.putArray("credentials").addObject()
+        ArrayNode credentials = user.putArray("credentials");
+        credentials.addObject()
                 .put("type", "password")
                 .put("value", PASSWORD)
                 .put("temporary", false);
+        for (ObjectNode credential : moreCredentials) {
+            credentials.add(credential);
+        }
         HttpResponse<String> created = admin.post("/" + name + "/users", user);
         AdminApi.ok(created);
         return userId(username);
