@@ -22,6 +22,10 @@ import io.github.threatprotection.config.ThreatProtectionSettings.IpExceptions;
 import io.github.threatprotection.config.ThreatProtectionSettings.LevelPolicy;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.notification.EmailTemplate;
+import io.github.threatprotection.notification.NotificationKind;
+import io.github.threatprotection.notification.NotificationSettings;
+import io.github.threatprotection.notification.Placeholder;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
@@ -42,9 +46,14 @@ public final class SettingsParser {
     static final int MAX_ERRORS = 100;
     /** Above the 900 that all signals at full score add up to, so a threshold this high switches its level off. */
     private static final int MAX_RISK_THRESHOLD = 1000;
+    /** A subject is one header line; RFC 5322 allows 998 characters in it. */
+    private static final int MAX_SUBJECT_LENGTH = 998;
+    private static final int MAX_BODY_LENGTH = 100_000;
+    private static final int MAX_LINK_VALIDITY_DAYS = 90;
 
     private static final Set<String> SETTINGS_KEYS =
-            Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring");
+            Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring",
+                    "notification");
     private static final Set<String> REALM_ONLY_KEYS = Set.of("retention", "clients");
 
     private final List<FieldError> errors = new ArrayList<>();
@@ -127,6 +136,8 @@ public final class SettingsParser {
                         readIpExceptions(value, settings.ipExceptions(), path));
                 case "riskScoring" -> settings = settings.withRiskScoring(
                         readRiskScoring(value, settings.riskScoring(), path));
+                case "notification" -> settings = settings.withNotification(
+                        readNotification(value, settings.notification(), path));
                 default -> {
                     if (!(realmLevel && REALM_ONLY_KEYS.contains(field.getKey()))) {
                         error(path, realmLevel ? unknownField(SETTINGS_KEYS, REALM_ONLY_KEYS)
@@ -349,6 +360,99 @@ public final class SettingsParser {
             }
         }
         return new Velocity(window, userFailures, networkUsers);
+    }
+
+    private NotificationSettings readNotification(JsonNode node, NotificationSettings base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        NotificationSettings result = base;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            NotificationKind kind = Arrays.stream(NotificationKind.values())
+                    .filter(k -> k.settingsField().equals(field.getKey())).findFirst().orElse(null);
+            if (kind != null) {
+                result = result.with(kind, readEmailTemplate(field.getValue(), result.template(kind), fieldPath));
+                continue;
+            }
+            switch (field.getKey()) {
+                case "from" -> result = new NotificationSettings(readAddress(field.getValue(), fieldPath,
+                        result.from()), result.replyTo(), result.blockEmail(), result.mfaEmail(),
+                        result.noActionEmail(), result.linkValidityDays());
+                case "replyTo" -> result = new NotificationSettings(result.from(), readAddress(field.getValue(),
+                        fieldPath, result.replyTo()), result.blockEmail(), result.mfaEmail(), result.noActionEmail(),
+                        result.linkValidityDays());
+                case "linkValidityDays" -> result = new NotificationSettings(result.from(), result.replyTo(),
+                        result.blockEmail(), result.mfaEmail(), result.noActionEmail(),
+                        readWholeNumber(field.getValue(), fieldPath, 1, MAX_LINK_VALIDITY_DAYS,
+                                result.linkValidityDays()));
+                default -> error(fieldPath, unknownField(Set.of("from", "replyTo", "linkValidityDays"),
+                        Arrays.stream(NotificationKind.values()).map(NotificationKind::settingsField)
+                                .collect(Collectors.toSet())));
+            }
+        }
+        return result;
+    }
+
+    private EmailTemplate readEmailTemplate(JsonNode node, EmailTemplate base, String path) {
+        if (!isObject(node, path)) {
+            return base;
+        }
+        String subject = base.subject();
+        String html = base.htmlBody();
+        String text = base.textBody();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            switch (field.getKey()) {
+                case "subject" -> {
+                    subject = readTemplateText(field.getValue(), fieldPath, MAX_SUBJECT_LENGTH, subject);
+                    if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
+                        error(fieldPath, "must be a single line");
+                    }
+                }
+                case "htmlBody" -> html = readTemplateText(field.getValue(), fieldPath, MAX_BODY_LENGTH, html);
+                case "textBody" -> text = readTemplateText(field.getValue(), fieldPath, MAX_BODY_LENGTH, text);
+                default -> error(fieldPath, unknownField(Set.of("subject", "htmlBody", "textBody"), Set.of()));
+            }
+        }
+        return new EmailTemplate(subject, html, text);
+    }
+
+    private String readTemplateText(JsonNode node, String path, int maxLength, String fallback) {
+        if (!node.isTextual()) {
+            error(path, "must be a string (empty for the e-mail theme's template)");
+            return fallback;
+        }
+        String text = node.textValue();
+        if (text.length() > maxLength) {
+            error(path, "at most " + maxLength + " characters, got " + text.length());
+            return fallback;
+        }
+        List<String> unknown = Placeholder.unknownIn(text);
+        if (!unknown.isEmpty()) {
+            error(path, "unknown placeholder " + String.join(", ", unknown) + "; expected "
+                    + Placeholder.allTokens());
+            return fallback;
+        }
+        return text;
+    }
+
+    /** An e-mail address, checked only for the shape that cannot inject headers; empty means the realm's. */
+    private String readAddress(JsonNode node, String path, String fallback) {
+        if (!node.isTextual()) {
+            error(path, "must be a string (empty for the realm's e-mail settings)");
+            return fallback;
+        }
+        String address = node.textValue().strip();
+        int at = address.lastIndexOf('@');
+        if (!address.isEmpty() && (address.length() > 254 || at < 1 || at == address.length() - 1
+                || address.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == ',' || c == 127))) {
+            error(path, "must be a single e-mail address such as security@example.com");
+            return fallback;
+        }
+        return address;
     }
 
     private RealmSettings.Retention readRetention(JsonNode node, String path) {

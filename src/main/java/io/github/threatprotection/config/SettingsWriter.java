@@ -10,6 +10,9 @@ import io.github.threatprotection.Json;
 import io.github.threatprotection.config.ThreatProtectionSettings.LevelPolicy;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.notification.EmailTemplate;
+import io.github.threatprotection.notification.NotificationKind;
+import io.github.threatprotection.notification.NotificationSettings;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskScoring;
@@ -64,6 +67,7 @@ public final class SettingsWriter {
         writeRanges(ipExceptions.putArray("alwaysBlock"), settings.ipExceptions().alwaysBlock());
 
         writeRiskScoring(document.putObject("riskScoring"), settings.riskScoring());
+        writeNotification(document.putObject("notification"), settings.notification());
         return document;
     }
 
@@ -86,6 +90,19 @@ public final class SettingsWriter {
                 .put("windowMinutes", Math.toIntExact(scoring.velocityWindow().toMinutes()))
                 .put("userFailures", scoring.userFailures())
                 .put("networkUsers", scoring.networkUsers());
+    }
+
+    private static void writeNotification(ObjectNode target, NotificationSettings notification) {
+        target.put("from", notification.from());
+        target.put("replyTo", notification.replyTo());
+        for (NotificationKind kind : NotificationKind.values()) {
+            EmailTemplate template = notification.template(kind);
+            target.putObject(kind.settingsField())
+                    .put("subject", template.subject())
+                    .put("htmlBody", template.htmlBody())
+                    .put("textBody", template.textBody());
+        }
+        target.put("linkValidityDays", notification.linkValidityDays());
     }
 
     private static void writeRanges(ArrayNode target, IpRangeSet ranges) {

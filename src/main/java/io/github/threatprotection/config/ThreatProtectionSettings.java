@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.notification.NotificationSettings;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
@@ -16,7 +17,7 @@ import io.github.threatprotection.risk.RiskScoring;
  */
 public record ThreatProtectionSettings(Mode mode, CompromisedCredentials compromisedCredentials,
                                        AccountTakeover accountTakeover, IpExceptions ipExceptions,
-                                       RiskScoring riskScoring) {
+                                       RiskScoring riskScoring, NotificationSettings notification) {
 
     /**
      * What a realm gets before an admin saves anything: protection off, Cognito's recommended actions, the
@@ -30,26 +31,36 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                     new LevelPolicy(RiskAction.MFA_IF_CONFIGURED, true),
                     new LevelPolicy(RiskAction.MFA_REQUIRED, true)),
             new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY),
-            RiskScoring.DEFAULTS);
+            RiskScoring.DEFAULTS,
+            NotificationSettings.DEFAULTS);
 
     public ThreatProtectionSettings withMode(Mode value) {
-        return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions, riskScoring);
+        return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
+                notification);
     }
 
     public ThreatProtectionSettings withCompromisedCredentials(CompromisedCredentials value) {
-        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring);
+        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring, notification);
     }
 
     public ThreatProtectionSettings withAccountTakeover(AccountTakeover value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions, riskScoring);
+        return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions, riskScoring,
+                notification);
     }
 
     public ThreatProtectionSettings withIpExceptions(IpExceptions value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value, riskScoring);
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value, riskScoring,
+                notification);
     }
 
     public ThreatProtectionSettings withRiskScoring(RiskScoring value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, value);
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, value,
+                notification);
+    }
+
+    public ThreatProtectionSettings withNotification(NotificationSettings value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
+                value);
     }
 
     /**

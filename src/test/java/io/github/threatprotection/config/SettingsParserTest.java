@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.notification.EmailTemplate;
+import io.github.threatprotection.notification.NotificationSettings;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskScoring;
@@ -74,6 +76,10 @@ class SettingsParserTest {
                 + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':100,'IP_REPUTATION':60,'FAILED_LOGIN_VELOCITY':30,"
                 + "'NETWORK_VELOCITY':50},'thresholds':{'medium':40,'high':90},'impossibleTravelKmh':1200.5,"
                 + "'velocity':{'windowMinutes':60,'userFailures':8,'networkUsers':25}},"
+                + "'notification':{'from':'security@example.com','replyTo':'',"
+                + "'blockEmail':{'subject':'Blocked: {username}','htmlBody':'<p>{ip-address}</p>','textBody':''},"
+                + "'mfaEmail':{'subject':'','htmlBody':'','textBody':'{one-click-link-invalid}'},"
+                + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14},"
                 + "'retention':{'eventDays':30},"
                 + "'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
@@ -275,5 +281,47 @@ class SettingsParserTest {
         List<String> written = parse("{'ipExceptions':{'alwaysBlock':['198.51.100.7','2001:DB8::/32']}}").realm()
                 .ipExceptions().alwaysBlock().ranges().stream().map(r -> r.text()).toList();
         assertEquals(List.of("198.51.100.7", "2001:DB8::/32"), written);
+    }
+
+    @Test
+    void notificationTextIsKeptAndMergedPerClient() throws Exception {
+        RealmSettings settings = parse("{'notification': {'from': 'security@example.com', 'blockEmail':"
+                + " {'subject': 'Blocked sign-in for {username}', 'textBody': 'From {ip-address} at {login-time}'}},"
+                + " 'clients': {'app': {'notification': {'blockEmail': {'subject': 'App: {event-id}'}}}}}");
+        NotificationSettings realm = settings.realm().notification();
+        assertEquals("security@example.com", realm.from());
+        assertEquals("Blocked sign-in for {username}", realm.blockEmail().subject());
+        assertEquals("", realm.mfaEmail().subject());
+        EmailTemplate app = settings.forClient("app").notification().blockEmail();
+        assertEquals("App: {event-id}", app.subject());
+        assertEquals("From {ip-address} at {login-time}", app.textBody());
+        assertEquals(NotificationSettings.DEFAULT_LINK_VALIDITY_DAYS, realm.linkValidityDays());
+    }
+
+    @Test
+    void notificationProblemsNameTheirField() throws Exception {
+        Map<String, String> errors = errors("{'notification': {'from': 'a b@example.com', 'replyTo': 'nobody',"
+                + " 'mfaEmail': {'htmlBody': '<p>{username} {password}</p>', 'subject': 'Hi\\r\\nBcc: x@example.com'},"
+                + " 'noActionEmail': {'textBody': 7, 'footer': ''}, 'linkValidityDays': 0, 'sender': ''}}");
+        assertTrue(errors.get("notification.from").contains("e-mail address"), errors.toString());
+        assertTrue(errors.get("notification.replyTo").contains("e-mail address"), errors.toString());
+        assertTrue(errors.get("notification.mfaEmail.htmlBody").contains("unknown placeholder {password}"),
+                errors.toString());
+        assertTrue(errors.get("notification.mfaEmail.subject").contains("single line"), errors.toString());
+        assertTrue(errors.get("notification.noActionEmail.textBody").contains("must be a string"), errors.toString());
+        assertTrue(errors.containsKey("notification.noActionEmail.footer"), errors.toString());
+        assertTrue(errors.get("notification.linkValidityDays").contains("from 1 to 90"), errors.toString());
+        assertTrue(errors.get("notification.sender").contains("blockEmail"), errors.toString());
+        assertEquals(8, errors.size(), errors.toString());
+    }
+
+    @Test
+    void notificationSectionRoundTrips() throws Exception {
+        RealmSettings settings = parse("{'notification': {'replyTo': 'help@example.com', 'linkValidityDays': 3,"
+                + " 'noActionEmail': {'htmlBody': '<b>{city}</b> {country}'}}}");
+        JsonNode written = SettingsWriter.write(settings, ANY_CLIENT);
+        assertEquals(settings.realm().notification(),
+                SettingsParser.parse(written, ANY_CLIENT).realm().notification());
+        assertEquals("<b>{city}</b> {country}", written.at("/notification/noActionEmail/htmlBody").textValue());
     }
 }
