@@ -10,12 +10,13 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
 /**
- * The reset-required state of an account whose breached password was used to sign in. It names the password
+ * The reset-required state of an account whose password is known to someone else: a breached password was
+ * used to sign in, or the user disowned a sign-in ("this wasn't me"). It names the password
  * credential as it was (its creation time), so any new password (set through the e-mailed "Forgot password"
  * flow, or by an admin) lifts it; until then every sign-in fails like a wrong password, and an attacker
  * holding the breached password cannot get in to change it.
  */
-final class CompromisedPasswordLock {
+public final class CompromisedPasswordLock {
 
     static final String ATTRIBUTE = "threatProtection.compromisedPasswordLock";
 
@@ -23,7 +24,7 @@ final class CompromisedPasswordLock {
     }
 
     /** Locks the account and ends all of its sessions, so tokens obtained with the password stop working. */
-    static void lock(KeycloakSession session, RealmModel realm, UserModel user) {
+    public static void lock(KeycloakSession session, RealmModel realm, UserModel user) {
         user.setSingleAttribute(ATTRIBUTE, passwordVersion(user));
         session.sessions().removeUserSessions(realm, user);
         session.sessions().getOfflineUserSessionsStream(realm, user).toList()

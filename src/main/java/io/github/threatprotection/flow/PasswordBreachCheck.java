@@ -54,7 +54,7 @@ final class PasswordBreachCheck {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
-                RiskEvent.Context.of(address, DeviceName.of(userAgent)), null);
+                RiskEvent.Context.of(address, DeviceName.of(userAgent)), null, null);
         threatProtection.events().add(event);
         threatProtection.metrics().evaluated(realm.getName(), event, took);
     }

@@ -19,7 +19,11 @@ import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.history.Notification;
+import io.github.threatprotection.history.NotificationStatus;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.notification.NotificationKind;
+import io.github.threatprotection.notification.NotificationPolicy;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
@@ -62,10 +66,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
         if (CompromisedPasswordLock.isLocked(user)) {
             RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
-                    List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its breached password"
-                            + " is replaced through the e-mailed reset")));
+                    List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its password (breached,"
+                            + " or used in a disowned sign-in) is replaced through the e-mailed reset")));
             record(context, threatProtection, clientId, locked, EventResponse.FAIL, null,
-                    RiskEvent.Context.of(context.getConnection().getRemoteAddr(), deviceName(context)), started);
+                    RiskEvent.Context.of(context.getConnection().getRemoteAddr(), deviceName(context)), started,
+                    null);
             WrongPasswordResponse.send(context);
             return;
         }
@@ -103,9 +108,15 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         boolean blocked = risk.blocks() || mfaImpossible;
         String deviceId = blocked ? signals.deviceId() : signals.reissueDeviceCookie();
+        NotificationKind notify = NotificationPolicy.kindFor(risk,
+                settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, secondFactor);
         String eventId = record(context, threatProtection, clientId, risk,
                 blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null,
-                signals.context(deviceName(context), deviceId), started);
+                signals.context(deviceName(context), deviceId), started,
+                notify == null ? null : new Notification(notify, NotificationStatus.PENDING, null, 0));
+        if (notify != null) {
+            threatProtection.notifications().sendAfterCommit(session, eventId);
+        }
 
         if (blocked) {
             // Only a password actually found locks the account; a range API outage under the closed policy
@@ -133,14 +144,17 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         return DeviceName.of(context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
     }
 
-    /** Stores the event and names it in Keycloak's LOGIN or LOGIN_ERROR event; returns its id. */
+    /**
+     * Stores the event, with its notification pending when there is one, and names it in Keycloak's LOGIN or
+     * LOGIN_ERROR event; returns its id.
+     */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
                           String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa,
-                          RiskEvent.Context where, long startedNanos) {
+                          RiskEvent.Context where, long startedNanos, Notification notification) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
-                response, risk, mfa, where, null);
-        threatProtection.events().add(event);
+                response, risk, mfa, where, null, notification);
+        threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString());
         threatProtection.metrics().evaluated(context.getRealm().getName(), event,
                 Duration.ofNanos(System.nanoTime() - startedNanos));
         context.getEvent()

@@ -8,12 +8,13 @@ import io.github.threatprotection.risk.RiskAssessment;
 /**
  * One evaluated sign-in, sign-up or password change, as kept in the event history.
  *
- * @param mfa      null when the risk level asked for no second factor
- * @param feedback null until an admin or the user says whether it was them
+ * @param mfa          null when the risk level asked for no second factor
+ * @param feedback     null until an admin or the user says whether it was them
+ * @param notification null when the user is not to be told
  */
 public record RiskEvent(String id, String realmId, EventType type, Instant time, String userId, String clientId,
                         EventResponse response, RiskAssessment risk, MfaOutcome mfa, Context context,
-                        Feedback feedback) {
+                        Feedback feedback, Notification notification) {
 
     /**
      * Where the request came from. Geolocation fields stay null when unknown; {@code deviceId} is the device
@@ -29,6 +30,7 @@ public record RiskEvent(String id, String realmId, EventType type, Instant time,
     }
 
     public RiskEvent withFeedback(Feedback value) {
-        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, mfa, context, value);
+        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, mfa, context, value,
+                notification);
     }
 }

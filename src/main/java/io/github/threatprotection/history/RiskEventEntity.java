@@ -97,6 +97,28 @@ public class RiskEventEntity {
     @Column(name = "FEEDBACK_TIME")
     private Long feedbackTime;
 
+    @Column(name = "NOTIFY_KIND")
+    private String notifyKind;
+
+    @Column(name = "NOTIFY_STATUS")
+    private String notifyStatus;
+
+    @Nationalized
+    @Column(name = "NOTIFY_DETAIL")
+    private String notifyDetail;
+
+    @Column(name = "NOTIFY_ATTEMPTS")
+    private Integer notifyAttempts;
+
+    @Column(name = "NOTIFY_NEXT_AT")
+    private Long notifyNextAt;
+
+    @Column(name = "NOTIFY_LEASE_UNTIL")
+    private Long notifyLeaseUntil;
+
+    @Column(name = "NOTIFY_LINK_BASE")
+    private String notifyLinkBase;
+
     public String getId() {
         return id;
     }
@@ -311,5 +333,61 @@ public class RiskEventEntity {
 
     public void setFeedbackTime(Long feedbackTime) {
         this.feedbackTime = feedbackTime;
+    }
+
+    public String getNotifyKind() {
+        return notifyKind;
+    }
+
+    public void setNotifyKind(String notifyKind) {
+        this.notifyKind = notifyKind;
+    }
+
+    public String getNotifyStatus() {
+        return notifyStatus;
+    }
+
+    public void setNotifyStatus(String notifyStatus) {
+        this.notifyStatus = notifyStatus;
+    }
+
+    public String getNotifyDetail() {
+        return notifyDetail;
+    }
+
+    public void setNotifyDetail(String notifyDetail) {
+        this.notifyDetail = notifyDetail;
+    }
+
+    public Integer getNotifyAttempts() {
+        return notifyAttempts;
+    }
+
+    public void setNotifyAttempts(Integer notifyAttempts) {
+        this.notifyAttempts = notifyAttempts;
+    }
+
+    public Long getNotifyNextAt() {
+        return notifyNextAt;
+    }
+
+    public void setNotifyNextAt(Long notifyNextAt) {
+        this.notifyNextAt = notifyNextAt;
+    }
+
+    public Long getNotifyLeaseUntil() {
+        return notifyLeaseUntil;
+    }
+
+    public void setNotifyLeaseUntil(Long notifyLeaseUntil) {
+        this.notifyLeaseUntil = notifyLeaseUntil;
+    }
+
+    public String getNotifyLinkBase() {
+        return notifyLinkBase;
+    }
+
+    public void setNotifyLinkBase(String notifyLinkBase) {
+        this.notifyLinkBase = notifyLinkBase;
     }
 }

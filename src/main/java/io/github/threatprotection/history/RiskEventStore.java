@@ -13,6 +13,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.notification.NotificationKind;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.RiskAction;
@@ -34,7 +35,77 @@ public final class RiskEventStore {
     }
 
     public void add(RiskEvent event) {
-        em.persist(toEntity(event));
+        add(event, null);
+    }
+
+    /**
+     * @param notificationLinkBase the server URL the notification's links start with, as the request that
+     *                             produced the event saw it (the sender runs outside any request)
+     */
+    public void add(RiskEvent event, String notificationLinkBase) {
+        RiskEventEntity entity = toEntity(event);
+        if (event.notification() != null && event.notification().status() == NotificationStatus.PENDING) {
+            entity.setNotifyNextAt(entity.getTime());
+            entity.setNotifyLinkBase(notificationLinkBase);
+        }
+        em.persist(entity);
+    }
+
+    /** Ids of pending notifications that are due and that no node is sending, oldest first. */
+    public List<String> dueNotifications(Instant now, int max) {
+        return em.createQuery("select e.id from RiskEventEntity e where e.notifyStatus = :pending"
+                        + " and e.notifyNextAt <= :now"
+                        + " and (e.notifyLeaseUntil is null or e.notifyLeaseUntil < :now)"
+                        + " order by e.notifyNextAt", String.class)
+                .setParameter("pending", NotificationStatus.PENDING.name())
+                .setParameter("now", now.toEpochMilli())
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /**
+     * Takes a pending notification for delivery until {@code leaseUntil}, in one conditional update, so two
+     * nodes never send the same e-mail at once; false when it was not pending or another node holds it.
+     */
+    public boolean claimNotification(String eventId, Instant now, Instant leaseUntil) {
+        return em.createQuery("update RiskEventEntity e set e.notifyLeaseUntil = :until where e.id = :id"
+                        + " and e.notifyStatus = :pending"
+                        + " and (e.notifyLeaseUntil is null or e.notifyLeaseUntil < :now)")
+                .setParameter("until", leaseUntil.toEpochMilli())
+                .setParameter("id", eventId)
+                .setParameter("pending", NotificationStatus.PENDING.name())
+                .setParameter("now", now.toEpochMilli())
+                .executeUpdate() == 1;
+    }
+
+    /** A claimed notification's event and the server URL its links start with. */
+    public Optional<PendingNotification> pendingNotification(String eventId) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        if (entity == null || !NotificationStatus.PENDING.name().equals(entity.getNotifyStatus())) {
+            return Optional.empty();
+        }
+        return Optional.of(new PendingNotification(fromEntity(entity), entity.getNotifyLinkBase()));
+    }
+
+    /**
+     * Records the outcome of a delivery attempt and releases the claim.
+     *
+     * @param nextAttempt when to try again while the status stays PENDING; ignored otherwise
+     */
+    public void recordNotificationAttempt(String eventId, NotificationStatus status, String detail,
+                                          Instant nextAttempt) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        if (entity == null) {
+            return;
+        }
+        entity.setNotifyStatus(status.name());
+        entity.setNotifyDetail(truncate(detail, 255));
+        entity.setNotifyAttempts((entity.getNotifyAttempts() == null ? 0 : entity.getNotifyAttempts()) + 1);
+        entity.setNotifyNextAt(status == NotificationStatus.PENDING ? nextAttempt.toEpochMilli() : null);
+        entity.setNotifyLeaseUntil(null);
+        if (status != NotificationStatus.PENDING) {
+            entity.setNotifyLinkBase(null);
+        }
     }
 
     /** A user's events, newest first. */
@@ -51,19 +122,18 @@ public final class RiskEventStore {
     }
 
     /**
-     * A user's latest sign-ins that count as theirs, newest first, for the novelty and travel signals: those
-     * that passed, and failed ones the user or an admin confirmed (feedback VALID). Disowned ones (feedback
-     * INVALID) come marked, so they never make a place known.
+     * A user's latest sign-ins, newest first, for the novelty and travel signals: those that passed and those
+     * with feedback. Disowned ones (feedback INVALID) come marked, so they never make a place known and their
+     * device stays unknown; failed ones the user or an admin confirmed (VALID) count as theirs.
      */
     public List<SignInObservation> recentSignIns(String realmId, String userId, int max) {
         return em.createQuery("select e from RiskEventEntity e where e.realmId = :realmId and e.userId = :userId"
-                        + " and e.type = :type and (e.response = :pass or e.feedbackValue = :valid)"
+                        + " and e.type = :type and (e.response = :pass or e.feedbackValue is not null)"
                         + " order by e.time desc", RiskEventEntity.class)
                 .setParameter("realmId", realmId)
                 .setParameter("userId", userId)
                 .setParameter("type", EventType.SIGN_IN.name())
                 .setParameter("pass", EventResponse.PASS.name())
-                .setParameter("valid", Feedback.Value.VALID.name())
                 .setMaxResults(max)
                 .getResultStream()
                 .map(e -> new SignInObservation(Instant.ofEpochMilli(e.getTime()), e.getIpAddress(), e.getNetwork(),
@@ -160,6 +230,10 @@ public final class RiskEventStore {
                 .executeUpdate();
     }
 
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
     private Optional<RiskEventEntity> findEntity(String realmId, String userId, String eventId) {
         RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
         if (entity == null || !entity.getRealmId().equals(realmId) || !Objects.equals(entity.getUserId(), userId)) {
@@ -202,6 +276,13 @@ public final class RiskEventStore {
             entity.setFeedbackProvider(feedback.provider().name());
             entity.setFeedbackTime(feedback.time().toEpochMilli());
         }
+        Notification notification = event.notification();
+        if (notification != null) {
+            entity.setNotifyKind(notification.kind().name());
+            entity.setNotifyStatus(notification.status().name());
+            entity.setNotifyDetail(truncate(notification.detail(), 255));
+            entity.setNotifyAttempts(notification.attempts());
+        }
         return entity;
     }
 
@@ -224,7 +305,11 @@ public final class RiskEventStore {
                 new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
                         entity.getCountry(), entity.getNetwork(), entity.getAsn(), entity.getLatitude(),
                         entity.getLongitude(), entity.getAccuracyKm(), entity.getDeviceId()),
-                feedback);
+                feedback,
+                entity.getNotifyKind() == null ? null : new Notification(
+                        NotificationKind.valueOf(entity.getNotifyKind()),
+                        NotificationStatus.valueOf(entity.getNotifyStatus()), entity.getNotifyDetail(),
+                        entity.getNotifyAttempts() == null ? 0 : entity.getNotifyAttempts()));
     }
 
     private static List<RiskReason> readReasons(String json) {

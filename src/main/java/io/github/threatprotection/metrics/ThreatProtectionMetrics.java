@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.notification.NotificationKind;
 
 /**
  * The extension's meters in Keycloak's Micrometer registry, exported with Keycloak's own on the management
@@ -66,7 +67,21 @@ public final class ThreatProtectionMetrics {
                 .record(took);
     }
 
-    /** Exports a failure count a dependency keeps (geolocation, breach API, breach corpus). */
+    /**
+     * Counts a notification delivery attempt by result: {@code sent}, {@code retry} (failed, will be tried
+     * again), {@code failed} (given up) or {@code skipped} (no verified address, no SMTP settings).
+     */
+    public void notification(String realm, NotificationKind kind, String result) {
+        Counter.builder("threat.protection.notifications")
+                .description("Notification e-mail delivery attempts")
+                .tag("realm", realm)
+                .tag("kind", kind.name())
+                .tag("result", result)
+                .register(registry)
+                .increment();
+    }
+
+    /** Exports a failure count a dependency keeps (geolocation, breach API, breach corpus, SMTP). */
     public <T> void dependencyErrors(String dependency, T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder("threat.protection.dependency.errors", source, count)
                 .description("Failures of a dependency: unreadable files, failed calls")

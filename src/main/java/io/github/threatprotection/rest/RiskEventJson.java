@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
 import io.github.threatprotection.history.Feedback;
+import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
@@ -65,6 +66,16 @@ final class RiskEventJson {
                     .put("value", feedback.value().name())
                     .put("provider", feedback.provider().name())
                     .put("time", feedback.time().toString());
+        }
+        Notification notification = event.notification();
+        if (notification == null) {
+            json.putNull("notification");
+        } else {
+            json.putObject("notification")
+                    .put("kind", notification.kind().name())
+                    .put("status", notification.status().name())
+                    .put("detail", notification.detail())
+                    .put("attempts", notification.attempts());
         }
         return json;
     }

@@ -40,6 +40,7 @@ import io.github.threatprotection.flow.ProtectedFlows;
 import io.github.threatprotection.history.EventQuery;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.notification.FeedbackEffects;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
@@ -201,7 +202,7 @@ public class ThreatProtectionResource {
         }
         Feedback feedback = new Feedback(feedbackValue, Feedback.Provider.ADMIN,
                 Instant.ofEpochMilli(Time.currentTimeMillis()));
-        RiskEvent updated = threatProtection.events().setFeedback(realm.getId(), user.getId(), eventId, feedback)
+        RiskEvent updated = FeedbackEffects.apply(session, realm, user, eventId, feedback)
                 .orElseThrow(() -> new NotFoundException("No risk event " + eventId + " for this user"));
         return json(RiskEventJson.write(updated));
     }

@@ -33,8 +33,16 @@ public final class RiskScorer {
         List<RiskReason> reasons = new ArrayList<>();
         List<SignInObservation> trusted = context.history().stream().filter(past -> !past.disowned()).toList();
         if (!trusted.isEmpty()) {
-            novelty(scoring, reasons, RiskSignal.NEW_DEVICE, now.deviceId(), trusted, SignInObservation::deviceId,
-                    "this browser has not signed in as this user before", true);
+            // A device seen in a disowned sign-in stays unknown, however often it signed in before.
+            boolean disownedDevice = now.deviceId() != null && context.history().stream()
+                    .anyMatch(past -> past.disowned() && now.deviceId().equals(past.deviceId()));
+            if (disownedDevice) {
+                add(scoring, reasons, RiskSignal.NEW_DEVICE, "this browser signed in as this user in a sign-in"
+                        + " the user or an admin disowned");
+            } else {
+                novelty(scoring, reasons, RiskSignal.NEW_DEVICE, now.deviceId(), trusted,
+                        SignInObservation::deviceId, "this browser has not signed in as this user before", true);
+            }
             novelty(scoring, reasons, RiskSignal.NEW_IP, now.ipAddress(), trusted, SignInObservation::ipAddress,
                     "first successful sign-in from " + now.ipAddress(), false);
             novelty(scoring, reasons, RiskSignal.NEW_NETWORK, now.network(), trusted, SignInObservation::network,

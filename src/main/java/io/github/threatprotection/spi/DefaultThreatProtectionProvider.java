@@ -9,6 +9,7 @@ import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
+import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
@@ -73,6 +74,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public ThreatProtectionMetrics metrics() {
         return factory.metrics();
+    }
+
+    @Override
+    public NotificationSender notifications() {
+        return factory.notifications();
     }
 
     @Override

@@ -28,11 +28,14 @@ import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
+import io.github.threatprotection.notification.DeliverySchedule;
+import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
 /**
  * Provider {@code default} of the {@code threat-protection} SPI: reads the server options, opens the breach
- * data, removes a user's or realm's events with them and schedules the retention purge.
+ * data, removes a user's or realm's events with them, schedules the retention purge and runs the notification
+ * sender.
  */
 public class DefaultThreatProtectionProviderFactory implements ThreatProtectionProviderFactory {
 
@@ -49,6 +52,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     static final String GEOIP_ASN_DATABASE = "geoip-asn-database";
     static final String GEOIP_ANONYMOUS_DATABASE = "geoip-anonymous-database";
     static final String IP_REPUTATION_LISTS = "ip-reputation-lists";
+    static final String NOTIFICATION_RETRY = "notification-retry";
+    static final String NOTIFICATION_MAX_RETRY_DELAY = "notification-max-retry-delay";
+    static final String NOTIFICATION_MAX_ATTEMPTS = "notification-max-attempts";
     /** How often changed geolocation databases and reputation lists are looked for. */
     private static final Duration FILE_RECHECK = Duration.ofSeconds(30);
 
@@ -56,6 +62,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
     private static final int DEFAULT_PWNED_PASSWORDS_CACHE_SIZE = 1000;
     private static final int DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS = 3600;
+    private static final int DEFAULT_NOTIFICATION_RETRY_SECONDS = 60;
+    private static final int DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS = 3600;
+    private static final int DEFAULT_NOTIFICATION_MAX_ATTEMPTS = 10;
 
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
@@ -67,6 +76,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private GeoLocator geoLocator;
     private IpReputationLists reputationLists;
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
+    private DeliverySchedule notificationSchedule;
+    private NotificationSender notifications;
 
     @Override
     public ThreatProtectionProvider create(KeycloakSession session) {
@@ -78,6 +89,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         purgeIntervalMillis = atLeast(config, RETENTION_PURGE_INTERVAL, DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS, 1)
                 * 1000L;
         breachMinCount = atLeast(config, BREACH_MIN_COUNT, 1, 1);
+        int retry = atLeast(config, NOTIFICATION_RETRY, DEFAULT_NOTIFICATION_RETRY_SECONDS, 1);
+        notificationSchedule = new DeliverySchedule(Duration.ofSeconds(retry),
+                Duration.ofSeconds(atLeast(config, NOTIFICATION_MAX_RETRY_DELAY,
+                        Math.max(retry, DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS), retry)),
+                atLeast(config, NOTIFICATION_MAX_ATTEMPTS, DEFAULT_NOTIFICATION_MAX_ATTEMPTS, 1));
 
         List<Path> corpora = paths(config, BREACH_CORPUS);
 
@@ -151,6 +167,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        notifications = new NotificationSender(factory, notificationSchedule, notificationSchedule.firstRetry(),
+                metrics);
         factory.register(this::onProviderEvent);
     }
 
@@ -161,6 +179,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             session.getProvider(TimerProvider.class)
                     .scheduleTask(new EventRetentionTask(), purgeIntervalMillis, EventRetentionTask.NAME);
         });
+        notifications.start();
     }
 
     private void onProviderEvent(ProviderEvent event) {
@@ -208,6 +227,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         return metrics;
     }
 
+    NotificationSender notifications() {
+        return notifications;
+    }
+
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
@@ -245,6 +268,16 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .helpText("MaxMind DB Anonymous-IP database.").add()
                 .property().name(IP_REPUTATION_LISTS).type("string")
                 .helpText("Comma-separated files of bad addresses or CIDR blocks, one per line.").add()
+                .property().name(NOTIFICATION_RETRY).type("int")
+                .helpText("Seconds before a failed notification e-mail is tried again (doubling after each"
+                        + " failure), and between scans for due notifications.")
+                .defaultValue(DEFAULT_NOTIFICATION_RETRY_SECONDS).add()
+                .property().name(NOTIFICATION_MAX_RETRY_DELAY).type("int")
+                .helpText("Longest wait in seconds between two attempts at a notification e-mail.")
+                .defaultValue(DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS).add()
+                .property().name(NOTIFICATION_MAX_ATTEMPTS).type("int")
+                .helpText("Attempts at a notification e-mail before it is marked FAILED.")
+                .defaultValue(DEFAULT_NOTIFICATION_MAX_ATTEMPTS).add()
                 .build();
     }
 
@@ -255,5 +288,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void close() {
+        if (notifications != null) {
+            notifications.stop();
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
+import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
@@ -36,4 +37,7 @@ public interface ThreatProtectionProvider extends Provider {
     IpReputationLists reputationLists();
 
     ThreatProtectionMetrics metrics();
+
+    /** Sends notification e-mails after the sign-in's transaction, off the request thread. */
+    NotificationSender notifications();
 }

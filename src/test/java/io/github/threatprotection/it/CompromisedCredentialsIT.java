@@ -114,6 +114,9 @@ class CompromisedCredentialsIT {
         assertTrue(event.at("/risk/compromisedCredentials").asBoolean());
         assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken).statusCode(),
                 "the earlier session was ended");
+        Mailbox.Mail notice = mailbox.awaitMail("victim@example.org", "data breach");
+        assertTrue(notice.text().contains("/realms/breach/login-actions/reset-credentials"), notice.text());
+        assertTrue(notice.subject().contains("blocked"), notice.subject());
 
         // Locked: the breached password fails again, and so does direct grant.
         assertFalse(signIn("victim", BreachTestData.BREACHED).signedIn());
@@ -128,7 +131,7 @@ class CompromisedCredentialsIT {
         String loginPage = browser.openLoginPage(realm.name(), TestRealm.CLIENT).body();
         Browser.Result resetPage = browser.open(Browser.link(loginPage, "reset-credentials"));
         browser.submitForm(resetPage.page(), "kc-reset-password-form", Map.of("username", "victim"));
-        String mail = mailbox.awaitText("victim@example.org");
+        String mail = mailbox.awaitText("victim@example.org", "action-token");
         Browser.Result updatePage = browser.open(Mailbox.firstLink(mail, "action-token"));
         Browser.Result stillBreached = browser.submitForm(updatePage.page(), "kc-passwd-update-form",
                 Map.of("password-new", BreachTestData.BREACHED, "password-confirm", BreachTestData.BREACHED));

@@ -23,7 +23,10 @@ public class KeycloakExtension implements ParameterResolver {
             "--proxy-trusted-addresses=127.0.0.1,::1",
             "--health-enabled=true",
             "--metrics-enabled=true",
-            "--features=declarative-ui");
+            "--features=declarative-ui",
+            // Quick retries, so a test sees a notification through an SMTP outage in seconds
+            "--spi-threat-protection--default--notification-retry=1",
+            "--spi-threat-protection--default--notification-max-retry-delay=2");
 
     /** The range API timeout of the test server; the stub's slow answers take longer. */
     static final int RANGE_API_TIMEOUT_MILLIS = 500;

@@ -161,12 +161,7 @@ class MfaIT {
 
     /** A user with the test password and an OTP credential whose secret the test knows. */
     private static void createUserWithOtp(String username) {
-        realm.addUser(username, AdminApi.JSON.createObjectNode()
-                .put("type", "otp")
-                .put("userLabel", "test authenticator")
-                .put("secretData", "{\"value\":\"" + OTP_SECRET + "\"}")
-                .put("credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,"
-                        + "\"period\":30,\"algorithm\":\"HmacSHA1\"}"));
+        realm.addUser(username, TestRealm.otpCredential(OTP_SECRET));
     }
 
     /** A TOTP code (RFC 6238, HMAC-SHA1, 30 s, 6 digits) for the current time step plus {@code offset}. */

@@ -94,6 +94,16 @@ public final class TestRealm implements AutoCloseable {
         return userId(username);
     }
 
+    /** An OTP credential (TOTP, HMAC-SHA1, 30 s, 6 digits) with a secret the test knows, for {@link #addUser}. */
+    public static ObjectNode otpCredential(String secret) {
+        return AdminApi.JSON.createObjectNode()
+                .put("type", "otp")
+                .put("userLabel", "test authenticator")
+                .put("secretData", "{\"value\":\"" + secret + "\"}")
+                .put("credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,"
+                        + "\"period\":30,\"algorithm\":\"HmacSHA1\"}");
+    }
+
     /** Sets a user's password as an admin would; the answer shows whether the password policy allowed it. */
     public HttpResponse<String> resetPassword(String userId, String password) {
         return admin.put("/" + name + "/users/" + userId + "/reset-password",

@@ -88,6 +88,19 @@ class RiskScorerTest {
     }
 
     @Test
+    void aDeviceOfADisownedSignInStaysUnknownThoughItSignedInBefore() {
+        SignInObservation disowned = new SignInObservation(T0, "81.2.69.142", "81.2.69.0/24", "GB", 20712L, null,
+                null, null, "shared", true);
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, london(T0.plusSeconds(60), "shared"),
+                history(disowned, london(T0.minusSeconds(3600), "shared")));
+        assertEquals(Set.of("NEW_DEVICE"), signals(score), score.toString());
+
+        RiskScorer.Score otherDevice = scorer.score(RiskScoring.DEFAULTS, london(T0.plusSeconds(60), "d2"),
+                history(disowned, london(T0.minusSeconds(3600), "d2")));
+        assertEquals(Set.of(), signals(otherDevice), otherDevice.toString());
+    }
+
+    @Test
     void velocityAndReputationRaiseTheLevelWithoutHistory() {
         RiskScorer.Score spray = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
                 new RiskScorer.Context(List.of(), false, null, 0, 30));

@@ -1,0 +1,108 @@
+package io.github.threatprotection.notification;
+
+import java.io.IOException;
+import java.net.URI;
+import java.text.MessageFormat;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.theme.FreeMarkerException;
+import org.keycloak.theme.Theme;
+import org.keycloak.theme.beans.MessageFormatterMethod;
+import org.keycloak.theme.freemarker.FreeMarkerProvider;
+
+import io.github.threatprotection.history.Feedback;
+import io.github.threatprotection.history.RiskEvent;
+
+/**
+ * Renders a notification with the realm's e-mail theme (the extension's templates unless the theme overrides
+ * them) or with the admin's own text from the settings, part by part. Runs outside any request, so the
+ * language is the user's own (their {@code locale} attribute, else the realm's default), never one a request
+ * asked for.
+ */
+final class NotificationRenderer {
+
+    /** A rendered e-mail. */
+    record Email(String subject, String textBody, String htmlBody) {
+    }
+
+    private NotificationRenderer() {
+    }
+
+    static Email render(KeycloakSession session, RealmModel realm, UserModel user, RiskEvent event,
+                        NotificationKind kind, NotificationSettings settings, URI serverUrl)
+            throws IOException, FreeMarkerException {
+        Locale locale = localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
+        Theme theme = session.theme().getTheme(Theme.Type.EMAIL);
+        Properties messages = theme.getEnhancedMessages(realm, locale);
+        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
+                ? realm.getName() : realm.getDisplayName();
+
+        int expires = Time.currentTime() + settings.linkValidityDays() * 24 * 3600;
+        String feedbackUrl = serverUrl.resolve("realms/" + realm.getName() + "/" + FeedbackResourceFactory.ID
+                + "/feedback?key=").toString();
+        NotificationValues.Links links = new NotificationValues.Links(
+                feedbackUrl + new FeedbackToken(user.getId(), event.id(), Feedback.Value.VALID, expires)
+                        .encode(session, realm, serverUrl),
+                feedbackUrl + new FeedbackToken(user.getId(), event.id(), Feedback.Value.INVALID, expires)
+                        .encode(session, realm, serverUrl),
+                serverUrl.resolve("realms/" + realm.getName() + "/login-actions/reset-credentials").toString());
+        Map<Placeholder, String> values = NotificationValues.of(event, user.getUsername(), realmName, links, locale,
+                NotificationValues.zoneOf(user.getFirstAttribute("zoneinfo")),
+                messages.getProperty("threatProtectionUnknown", "unknown"));
+
+        Map<String, Object> attributes = new HashMap<>();
+        values.forEach((placeholder, value) -> attributes.put(camelCase(placeholder), value));
+        attributes.put("locale", locale);
+        attributes.put("ltr", true);
+        attributes.put("msg", new MessageFormatterMethod(locale, messages));
+        attributes.put("properties", theme.getProperties());
+        attributes.put("compromisedPassword", event.risk().compromisedCredentials());
+        attributes.put("linkValidityDays", settings.linkValidityDays());
+
+        EmailTemplate custom = settings.template(kind);
+        FreeMarkerProvider freeMarker = session.getProvider(FreeMarkerProvider.class);
+        String subject = custom.subject().isEmpty()
+                ? new MessageFormat(messages.getProperty(kind.themeTemplate() + ".subject", kind.name()), locale)
+                        .format(new Object[] {values.get(Placeholder.REALM_NAME)})
+                : Placeholder.substitute(custom.subject(), values, UnaryOperator.identity());
+        String text = custom.textBody().isEmpty()
+                ? freeMarker.processTemplate(attributes, "text/" + kind.themeTemplate() + ".ftl", theme)
+                : Placeholder.substitute(custom.textBody(), values, UnaryOperator.identity());
+        String html = custom.htmlBody().isEmpty()
+                ? freeMarker.processTemplate(attributes, "html/" + kind.themeTemplate() + ".ftl", theme)
+                : Placeholder.substitute(custom.htmlBody(), values, MessageText::html);
+        return new Email(MessageText.oneLine(subject), text, html);
+    }
+
+    /**
+     * The user's language when the realm offers it, else the realm's default; English when the realm has no
+     * internationalisation.
+     */
+    static Locale localeOf(RealmModel realm, String userLocale) {
+        if (!realm.isInternationalizationEnabled()) {
+            return Locale.ENGLISH;
+        }
+        if (userLocale != null && realm.getSupportedLocalesStream().anyMatch(userLocale::equals)) {
+            return Locale.forLanguageTag(userLocale);
+        }
+        return realm.getDefaultLocale() == null ? Locale.ENGLISH : Locale.forLanguageTag(realm.getDefaultLocale());
+    }
+
+    /** {@code ip-address} → {@code ipAddress}, the name a theme template uses. */
+    static String camelCase(Placeholder placeholder) {
+        String[] words = placeholder.name().toLowerCase(Locale.ROOT).split("_");
+        StringBuilder name = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i], 1, words[i].length());
+        }
+        return name.toString();
+    }
+}

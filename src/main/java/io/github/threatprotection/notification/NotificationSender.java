@@ -1,0 +1,214 @@
+package io.github.threatprotection.notification;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailSenderProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import io.github.threatprotection.history.NotificationStatus;
+import io.github.threatprotection.history.PendingNotification;
+import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.history.RiskEventStore;
+import io.github.threatprotection.metrics.ThreatProtectionMetrics;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+
+/**
+ * Delivers notification e-mails off the request thread, so SMTP never slows or breaks a sign-in. The event row
+ * is the outbox: a sign-in stores its event with the notification PENDING, and after its transaction commits
+ * the mail is handed to this sender's thread. A failed attempt is retried on the {@link DeliverySchedule};
+ * a periodic scan picks up what is due, including what was pending when a node stopped. Every node scans; a
+ * conditional update claims each mail for one node at a time, so a mail is sent at most once unless a node
+ * dies between sending and recording it (then it is sent again when the claim expires).
+ */
+public final class NotificationSender {
+
+    private static final Logger LOG = Logger.getLogger(NotificationSender.class);
+    /** Longer than an SMTP attempt can take with Keycloak's timeouts; a dead node's claim ends after it. */
+    private static final Duration CLAIM = Duration.ofMinutes(5);
+    private static final int SCAN_BATCH = 100;
+
+    private final KeycloakSessionFactory factory;
+    private final DeliverySchedule schedule;
+    private final Duration scanInterval;
+    private final ThreatProtectionMetrics metrics;
+    private final AtomicLong smtpErrors = new AtomicLong();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "threat-protection-notifications");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public NotificationSender(KeycloakSessionFactory factory, DeliverySchedule schedule, Duration scanInterval,
+                              ThreatProtectionMetrics metrics) {
+        this.factory = factory;
+        this.schedule = schedule;
+        this.scanInterval = scanInterval;
+        this.metrics = metrics;
+        metrics.dependencyErrors("smtp", smtpErrors, AtomicLong::get);
+    }
+
+    public void start() {
+        executor.scheduleWithFixedDelay(this::sendDue, scanInterval.toMillis(), scanInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        executor.shutdownNow();
+    }
+
+    /** Sends the event's notification once the session's transaction has committed (never if it rolls back). */
+    public void sendAfterCommit(KeycloakSession session, String eventId) {
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                try {
+                    executor.execute(() -> deliver(eventId));
+                } catch (RejectedExecutionException e) {
+                    LOG.debugf("Server stopping; notification of event %s stays pending", eventId);
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    /** Delivers every pending notification that is due. */
+    void sendDue() {
+        try {
+            Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+            List<String> due = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    session -> store(session).dueNotifications(now, SCAN_BATCH));
+            due.forEach(this::deliver);
+        } catch (RuntimeException e) {
+            // The scan runs again at the next interval; a scheduled task that throws would never run again.
+            LOG.warn("Scan for due threat-protection notifications failed", e);
+        }
+    }
+
+    private void deliver(String eventId) {
+        try {
+            Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+            boolean claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    session -> store(session).claimNotification(eventId, now, now.plus(CLAIM)));
+            if (claimed) {
+                KeycloakModelUtils.runJobInTransaction(factory, session -> attempt(session, eventId));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Delivery of the notification of event %s failed; it stays pending", eventId);
+        }
+    }
+
+    private void attempt(KeycloakSession session, String eventId) {
+        RiskEventStore store = store(session);
+        Optional<PendingNotification> pending = store.pendingNotification(eventId);
+        if (pending.isEmpty()) {
+            return;
+        }
+        RiskEvent event = pending.get().event();
+        NotificationKind kind = event.notification().kind();
+        RealmModel realm = session.realms().getRealm(event.realmId());
+        if (realm == null) {
+            return;
+        }
+        session.getContext().setRealm(realm);
+        UserModel user = event.userId() == null ? null : session.users().getUserById(realm, event.userId());
+        String skipped = whySkipped(realm, user);
+        if (skipped != null) {
+            store.recordNotificationAttempt(eventId, NotificationStatus.SKIPPED, skipped, null);
+            metrics.notification(realm.getName(), kind, "skipped");
+            return;
+        }
+        NotificationSettings settings = session.getProvider(ThreatProtectionProvider.class).settings().read(realm)
+                .forClient(event.clientId()).notification();
+        try {
+            NotificationRenderer.Email email = NotificationRenderer.render(session, realm, user, event, kind,
+                    settings, URI.create(pending.get().linkBase()));
+            Map<String, String> smtp = new HashMap<>(realm.getSmtpConfig());
+            if (!settings.from().isEmpty()) {
+                smtp.put("from", settings.from());
+            }
+            if (!settings.replyTo().isEmpty()) {
+                smtp.put("replyTo", settings.replyTo());
+            }
+            session.getProvider(EmailSenderProvider.class)
+                    .send(smtp, user.getEmail(), email.subject(), email.textBody(), email.htmlBody());
+            store.recordNotificationAttempt(eventId, NotificationStatus.SENT, null, null);
+            metrics.notification(realm.getName(), kind, "sent");
+        } catch (EmailException e) {
+            smtpErrors.incrementAndGet();
+            failed(store, realm, event, kind, "SMTP: " + rootMessage(e));
+        } catch (Exception e) {
+            LOG.warnf(e, "Rendering the notification of event %s failed", eventId);
+            failed(store, realm, event, kind, "rendering: " + rootMessage(e));
+        }
+    }
+
+    private void failed(RiskEventStore store, RealmModel realm, RiskEvent event, NotificationKind kind,
+                        String detail) {
+        Optional<Duration> retry = schedule.retryAfter(event.notification().attempts() + 1);
+        if (retry.isPresent()) {
+            LOG.infof("Notification of event %s not sent (%s); next attempt in %s", event.id(), detail,
+                    retry.get());
+            store.recordNotificationAttempt(event.id(), NotificationStatus.PENDING, detail,
+                    Instant.ofEpochMilli(Time.currentTimeMillis()).plus(retry.get()));
+            metrics.notification(realm.getName(), kind, "retry");
+        } else {
+            LOG.warnf("Notification of event %s given up after %d attempts: %s", event.id(),
+                    event.notification().attempts() + 1, detail);
+            store.recordNotificationAttempt(event.id(), NotificationStatus.FAILED, detail, null);
+            metrics.notification(realm.getName(), kind, "failed");
+        }
+    }
+
+    /** Why the mail cannot be sent at all, or null. */
+    private static String whySkipped(RealmModel realm, UserModel user) {
+        if (user == null) {
+            return "the user no longer exists";
+        }
+        if (user.getEmail() == null || user.getEmail().isBlank()) {
+            return "the user has no e-mail address";
+        }
+        // As for Keycloak's own security e-mails: an address nobody verified may belong to someone else.
+        if (!user.isEmailVerified()) {
+            return "the user's e-mail address is not verified";
+        }
+        String host = realm.getSmtpConfig().get("host");
+        if (host == null || host.isBlank()) {
+            return "the realm has no SMTP server configured";
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static RiskEventStore store(KeycloakSession session) {
+        return session.getProvider(ThreatProtectionProvider.class).events();
+    }
+}

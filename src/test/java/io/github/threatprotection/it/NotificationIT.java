@@ -1,0 +1,321 @@
+package io.github.threatprotection.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Notification e-mails through a real SMTP server (GreenMail): which sign-ins send which mail, what it says,
+ * delivery through an SMTP outage, and the one-click feedback links with their effects.
+ */
+@ExtendWith(KeycloakExtension.class)
+class NotificationIT {
+
+    private static final String ADDRESS = TestGeoData.LONDON;
+    private static final String SCRIPT_AGENT = "<script>alert(1)</script>";
+
+    private static String baseUrl;
+    private static TestRealm realm;
+    private static Mailbox mailbox;
+
+    @BeforeAll
+    static void setUp(KeycloakServer server) throws Exception {
+        baseUrl = server.baseUrl();
+        mailbox = Mailbox.start();
+        realm = TestRealm.create(new AdminApi(baseUrl), "notify", "norma", "blocky", "quiet", "auditee", "greta",
+                "custom", "outage", "victim", "owner", "replayer");
+        realm.addUser("otto", TestRealm.otpCredential("12345678901234567890"));
+        realm.installRiskBasedMfa();
+        realm.update(Map.of("smtpServer", mailbox.smtpSettings(), "resetPasswordAllowed", true,
+                "displayName", "Notify Realm", "internationalizationEnabled", true,
+                "supportedLocales", List.of("en", "de"), "defaultLocale", "en"));
+        AdminApi.ok(realm.admin().put("/" + realm.name() + "/users/" + realm.userId("greta"),
+                Map.of("attributes", Map.of("locale", List.of("de")), "firstName", "Test", "lastName", "greta",
+                        "email", "greta@example.org")));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        realm.close();
+        mailbox.close();
+    }
+
+    /** Every level gets the same action and notify flag, so a first sign-in (LOW) shows it. */
+    private static ObjectNode settings(String mode, String action, boolean notify) {
+        ObjectNode document = AdminApi.JSON.createObjectNode().put("mode", mode);
+        ObjectNode takeover = document.putObject("accountTakeover");
+        for (String level : List.of("low", "medium", "high")) {
+            takeover.putObject(level).put("action", action).put("notify", notify);
+        }
+        return document;
+    }
+
+    private static Browser.Result signIn(String username, String password) {
+        return new Browser(baseUrl, ADDRESS).userAgent(SCRIPT_AGENT)
+                .signIn(realm.name(), TestRealm.CLIENT, username, password);
+    }
+
+    private static String mailOf(String username) {
+        return username + "@example.org";
+    }
+
+    /** Polls the user's latest event until its notification matches. */
+    private static JsonNode awaitNotification(String username, Predicate<JsonNode> done) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode event = null;
+        while (System.currentTimeMillis() < deadline) {
+            event = realm.latestUserEvent(realm.userId(username));
+            if (done.test(event.path("notification"))) {
+                return event;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("notification never matched; last event: " + event);
+    }
+
+    @Test
+    void anAllowedRiskySignInSendsTheNoActionMailWithBothPartsAndEscapedValues() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+
+        assertTrue(signIn("norma", TestRealm.PASSWORD).signedIn());
+
+        String eventId = realm.latestUserEvent(realm.userId("norma")).get("id").asText();
+        Mailbox.Mail mail = mailbox.awaitMail(mailOf("norma"), eventId);
+        assertEquals("Notify Realm: a new sign-in to your account", mail.subject());
+        for (String expected : List.of("norma", ADDRESS, "London", "United Kingdom", eventId, SCRIPT_AGENT,
+                "/realms/notify/threat-protection/feedback?key=")) {
+            assertTrue(mail.text().contains(expected), expected + " missing in:\n" + mail.text());
+        }
+        assertTrue(mail.html() != null && mail.html().contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "the user agent is escaped in HTML:\n" + mail.html());
+        assertFalse(mail.html().contains(SCRIPT_AGENT), mail.html());
+        assertEquals("SENT", awaitNotification("norma", n -> "SENT".equals(n.path("status").asText()))
+                .at("/notification/status").asText());
+        assertEquals("NO_ACTION", realm.latestUserEvent(realm.userId("norma")).at("/notification/kind").asText());
+    }
+
+    @Test
+    void aBlockedSignInSendsTheBlockedMail() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "BLOCK", true));
+
+        assertFalse(signIn("blocky", TestRealm.PASSWORD).signedIn());
+
+        String eventId = realm.latestUserEvent(realm.userId("blocky")).get("id").asText();
+        Mailbox.Mail mail = mailbox.awaitMail(mailOf("blocky"), eventId);
+        assertEquals("Notify Realm: a sign-in to your account was blocked", mail.subject());
+        assertTrue(mail.text().contains("we blocked a sign-in"), mail.text());
+        assertTrue(mail.html().contains("we blocked a sign-in"), mail.html());
+    }
+
+    @Test
+    void anMfaChallengeSendsTheMfaMail() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "MFA_IF_CONFIGURED", true));
+
+        Browser.Result challenge = signIn("otto", TestRealm.PASSWORD);
+        assertTrue(challenge.page().contains("kc-otp-login-form"), "asked for OTP: " + challenge.page());
+
+        String eventId = realm.latestUserEvent(realm.userId("otto")).get("id").asText();
+        Mailbox.Mail mail = mailbox.awaitMail(mailOf("otto"), eventId);
+        assertEquals("Notify Realm: a sign-in to your account asked for your second factor", mail.subject());
+        assertTrue(mail.html().contains("was asked for your second factor"), mail.html());
+    }
+
+    @Test
+    void aWrongPasswordAndAuditModeSendNothing() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+        assertFalse(signIn("quiet", "not the password").signedIn());
+        realm.saveSettings(settings("AUDIT", "BLOCK", true));
+        assertTrue(signIn("auditee", TestRealm.PASSWORD).signedIn());
+        assertTrue(realm.latestUserEvent(realm.userId("auditee")).get("notification").isNull());
+
+        // Mails go out in order, so one sent now arriving alone shows nothing was queued before it.
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+        assertTrue(signIn("quiet", TestRealm.PASSWORD).signedIn());
+        assertTrue(signIn("auditee", TestRealm.PASSWORD).signedIn());
+        mailbox.awaitMail(mailOf("quiet"), realm.latestUserEvent(realm.userId("quiet")).get("id").asText());
+        mailbox.awaitMail(mailOf("auditee"), realm.latestUserEvent(realm.userId("auditee")).get("id").asText());
+        assertEquals(1, mailbox.count(mailOf("quiet")), "no mail for the wrong password");
+        assertEquals(1, mailbox.count(mailOf("auditee")), "no mail in AUDIT mode");
+    }
+
+    @Test
+    void theMailIsInTheUsersLanguageNotTheRequests() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+
+        assertTrue(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "greta", TestRealm.PASSWORD)
+                .signedIn());
+
+        Mailbox.Mail mail = mailbox.awaitMail(mailOf("greta"),
+                realm.latestUserEvent(realm.userId("greta")).get("id").asText());
+        assertEquals("Notify Realm: Eine neue Anmeldung an Ihrem Konto", mail.subject());
+        assertTrue(mail.text().contains("Vereinigtes K\u00f6nigreich"), mail.text());
+    }
+
+    @Test
+    void customTextWithPlaceholdersIsUsedAndAnUnknownPlaceholderIsRefused() throws Exception {
+        ObjectNode document = settings("ENFORCED", "NO_ACTION", true);
+        ObjectNode notification = document.putObject("notification")
+                .put("from", "security@example.com")
+                .put("replyTo", "help@example.com");
+        notification.putObject("noActionEmail")
+                .put("subject", "Sign-in to {realm-name} from {ip-address}")
+                .put("htmlBody", "<p>Hi {username}, was {device-name} you? <a href=\"{one-click-link-invalid}\">No</a></p>")
+                .put("textBody", "Event {event-id} at {login-time} in {city}, {country}");
+        realm.saveSettings(document);
+
+        ObjectNode unknown = document.deepCopy();
+        ((ObjectNode) unknown.at("/notification/noActionEmail")).put("subject", "Hi {first-name}");
+        HttpResponse<String> refused = realm.putSettings(unknown);
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("notification.noActionEmail.subject"), refused.body());
+        assertTrue(refused.body().contains("{first-name}"), refused.body());
+        assertEquals("Sign-in to {realm-name} from {ip-address}",
+                realm.settings().at("/notification/noActionEmail/subject").asText(), "old settings kept");
+
+        assertTrue(signIn("custom", TestRealm.PASSWORD).signedIn());
+
+        String eventId = realm.latestUserEvent(realm.userId("custom")).get("id").asText();
+        Mailbox.Mail mail = mailbox.awaitMail(mailOf("custom"), eventId);
+        assertEquals("Sign-in to Notify Realm from " + ADDRESS, mail.subject());
+        assertTrue(mail.text().startsWith("Event " + eventId + " at "), mail.text());
+        assertTrue(mail.text().contains("in London, United Kingdom"), mail.text());
+        assertTrue(mail.html().startsWith("<p>Hi custom, was &lt;script&gt;alert(1)&lt;/script&gt; you?"),
+                mail.html());
+        assertTrue(mail.html().contains("/threat-protection/feedback?key="), mail.html());
+        assertEquals("security@example.com", mail.from());
+        assertEquals("help@example.com", mail.replyTo());
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+    }
+
+    @Test
+    void anSmtpOutageCostsTheSignInNothingAndTheMailArrivesLater() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+        List<Long> up = new ArrayList<>();
+        List<Long> down = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            up.add(timedSignIn("outage"));
+        }
+        mailbox.stop();
+        try {
+            for (int i = 0; i < 5; i++) {
+                down.add(timedSignIn("outage"));
+            }
+            JsonNode pending = awaitNotification("outage", n -> n.path("attempts").asInt() >= 1);
+            assertEquals("PENDING", pending.at("/notification/status").asText());
+            assertTrue(pending.at("/notification/detail").asText().startsWith("SMTP"), pending.toString());
+        } finally {
+            mailbox.restart();
+        }
+        String lastEvent = realm.latestUserEvent(realm.userId("outage")).get("id").asText();
+        mailbox.awaitMail(mailOf("outage"), lastEvent);
+        assertEquals("SENT", awaitNotification("outage", n -> "SENT".equals(n.path("status").asText()))
+                .at("/notification/status").asText());
+        up.sort(Long::compare);
+        down.sort(Long::compare);
+        System.out.printf("Sign-in with notification, median of 5: SMTP up %.1f ms, SMTP down %.1f ms%n",
+                up.get(2) / 1e6, down.get(2) / 1e6);
+    }
+
+    private static long timedSignIn(String username) {
+        long started = System.nanoTime();
+        assertTrue(signIn(username, TestRealm.PASSWORD).signedIn());
+        return System.nanoTime() - started;
+    }
+
+    @Test
+    void thisWasNotMeEndsSessionsForcesAResetAndForgetsTheDevice() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+        String userId = realm.userId("victim");
+        String refreshToken = realm.admin().passwordGrant(realm.name(), TestRealm.CLIENT, "victim",
+                TestRealm.PASSWORD).get("refresh_token").asText();
+        Browser attacker = new Browser(baseUrl, ADDRESS).userAgent(SCRIPT_AGENT);
+        assertTrue(attacker.signIn(realm.name(), TestRealm.CLIENT, "victim", TestRealm.PASSWORD).signedIn());
+        String eventId = realm.latestUserEvent(userId).get("id").asText();
+        List<String> links = Mailbox.links(mailbox.awaitMail(mailOf("victim"), eventId).text(), "feedback?key=");
+        assertEquals(2, links.size(), links.toString());
+        String notMe = links.get(1);
+
+        Browser owner = new Browser(baseUrl, ADDRESS);
+        Browser.Result confirm = owner.open(notMe);
+        assertEquals(200, confirm.status());
+        assertTrue(confirm.page().contains("feedback-form"), confirm.page());
+        assertTrue(realm.latestUserEvent(userId).get("feedback").isNull(), "opening the link changes nothing");
+        assertEquals(200, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken)
+                .statusCode());
+
+        Browser.Result done = owner.submitForm(confirm.page(), "feedback-form", Map.of("key", keyOf(confirm.page())));
+        assertEquals(200, done.status());
+        assertTrue(done.page().contains("feedback-recorded"), done.page());
+        JsonNode event = realm.latestUserEvent(userId);
+        assertEquals("INVALID", event.at("/feedback/value").asText());
+        assertEquals("USER", event.at("/feedback/provider").asText());
+        assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken)
+                .statusCode(), "sessions ended");
+        assertFalse(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "victim",
+                TestRealm.PASSWORD).signedIn(), "the old password no longer signs in");
+
+        Browser.Result replay = owner.submitForm(confirm.page(), "feedback-form", Map.of("key", keyOf(confirm.page())));
+        assertEquals(400, replay.status());
+        assertTrue(replay.page().contains("already been used"), replay.page());
+
+        // After the reset (here by an admin), the attacker's browser is still no known device.
+        AdminApi.ok(realm.resetPassword(userId, TestRealm.PASSWORD + " 2"));
+        realm.saveSettings(settings("AUDIT", "NO_ACTION", false));
+        assertTrue(attacker.signIn(realm.name(), TestRealm.CLIENT, "victim", TestRealm.PASSWORD + " 2").signedIn());
+        assertTrue(realm.latestUserEvent(userId).at("/risk/reasons").toString().contains("disowned"),
+                realm.latestUserEvent(userId).toString());
+    }
+
+    @Test
+    void thisWasMeRecordsValidOnceAndBadLinksChangeNothing() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+        assertTrue(signIn("owner", TestRealm.PASSWORD).signedIn());
+        String eventId = realm.latestUserEvent(realm.userId("owner")).get("id").asText();
+        String valid = Mailbox.firstLink(mailbox.awaitMail(mailOf("owner"), eventId).text(), "feedback?key=");
+
+        Browser browser = new Browser(baseUrl, ADDRESS);
+        String key = valid.substring(valid.indexOf("key=") + 4);
+        String tampered = valid.substring(0, valid.length() - 3) + (valid.endsWith("AAA") ? "BBB" : "AAA");
+        for (String bad : List.of(tampered, baseUrl + "/realms/notify/threat-protection/feedback?key=nonsense",
+                baseUrl + "/realms/master/threat-protection/feedback?key=" + key)) {
+            Browser.Result refused = browser.open(bad);
+            assertEquals(400, refused.status(), bad);
+            assertTrue(refused.page().contains("not valid or has expired"), refused.page());
+        }
+        assertTrue(realm.latestUserEvent(realm.userId("owner")).get("feedback").isNull());
+
+        Browser.Result confirm = browser.open(valid);
+        Browser.Result done = browser.submitForm(confirm.page(), "feedback-form", Map.of("key", keyOf(confirm.page())));
+        assertEquals(200, done.status());
+        JsonNode event = realm.latestUserEvent(realm.userId("owner"));
+        assertEquals("VALID", event.at("/feedback/value").asText());
+        assertEquals("USER", event.at("/feedback/provider").asText());
+        assertTrue(signIn("owner", TestRealm.PASSWORD).signedIn(), "VALID does not lock");
+        assertEquals(400, browser.open(valid).status(), "a used link stays used");
+    }
+
+    private static String keyOf(String page) {
+        Matcher key = Pattern.compile("name=\"key\" value=\"([^\"]+)\"").matcher(page);
+        if (!key.find()) {
+            throw new AssertionError("no key field in:\n" + page);
+        }
+        return key.group(1);
+    }
+}

@@ -1,0 +1,11 @@
+<#import "template.ftl" as layout>
+<#import "threat-protection-details.ftl" as signIn>
+<@layout.emailLayout>
+<p>${msg("threatProtectionBlockedIntro", username, realmName)}</p>
+<#if compromisedPassword>
+<p>${msg("threatProtectionBlockedCompromised")}</p>
+<p><a href="${passwordResetLink}">${msg("threatProtectionResetPassword")}</a></p>
+</#if>
+<@signIn.details/>
+<@signIn.links/>
+</@layout.emailLayout>

@@ -1,0 +1,36 @@
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=false; section>
+    <#if section = "header">
+        ${msg("threatProtectionFeedbackTitle")}
+    <#elseif section = "form">
+        <div id="threat-protection-feedback">
+            <ul>
+                <li>${msg("threatProtectionDetailTime")}: ${threatProtectionFeedback.time}</li>
+                <li>${msg("threatProtectionDetailIp")}: ${threatProtectionFeedback.ipAddress}</li>
+                <li>${msg("threatProtectionDetailPlace")}: ${threatProtectionFeedback.place}</li>
+                <li>${msg("threatProtectionDetailDevice")}: ${threatProtectionFeedback.deviceName}</li>
+            </ul>
+            <#if threatProtectionFeedback.recorded>
+                <#if threatProtectionFeedback.value = "INVALID">
+                    <p id="feedback-recorded">${msg("threatProtectionFeedbackRecordedInvalid")}</p>
+                    <p><a href="${threatProtectionFeedback.resetUrl}">${msg("threatProtectionResetPassword")}</a></p>
+                <#else>
+                    <p id="feedback-recorded">${msg("threatProtectionFeedbackRecordedValid")}</p>
+                </#if>
+            <#else>
+                <form id="feedback-form" action="${threatProtectionFeedback.actionUrl}" method="post">
+                    <input type="hidden" name="key" value="${threatProtectionFeedback.key}"/>
+                    <#if threatProtectionFeedback.value = "INVALID">
+                        <p>${msg("threatProtectionFeedbackConfirmInvalid")}</p>
+                        <input class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}"
+                               type="submit" name="confirm" value="${msg("threatProtectionThisWasNotMe")}"/>
+                    <#else>
+                        <p>${msg("threatProtectionFeedbackConfirmValid")}</p>
+                        <input class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}"
+                               type="submit" name="confirm" value="${msg("threatProtectionThisWasMe")}"/>
+                    </#if>
+                </form>
+            </#if>
+        </div>
+    </#if>
+</@layout.registrationLayout>
