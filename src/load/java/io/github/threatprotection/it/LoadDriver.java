@@ -1,0 +1,768 @@
+package io.github.threatprotection.it;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * What protection costs a real sign-in: real browser-flow sign-ins (login page, form POST, redirect with the code,
+ * code exchange) against the test server (the same distribution, options and JAR as the integration tests) on an
+ * embedded PostgreSQL, for several realms interleaved in one run, so background noise hits all alike:
+ * <ul>
+ *   <li>A: Keycloak's own browser flow;</li>
+ *   <li>B: the {@code threat-protection} step in AUDIT mode, default settings;</li>
+ *   <li>C: ENFORCED with every signal: 1e7-entry breach corpus, City and ASN databases, 10,000-entry alwaysAllow
+ *       and alwaysBlock lists and a 10,000-entry reputation list, 1,000 earlier sign-ins per user, NO_ACTION with
+ *       a notification e-mail (to GreenMail) at every level, so each sign-in completes and sends a mail;</li>
+ *   <li>C10, C100k, C1M (concurrency 1 only): C with 10 or 100,000 earlier sign-ins for the user, or 1,000 for
+ *       the user among 1,000,000 events in the realm.</li>
+ * </ul>
+ * Earlier sign-ins are copies of the user's real first event, inserted with SQL before the run; after each batch
+ * of a C realm the events it added are deleted again (outside the timed part; pending notifications are kept), so
+ * a user's history stays at its size. Then, one realm at a time, the SQL statements per sign-in are counted from
+ * PostgreSQL's statement log. Prints Markdown tables and writes them to {@code target/load/results-*.md}.
+ * <p>
+ * Options as {@code key=value} arguments: signins (per realm and concurrency, after warm-up), warmup, batch (per
+ * thread), concurrency (e.g. {@code 1,8}), curve (true/false), writes (sign-ins per realm for the statement
+ * count), corpus (entries).
+ */
+public final class LoadDriver {
+
+    static final String DEVICE_COOKIE = "KC_THREAT_PROTECTION_DEVICE";
+    private static final int USERS = 8;
+    private static final long MINUTE = 60_000;
+
+    private final Map<String, String> options;
+    private final PrintStream out;
+    private final StringBuilder report = new StringBuilder();
+    private EmbeddedPostgres postgres;
+    private Connection db;
+    private Path postgresLog;
+    private KeycloakServer server;
+    /** With option baseline: a second server with another JAR (e.g. main's), on the same database and realms. */
+    private KeycloakServer baselineServer;
+    private Mailbox mailbox;
+    private final ExecutorService threads = Executors.newFixedThreadPool(USERS);
+    /** Per realm and concurrency: the step's duration histogram over the measured sign-ins (count, sum, buckets). */
+    private final Map<String, double[]> stepTimes = new LinkedHashMap<>();
+    private final List<Double> bucketBounds = new ArrayList<>();
+
+    /** One realm under load, with a browser (own cookie jar, own connection) and a user per thread. */
+    private static final class Config {
+        final String name;
+        final TestRealm realm;
+        final String realmId;
+        final KeycloakServer server;
+        final Browser[] browsers = new Browser[USERS];
+        /** For C realms: events at or after this time are the run's own and are deleted after each batch. */
+        long runStart = -1;
+
+        Config(String name, TestRealm realm, String realmId, List<LoadData.Place> homes, KeycloakServer server) {
+            this.name = name;
+            this.realm = realm;
+            this.realmId = realmId;
+            this.server = server;
+            for (int i = 0; i < USERS; i++) {
+                browsers[i] = new Browser(server.baseUrl(), homes.get(i).address(10));
+            }
+        }
+    }
+
+    /** Latencies of one realm at one concurrency, and the wall time of its batches. */
+    private static final class Samples {
+        long[] nanos = new long[1024];
+        int count;
+        long wallNanos;
+
+        synchronized void add(long value) {
+            if (count == nanos.length) {
+                nanos = Arrays.copyOf(nanos, count * 2);
+            }
+            nanos[count++] = value;
+        }
+
+        double percentileMillis(double p) {
+            long[] sorted = Arrays.copyOf(nanos, count);
+            Arrays.sort(sorted);
+            int rank = (int) Math.ceil(p * count) - 1;
+            return sorted[Math.max(0, Math.min(count - 1, rank))] / 1e6;
+        }
+
+        double meanMillis() {
+            return Arrays.stream(nanos, 0, count).average().orElse(0) / 1e6;
+        }
+
+        double throughput() {
+            return count / (wallNanos / 1e9);
+        }
+    }
+
+    private LoadDriver(Map<String, String> options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("signins", "1000", "warmup", "200", "batch", "20",
+                "concurrency", "1,8", "curve", "true", "writes", "100", "corpus", "10000000", "baseline", ""));
+        for (String arg : args) {
+            String[] pair = arg.split("=", 2);
+            if (pair.length != 2 || !options.containsKey(pair[0])) {
+                throw new IllegalArgumentException("unknown option " + arg + "; known: " + options.keySet());
+            }
+            options.put(pair[0], pair[1]);
+        }
+        LoadDriver driver = new LoadDriver(options, System.out);
+        try {
+            driver.run();
+        } finally {
+            driver.close();
+        }
+    }
+
+    private int option(String name) {
+        return Integer.parseInt(options.get(name));
+    }
+
+    private void run() throws Exception {
+        Path work = Path.of(KeycloakExtension.required("keycloak.work"));
+        Path jar = Path.of(KeycloakExtension.required("threatprotection.jar"));
+        Path distribution = Path.of(KeycloakExtension.required("keycloak.dist"));
+        line("# Sign-in load run " + Instant.now());
+        line("");
+        line("Options: " + options + "; load average before setup: " + loadAverage());
+        long started = System.nanoTime();
+        LoadData.Data data = LoadData.write(jar, work.resolve("data"), Long.parseLong(options.get("corpus")),
+                50_000, 10_000, USERS);
+        line("Data ready after " + seconds(started) + " s (corpus " + Files.size(data.corpus()) / (1 << 20) + " MiB)");
+
+        postgresLog = work.resolve("postgres.log");
+        Files.deleteIfExists(postgresLog);
+        postgres = EmbeddedPostgres.builder()
+                .setPort(freePort())
+                .setDataDirectory(work.resolve("postgres"))
+                .setCleanDataDirectory(true)
+                .setPGStartupWait(java.time.Duration.ofSeconds(120))
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(work.resolve("postgres-start.log").toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(work.resolve("postgres-start.log").toFile()))
+                .setServerConfig("logging_collector", "on")
+                .setServerConfig("log_directory", work.toString())
+                .setServerConfig("log_filename", "postgres.log")
+                .setServerConfig("log_line_prefix", "%a@")
+                .setServerConfig("log_parameter_max_length", "0")
+                .setServerConfig("max_connections", "200")
+                .start();
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
+        db = DriverManager.getConnection(url + "?ApplicationName=load-driver", "postgres", "postgres");
+
+        mailbox = Mailbox.start();
+        List<String> serverOptions = new ArrayList<>(KeycloakExtension.SERVER_OPTIONS);
+        serverOptions.addAll(List.of(
+                "--db=postgres", "--db-url=" + url, "--db-username=postgres", "--db-password=postgres",
+                // start-dev turns theme and template caching off; a production server keeps them on
+                "--spi-theme--cache-themes=true", "--spi-theme--cache-templates=true",
+                "--spi-threat-protection--default--breach-corpus=" + data.corpus(),
+                "--spi-threat-protection--default--geoip-city-database=" + data.city(),
+                "--spi-threat-protection--default--geoip-asn-database=" + data.asn(),
+                "--spi-threat-protection--default--ip-reputation-lists=" + data.reputation()));
+        server = DistributionKeycloakServer.start(distribution, jar, work, serverOptions, 0, 0);
+        line("Keycloak and PostgreSQL up after " + seconds(started) + " s");
+
+        AdminApi admin = new AdminApi(server.baseUrl());
+        Map<String, Config> configs = new LinkedHashMap<>();
+        configs.put("A", config(admin, "A", "load-a", null, data));
+        configs.put("B", config(admin, "B", "load-b", Map.of("mode", "AUDIT"), data));
+        ObjectNode enforced = enforcedSettings(data);
+        configs.put("C", config(admin, "C", "load-c", enforced, data));
+        boolean curve = Boolean.parseBoolean(options.get("curve"));
+        if (curve) {
+            configs.put("C10", config(admin, "C10", "load-c10", enforced, data));
+            configs.put("C100k", config(admin, "C100k", "load-c100k", enforced, data));
+            configs.put("C1M", config(admin, "C1M", "load-c1m", enforced, data));
+        }
+        seedHistory(configs);
+        line("Realms and history ready after " + seconds(started) + " s");
+        if (!options.get("baseline").isEmpty()) {
+            Path baselineJar = Path.of(options.get("baseline"));
+            Path home = work.resolve("baseline/keycloak");
+            if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
+                Files.createDirectories(home.getParent());
+                Process copy = new ProcessBuilder("cp", "-a", distribution.toString(), home.toString())
+                        .inheritIO().start();
+                if (copy.waitFor() != 0) {
+                    throw new IllegalStateException("copying the distribution failed");
+                }
+            }
+            baselineServer = DistributionKeycloakServer.start(home, baselineJar, work.resolve("baseline"),
+                    serverOptions, 0, 0);
+            Config c = configs.get("C");
+            Config main = new Config("C-main", c.realm, c.realmId, data.homes(), baselineServer);
+            main.runStart = c.runStart;
+            for (int i = 0; i < USERS; i++) {
+                // the same device as in the C realm's history
+                main.browsers[i].setCookie(DEVICE_COOKIE, c.browsers[i].cookie(DEVICE_COOKIE));
+            }
+            configs.put("C-main", main);
+            line("Second server with " + baselineJar.getFileName() + " up after " + seconds(started) + " s");
+        }
+
+        Map<String, Samples> results = new LinkedHashMap<>();
+        Map<String, String> loads = new LinkedHashMap<>();
+        for (String level : options.get("concurrency").split(",")) {
+            int concurrency = Integer.parseInt(level.trim());
+            List<Config> measured = new ArrayList<>();
+            for (Config config : configs.values()) {
+                if (concurrency == 1 || !config.name.startsWith("C") || config.name.equals("C")
+                        || config.name.equals("C-main")) {
+                    measured.add(config);
+                }
+            }
+            String before = loadAverage();
+            long phase = System.nanoTime();
+            interleave(measured, concurrency, option("warmup"), null);
+            Map<String, Samples> samples = new LinkedHashMap<>();
+            for (Config config : measured) {
+                samples.put(config.name, new Samples());
+            }
+            Map<String, double[]> stepBefore = stepHistograms(server);
+            Map<String, double[]> baselineBefore = baselineServer == null ? Map.of() : stepHistograms(baselineServer);
+            interleave(measured, concurrency, option("signins"), samples);
+            Map<String, double[]> stepAfter = stepHistograms(server);
+            Map<String, double[]> baselineAfter = baselineServer == null ? Map.of() : stepHistograms(baselineServer);
+            for (Config config : measured) {
+                String key = "realm=\"" + config.realm.name() + "\"";
+                Map<String, double[]> ending = config.server == server ? stepAfter : baselineAfter;
+                Map<String, double[]> starting = config.server == server ? stepBefore : baselineBefore;
+                if (ending.containsKey(key)) {
+                    double[] delta = ending.get(key).clone();
+                    double[] base = starting.getOrDefault(key, new double[delta.length]);
+                    for (int i = 0; i < delta.length; i++) {
+                        delta[i] -= base[i];
+                    }
+                    stepTimes.put(config.name + "@" + concurrency, delta);
+                }
+            }
+            loads.put("concurrency " + concurrency, before + " → " + loadAverage() + " (" + seconds(phase) + " s)");
+            samples.forEach((name, s) -> results.put(name + "@" + concurrency, s));
+        }
+        Map<String, Map<String, double[]>> statements = countStatements(configs);
+
+        line("");
+        line("## Results");
+        line("");
+        line("Load average (1/5/15 min) before → after: " + loads);
+        line("");
+        latencyTables(results);
+        curveTable(results);
+        stepTable();
+        statementTables(statements);
+        Path file = work.resolve("results-" + Instant.now().toString().replace(':', '-') + ".md");
+        Files.writeString(file, report, StandardCharsets.UTF_8);
+        out.println("Written to " + file);
+    }
+
+    /** The realm, its users with e-mail addresses, SMTP to the GreenMail sink, and its settings. */
+    private Config config(AdminApi admin, String name, String realmName, Object settings, LoadData.Data data) {
+        TestRealm realm = settings == null ? TestRealm.createWithoutProtection(admin, realmName)
+                : TestRealm.create(admin, realmName);
+        for (int i = 0; i < USERS; i++) {
+            realm.addUser("user-" + i);
+        }
+        // Keycloak's default: no event storage (the extension's own listener is global and needs none)
+        realm.update(Map.of("eventsEnabled", false, "smtpServer", mailbox.smtpSettings()));
+        if (settings != null) {
+            realm.saveSettings(settings);
+        }
+        String realmId = AdminApi.ok(admin.get("/" + realmName)).get("id").asText();
+        return new Config(name, realm, realmId, data.homes(), server);
+    }
+
+    private static ObjectNode enforcedSettings(LoadData.Data data) {
+        ObjectNode document = AdminApi.JSON.createObjectNode().put("mode", "ENFORCED");
+        ObjectNode takeover = document.putObject("accountTakeover");
+        for (String level : List.of("low", "medium", "high")) {
+            takeover.putObject(level).put("action", "NO_ACTION").put("notify", true);
+        }
+        ObjectNode lists = document.putObject("ipExceptions");
+        ArrayNode allow = lists.putArray("alwaysAllow");
+        data.alwaysAllow().forEach(allow::add);
+        ArrayNode block = lists.putArray("alwaysBlock");
+        data.alwaysBlock().forEach(block::add);
+        return document;
+    }
+
+    /**
+     * Signs every user of the C realms in once (that gives each its device cookie and a real event), then copies
+     * that event into the user's history: 1,000 earlier sign-ins in C and C1M (which also gets 999,000 events of
+     * 10,000 other users), 10 in C10, 100,000 in C100k; 10 minutes apart, newest first.
+     */
+    private void seedHistory(Map<String, Config> configs) throws Exception {
+        Map<String, Integer> perUser = Map.of("C", 1_000, "C10", 10, "C100k", 100_000, "C1M", 1_000);
+        for (Config config : configs.values()) {
+            if (!perUser.containsKey(config.name)) {
+                continue;
+            }
+            config.runStart = System.currentTimeMillis();
+            int users = config.name.equals("C") ? USERS : 1;
+            for (int i = 0; i < users; i++) {
+                signIn(config, i);
+            }
+            for (int i = 0; i < users; i++) {
+                copyFirstEvent(config, "user-" + i, perUser.get(config.name), false);
+            }
+            if (config.name.equals("C1M")) {
+                copyFirstEvent(config, "user-0", 999_000, true);
+            }
+        }
+        awaitNotifications();
+        try (Statement statement = db.createStatement()) {
+            for (Config config : configs.values()) {
+                deleteRunEvents(config);
+            }
+            statement.execute("vacuum analyze tp_risk_event");
+            try (ResultSet count = statement.executeQuery("select count(*) from tp_risk_event")) {
+                count.next();
+                line("Events in the table: " + count.getLong(1));
+            }
+        }
+    }
+
+    private void copyFirstEvent(Config config, String username, int copies, boolean otherUsers) throws SQLException {
+        String userId = config.realm.userId(username);
+        String sql = "insert into tp_risk_event (id, realm_id, user_id, client_id, event_type, event_time, response,"
+                + " risk_level, risk_action, enforced, compromised_credentials, reasons, ip_address, device_name, city,"
+                + " country, network, asn, latitude, longitude, accuracy_km, device_id)"
+                + " select gen_random_uuid()::text, realm_id, "
+                + (otherUsers ? "'other-user-' || (g % 10000)" : "user_id")
+                + ", client_id, event_type, "
+                + (otherUsers ? "? - (1 + (random() * 90 * 1440)::bigint) * 60000" : "? - g::bigint * " + 10 * MINUTE)
+                + ", response, 'LOW', 'NO_ACTION', enforced, compromised_credentials, '[]', ip_address, device_name,"
+                + " city, country, network, asn, latitude, longitude, accuracy_km, device_id"
+                + " from tp_risk_event e, generate_series(1, ?) g where e.id = (select id from tp_risk_event"
+                + " where realm_id = ? and user_id = ? order by event_time limit 1)";
+        try (PreparedStatement insert = db.prepareStatement(sql)) {
+            insert.setLong(1, config.runStart);
+            insert.setInt(2, copies);
+            insert.setString(3, config.realmId);
+            insert.setString(4, userId);
+            int rows = insert.executeUpdate();
+            if (rows != copies) {
+                throw new IllegalStateException("inserted " + rows + " events for " + username + " in " + config.name);
+            }
+        }
+    }
+
+    /** Deletes the events a C realm's sign-ins added during the run, except those whose mail is still pending. */
+    private void deleteRunEvents(Config config) throws SQLException {
+        if (config.runStart < 0) {
+            return;
+        }
+        try (PreparedStatement delete = db.prepareStatement("delete from tp_risk_event where realm_id = ?"
+                + " and event_time >= ? and (notify_status is null or notify_status <> 'PENDING')")) {
+            delete.setString(1, config.realmId);
+            delete.setLong(2, config.runStart);
+            delete.executeUpdate();
+        }
+    }
+
+    private void awaitNotifications() throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Statement statement = db.createStatement();
+                 ResultSet pending = statement.executeQuery(
+                         "select count(*) from tp_risk_event where notify_status = 'PENDING'")) {
+                pending.next();
+                if (pending.getLong(1) == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("notifications still pending after 2 minutes");
+    }
+
+    /**
+     * Round-robin batches: each round runs one batch per realm (the order rotating by round), a batch being
+     * {@code batch} sign-ins on each of {@code concurrency} threads, each thread with its own user.
+     */
+    private void interleave(List<Config> configs, int concurrency, int perConfig, Map<String, Samples> samples)
+            throws Exception {
+        int perBatch = option("batch") * concurrency;
+        int rounds = (perConfig + perBatch - 1) / perBatch;
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < configs.size(); k++) {
+                Config config = configs.get((round + k) % configs.size());
+                Samples target = samples == null ? null : samples.get(config.name);
+                batch(config, concurrency, option("batch"), target);
+                deleteRunEvents(config);
+            }
+            System.err.printf("%s concurrency %d: round %d of %d done, load %s%n", samples == null ? "warm-up"
+                    : "measured", concurrency, round + 1, rounds, loadAverage());
+        }
+    }
+
+    private void batch(Config config, int concurrency, int perThread, Samples samples) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            int worker = t;
+            running.add(threads.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    long took = signIn(config, worker);
+                    if (samples != null) {
+                        samples.add(took);
+                    }
+                }
+                return null;
+            }));
+        }
+        long begin = System.nanoTime();
+        start.countDown();
+        for (Future<?> future : running) {
+            future.get();
+        }
+        if (samples != null) {
+            synchronized (samples) {
+                samples.wallNanos += System.nanoTime() - begin;
+            }
+        }
+    }
+
+    /** One sign-in as a returning user on a known device (only the device cookie kept); its time in ns. */
+    private long signIn(Config config, int worker) {
+        Browser browser = config.browsers[worker];
+        browser.keepOnlyCookie(DEVICE_COOKIE);
+        long begin = System.nanoTime();
+        Browser.Result result = browser.signIn(config.realm.name(), TestRealm.CLIENT, "user-" + worker,
+                TestRealm.PASSWORD);
+        if (!result.signedIn()) {
+            throw new IllegalStateException(config.name + ": sign-in of user-" + worker + " failed with "
+                    + result.status() + ":\n" + result.page());
+        }
+        browser.exchangeCode(config.realm.name(), TestRealm.CLIENT, result.code());
+        return System.nanoTime() - begin;
+    }
+
+    /**
+     * For each realm alone: PostgreSQL's statement log switched on, {@code writes} sign-ins on one thread, the
+     * notifications waited for, the log switched off; statements per sign-in by kind and table.
+     */
+    private Map<String, Map<String, double[]>> countStatements(Map<String, Config> configs) throws Exception {
+        int signIns = option("writes");
+        Map<String, Map<String, double[]>> counts = new LinkedHashMap<>();
+        for (String name : configs.containsKey("C-main") ? List.of("A", "B", "C", "C-main") : List.of("A", "B", "C")) {
+            Config config = configs.get(name);
+            awaitNotifications();
+            deleteRunEvents(config);
+            Thread.sleep(500);
+            long offset = Files.size(postgresLog);
+            setStatementLog("all");
+            for (int i = 0; i < signIns; i++) {
+                signIn(config, 0);
+            }
+            awaitNotifications();
+            Thread.sleep(500);
+            setStatementLog("none");
+            counts.put(name, statementsPerSignIn(offset, signIns));
+            deleteRunEvents(config);
+        }
+        return counts;
+    }
+
+    private void setStatementLog(String value) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute("alter system set log_statement = '" + value + "'");
+            statement.execute("select pg_reload_conf()");
+        }
+    }
+
+    private static final Pattern LOGGED = Pattern.compile("^([^@]*)@LOG:  (?:statement|execute [^:]*): (.*)");
+
+    /** Counts by "kind table" (e.g. "insert tp_risk_event") per sign-in: [count per sign-in]. */
+    private Map<String, double[]> statementsPerSignIn(long offset, int signIns) throws IOException {
+        byte[] all = Files.readAllBytes(postgresLog);
+        String text = new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        Map<String, double[]> counts = new TreeMap<>();
+        for (String logLine : text.split("\n")) {
+            Matcher matcher = LOGGED.matcher(logLine);
+            if (!matcher.find() || matcher.group(1).equals("load-driver")) {
+                continue;
+            }
+            String sql = matcher.group(2).trim().toLowerCase(Locale.ROOT);
+            String kind = sql.split("\\s+", 2)[0];
+            String table = switch (kind) {
+                case "select" -> after(sql, " from ");
+                case "insert" -> after(sql, "insert into ");
+                case "update" -> after(sql, "update ");
+                case "delete" -> after(sql, "delete from ");
+                default -> "";
+            };
+            counts.computeIfAbsent((kind + " " + table).trim(), key -> new double[1])[0] += 1.0 / signIns;
+        }
+        return counts;
+    }
+
+    private static String after(String sql, String marker) {
+        int at = sql.indexOf(marker);
+        if (at < 0) {
+            return "?";
+        }
+        String rest = sql.substring(at + marker.length()).trim();
+        return rest.split("[\\s(,]", 2)[0];
+    }
+
+    private void latencyTables(Map<String, Samples> results) {
+        for (String level : options.get("concurrency").split(",")) {
+            int concurrency = Integer.parseInt(level.trim());
+            line("### Concurrency " + concurrency + " (A, B, C)");
+            line("");
+            line("| realm | sign-ins | p50 ms | p95 ms | p99 ms | mean ms | sign-ins/s |");
+            line("|---|---|---|---|---|---|---|");
+            for (String name : List.of("A", "B", "C", "C-main")) {
+                Samples s = results.get(name + "@" + concurrency);
+                if (s == null) {
+                    continue;
+                }
+                line(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f |", name, s.count,
+                        s.percentileMillis(0.50), s.percentileMillis(0.95), s.percentileMillis(0.99), s.meanMillis(),
+                        s.throughput()));
+            }
+            line("");
+            line("| ratio | p50 | p95 | p99 | mean | throughput | added p50 | added p99 |");
+            line("|---|---|---|---|---|---|---|---|");
+            for (String[] pair : new String[][] {{"B", "A"}, {"C", "A"}, {"C-main", "A"}, {"C", "C-main"}}) {
+                Samples s = results.get(pair[0] + "@" + concurrency);
+                Samples a = results.get(pair[1] + "@" + concurrency);
+                if (s == null || a == null) {
+                    continue;
+                }
+                line(String.format(Locale.ROOT, "| %s/%s | %.3f | %.3f | %.3f | %.3f | %.3f | %+.2f ms | %+.2f ms |",
+                        pair[0], pair[1], ratio(s, a, 0.50), ratio(s, a, 0.95), ratio(s, a, 0.99),
+                        s.meanMillis() / a.meanMillis(), s.throughput() / a.throughput(),
+                        s.percentileMillis(0.50) - a.percentileMillis(0.50),
+                        s.percentileMillis(0.99) - a.percentileMillis(0.99)));
+            }
+            line("");
+        }
+    }
+
+    private void curveTable(Map<String, Samples> results) {
+        Samples a = results.get("A@1");
+        if (a == null || !results.containsKey("C10@1")) {
+            return;
+        }
+        line("### Added latency as data grows (concurrency 1, same run as the table above)");
+        line("");
+        line("| realm | earlier events of the user | events in the realm | sign-ins | p50 ms | p95 ms | p99 ms"
+                + " | added p50 vs A | added p99 vs A |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        String[][] points = {{"C10", "10", "10"}, {"C", "1,000", "8,000"}, {"C100k", "100,000", "100,000"},
+            {"C1M", "1,000", "1,000,000"}};
+        for (String[] point : points) {
+            Samples s = results.get(point[0] + "@1");
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.2f | %.2f | %.2f | %+.2f ms (%+.1f %%)"
+                            + " | %+.2f ms (%+.1f %%) |", point[0], point[1], point[2], s.count,
+                    s.percentileMillis(0.50), s.percentileMillis(0.95), s.percentileMillis(0.99),
+                    s.percentileMillis(0.50) - a.percentileMillis(0.50), 100 * (ratio(s, a, 0.50) - 1),
+                    s.percentileMillis(0.99) - a.percentileMillis(0.99), 100 * (ratio(s, a, 0.99) - 1)));
+        }
+        line("");
+    }
+
+    private static final Pattern STEP_METRIC = Pattern.compile(
+            "^threat_protection_evaluation_duration_seconds_(bucket|count|sum)\\{([^}]*)\\} (\\S+)");
+
+    /**
+     * The extension's own timer of the step ({@code threat.protection.evaluation.duration}) from Keycloak's
+     * /metrics, by realm label: count, sum (s), then the cumulative bucket counts in the order of
+     * {@link #bucketBounds}.
+     */
+    private Map<String, double[]> stepHistograms(KeycloakServer from) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(from.managementUrl() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, List<Double>> byRealm = new LinkedHashMap<>();
+        List<Double> bounds = new ArrayList<>();
+        for (String metricLine : metrics.body().split("\n")) {
+            Matcher matcher = STEP_METRIC.matcher(metricLine);
+            if (!matcher.find()) {
+                continue;
+            }
+            String realm = null;
+            Double le = null;
+            for (String label : matcher.group(2).split(",")) {
+                if (label.startsWith("realm=")) {
+                    realm = label;
+                } else if (label.startsWith("le=")) {
+                    String bound = label.substring(4, label.length() - 1);
+                    le = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                }
+            }
+            List<Double> values = byRealm.computeIfAbsent(realm, key -> new ArrayList<>(List.of(0.0, 0.0)));
+            double value = Double.parseDouble(matcher.group(3));
+            switch (matcher.group(1)) {
+                case "count" -> values.set(0, value);
+                case "sum" -> values.set(1, value);
+                default -> {
+                    values.add(value);
+                    if (byRealm.size() == 1) {
+                        bounds.add(le);
+                    }
+                }
+            }
+        }
+        if (bucketBounds.isEmpty()) {
+            bucketBounds.addAll(bounds);
+        }
+        Map<String, double[]> result = new LinkedHashMap<>();
+        byRealm.forEach((realm, values) -> result.put(realm, values.stream().mapToDouble(Double::doubleValue).toArray()));
+        return result;
+    }
+
+    /** The smallest bucket bound (ms) below which at least this share of the recorded step times fell. */
+    private double stepPercentileMillis(double[] histogram, double p) {
+        double count = histogram[0];
+        for (int i = 2; i < histogram.length; i++) {
+            if (histogram[i] >= p * count) {
+                return bucketBounds.get(i - 2) * 1000;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void stepTable() {
+        if (stepTimes.isEmpty()) {
+            return;
+        }
+        line("### Time inside the threat-protection step (the extension's timer in /metrics, measured sign-ins)");
+        line("");
+        line("| realm @ concurrency | evaluations | mean ms | p50 ≤ ms | p99 ≤ ms |");
+        line("|---|---|---|---|---|");
+        stepTimes.forEach((name, histogram) -> line(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f | %.3f |",
+                name, histogram[0], histogram[0] == 0 ? 0 : 1000 * histogram[1] / histogram[0],
+                stepPercentileMillis(histogram, 0.50), stepPercentileMillis(histogram, 0.99))));
+        line("");
+    }
+
+    private void statementTables(Map<String, Map<String, double[]>> statements) {
+        line("### SQL statements per sign-in (PostgreSQL statement log, " + options.get("writes")
+                + " sign-ins per realm, one thread, notifications included)");
+        line("");
+        List<String> keys = new ArrayList<>();
+        statements.values().forEach(map -> map.keySet().forEach(key -> {
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
+        }));
+        keys.sort(null);
+        List<String> names = new ArrayList<>(statements.keySet());
+        line("| statement | " + String.join(" | ", names) + " |");
+        line("|---" + "|---".repeat(names.size()) + "|");
+        double[] totals = new double[names.size()];
+        double[] writes = new double[names.size()];
+        for (String key : keys) {
+            StringBuilder row = new StringBuilder("| " + key);
+            int column = 0;
+            for (String name : names) {
+                double value = statements.get(name).getOrDefault(key, new double[1])[0];
+                totals[column] += value;
+                if (key.startsWith("insert") || key.startsWith("update") || key.startsWith("delete")) {
+                    writes[column] += value;
+                }
+                column++;
+                row.append(String.format(Locale.ROOT, " | %.2f", value));
+            }
+            line(row + " |");
+        }
+        StringBuilder all = new StringBuilder("| **all statements**");
+        StringBuilder written = new StringBuilder("| **insert + update + delete**");
+        for (int i = 0; i < names.size(); i++) {
+            all.append(String.format(Locale.ROOT, " | %.2f", totals[i]));
+            written.append(String.format(Locale.ROOT, " | %.2f", writes[i]));
+        }
+        line(all + " |");
+        line(written + " |");
+        line("");
+    }
+
+    private static double ratio(Samples s, Samples a, double p) {
+        return s.percentileMillis(p) / a.percentileMillis(p);
+    }
+
+    private void line(String text) {
+        out.println(text);
+        out.flush();
+        report.append(text).append('\n');
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.valueOf((System.nanoTime() - startedNanos) / 1_000_000_000L);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void close() {
+        threads.shutdownNow();
+        if (baselineServer != null) {
+            baselineServer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (mailbox != null) {
+            mailbox.close();
+        }
+        try {
+            if (db != null) {
+                db.close();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (SQLException | IOException e) {
+            out.println("closing PostgreSQL: " + e);
+        }
+    }
+}
