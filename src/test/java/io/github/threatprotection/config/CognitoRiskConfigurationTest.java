@@ -126,8 +126,8 @@ class CognitoRiskConfigurationTest {
     void sectionsCognitoLeavesOutKeepTheRealmsCurrentValues() throws Exception {
         ObjectNode current = defaults();
         current.put("mode", "AUDIT");
-        current.with("ipExceptions").putArray("alwaysBlock").add("203.0.113.0/24");
-        current.with("notification").put("from", "keycloak@example.org");
+        object(current, "ipExceptions").putArray("alwaysBlock").add("203.0.113.0/24");
+        object(current, "notification").put("from", "keycloak@example.org");
 
         CognitoRiskConfiguration.Conversion conversion = convert("""
                 {"RiskConfiguration": {"UserPoolId": "eu-west-1_Example1",
@@ -150,9 +150,9 @@ class CognitoRiskConfigurationTest {
     @Test
     void aPresentSectionReplacesWhatItCoversAsAWhole() throws Exception {
         ObjectNode current = defaults();
-        current.with("ipExceptions").putArray("alwaysAllow").add("192.0.2.0/24");
-        current.with("notification").put("replyTo", "old@example.org");
-        current.with("notification").with("blockEmail").put("subject", "Old subject");
+        object(current, "ipExceptions").putArray("alwaysAllow").add("192.0.2.0/24");
+        object(current, "notification").put("replyTo", "old@example.org");
+        object(object(current, "notification"), "blockEmail").put("subject", "Old subject");
 
         CognitoRiskConfiguration.Conversion conversion = convert("""
                 {"RiskConfiguration": {
@@ -172,7 +172,7 @@ class CognitoRiskConfigurationTest {
     void noEventFilterMeansEveryEventAsInCognito() throws Exception {
         for (String filter : List.of("", "\"EventFilter\": [],", "\"EventFilter\": null,")) {
             ObjectNode current = defaults();
-            current.with("compromisedCredentials").putArray("events").add("SIGN_UP");
+            object(current, "compromisedCredentials").putArray("events").add("SIGN_UP");
             CognitoRiskConfiguration.Conversion conversion = convert("{\"RiskConfiguration\": "
                     + "{\"CompromisedCredentialsRiskConfiguration\": {" + filter
                     + "\"Actions\": {\"EventAction\": \"BLOCK\"}}}}", current, null);
@@ -184,7 +184,7 @@ class CognitoRiskConfigurationTest {
     @Test
     void anAppClientsConfigurationBecomesThatClientsOverride() throws Exception {
         ObjectNode current = defaults();
-        current.with("clients").with("web-app").put("mode", "OFF");
+        object(object(current, "clients"), "web-app").put("mode", "OFF");
 
         CognitoRiskConfiguration.Conversion conversion = convert(FULL.replace("\"UserPoolId\"",
                 "\"ClientId\": \"web-app\", \"UserPoolId\""), current, null);
@@ -317,6 +317,12 @@ class CognitoRiskConfigurationTest {
         ObjectNode before = current.deepCopy();
         convert(FULL, current, null);
         assertEquals(before, current);
+    }
+
+    /** The object under {@code name} in a settings document, made when missing. */
+    private static ObjectNode object(ObjectNode parent, String name) {
+        JsonNode existing = parent.get(name);
+        return existing instanceof ObjectNode node ? node : parent.putObject(name);
     }
 
     private static List<String> texts(JsonNode array) {
