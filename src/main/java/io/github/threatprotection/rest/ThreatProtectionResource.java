@@ -32,6 +32,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.config.CognitoRiskConfiguration;
 import io.github.threatprotection.config.FieldError;
 import io.github.threatprotection.config.InvalidSettingsException;
 import io.github.threatprotection.config.RealmSettings;
@@ -102,6 +103,57 @@ public class ThreatProtectionResource {
                 .resourcePath(session.getContext().getUri())
                 .representation(result)
                 .success();
+        return json(result);
+    }
+
+    /**
+     * Imports the output of {@code aws cognito-idp describe-risk-configuration} (see
+     * {@link CognitoRiskConfiguration}), merged over the realm's settings and validated like {@code PUT
+     * settings}; {@code dryRun=true} answers what would be saved without saving it.
+     */
+    @POST
+    @Path("settings/cognito")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response importCognitoSettings(@QueryParam("dryRun") String dryRun,
+                                          @QueryParam("clientId") String clientId, String body) {
+        auth.realm().requireManageRealm();
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            return ErrorResponses.badRequest("dryRun", "must be true or false");
+        }
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        CognitoRiskConfiguration.Conversion conversion;
+        try {
+            conversion = CognitoRiskConfiguration.convert(document,
+                    settingsDocument(threatProtection.settings().read(realm)),
+                    clientId == null || clientId.isEmpty() ? null : clientId,
+                    id -> realm.getClientByClientId(id) != null);
+        } catch (InvalidSettingsException e) {
+            return ErrorResponses.badRequest(e.errors());
+        }
+        ObjectNode settings = conversion.document();
+        if (!"true".equals(dryRun)) {
+            try {
+                settings = settingsDocument(threatProtection.settings().write(realm, conversion.document()));
+            } catch (InvalidSettingsException e) {
+                return ErrorResponses.badRequest(e.errors());
+            }
+            adminEvent.operation(OperationType.UPDATE)
+                    .resourcePath(session.getContext().getUri())
+                    .representation(settings)
+                    .success();
+        }
+        ObjectNode result = Json.object();
+        result.set("settings", settings);
+        ArrayNode unmapped = result.putArray("unmapped");
+        for (CognitoRiskConfiguration.Unmapped field : conversion.unmapped()) {
+            unmapped.addObject().put("field", field.field()).put("reason", field.reason());
+        }
         return json(result);
     }
 

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -18,6 +20,7 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.timer.TimerProvider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
@@ -37,7 +40,8 @@ import io.github.threatprotection.risk.SignInRiskEvaluator;
  * data, removes a user's or realm's events with them, schedules the retention purge and runs the notification
  * sender.
  */
-public class DefaultThreatProtectionProviderFactory implements ThreatProtectionProviderFactory {
+public class DefaultThreatProtectionProviderFactory implements ThreatProtectionProviderFactory,
+        ServerInfoAwareProviderFactory {
 
     public static final String ID = "default";
     static final String RETENTION_PURGE_INTERVAL = "retention-purge-interval";
@@ -279,6 +283,15 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .helpText("Attempts at a notification e-mail before it is marked FAILED.")
                 .defaultValue(DEFAULT_NOTIFICATION_MAX_ATTEMPTS).add()
                 .build();
+    }
+
+    /** Shown on the admin console's server info page (Provider info → threat-protection). */
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("version", ExtensionVersion.VERSION);
+        info.put("breachChecks", breachCheck != null && breachCheck.isConfigured() ? "on" : "off");
+        return info;
     }
 
     @Override
