@@ -101,8 +101,9 @@ public final class DemoServer {
                      The second event is HIGH with NEW_COUNTRY and IMPOSSIBLE_TRAVEL; in AUDIT it records what
                      ENFORCED would do (MFA_REQUIRED) and lets bob in.
                   4. Switch the realm to ENFORCED and repeat 3 or 2: bob is refused like a wrong password; carol's
-                     account is locked until she resets her password with "Forgot password" (the mail with the
-                     link is printed here).
+                     account is locked until she resets her password with "Forgot password". Each gets a
+                     notification mail, printed here, with "this was me / this wasn't me" links to open in a
+                     browser (the reset mail is printed here too).
                        curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
                          -d '{"mode":"ENFORCED","ipExceptions":{"alwaysBlock":["198.51.100.0/24"]}}' \\
                          %1$s/admin/realms/demo/threat-protection/settings
