@@ -144,8 +144,8 @@
         "font-size": 9 }, day.day.slice(5)));
     });
     series.forEach((s, i) => {
-      chart.appendChild(svg("rect", { x: left + i * 150, y: height + 8, width: 10, height: 10, fill: colours[s] }));
-      chart.appendChild(svg("text", { x: left + i * 150 + 14, y: height + 17, "font-size": 11, class: "legend" },
+      chart.appendChild(svg("rect", { x: left + i * 190, y: height + 8, width: 10, height: 10, fill: colours[s] }));
+      chart.appendChild(svg("text", { x: left + i * 190 + 14, y: height + 17, "font-size": 11, class: "legend" },
           labels[s]));
     });
     target.replaceChildren(chart);
@@ -154,7 +154,8 @@
   async function showSummary() {
     const summary = await call("GET", "events/summary?days=14");
     $("summary-mode").textContent = "Mode now: " + summary.mode + ". " + summary.total + " events from "
-        + summary.from.slice(0, 10) + " to " + summary.to.slice(0, 10) + " (UTC). Sign-ins recorded but not enforced: "
+        + summary.days[0].day + " to " + summary.days[summary.days.length - 1].day
+        + " (UTC days). Sign-ins recorded but not enforced: "
         + summary.notEnforcedSignIns.wouldChallenge + " would have been challenged, "
         + summary.notEnforcedSignIns.wouldBlock + " would have been blocked.";
     $("summary-mode").dataset.wouldChallenge = summary.notEnforcedSignIns.wouldChallenge;

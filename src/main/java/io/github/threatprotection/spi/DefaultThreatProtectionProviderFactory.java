@@ -188,8 +188,13 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     /** The admin console page with the realm's settings, and the event history page's sign-in client. */
     private static void addConsole(KeycloakSession session, RealmModel realm) {
-        ConsoleClient.ensureIn(realm);
-        SettingsPageFactory.showCurrentSettings(session, realm);
+        try {
+            ConsoleClient.ensureIn(realm);
+            SettingsPageFactory.showCurrentSettings(session, realm);
+        } catch (RuntimeException e) {
+            // Protection does not depend on the pages; a realm without them is logged, not refused.
+            LOG.errorf(e, "Could not add the threat protection admin pages to realm %s", realm.getName());
+        }
     }
 
     RealmSettingsStore settingsStore() {
