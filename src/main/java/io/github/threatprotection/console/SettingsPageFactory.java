@@ -58,7 +58,8 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
         return "Threat protection settings of this realm, the same document as GET/PUT "
                 + "/admin/realms/{realm}/threat-protection/settings; saving checks them as that API does. "
                 + "Event history, feedback and the 14-day audit summary: /realms/{realm}/"
-                + ConsoleResourceProviderFactory.ID + "/ (open the link in the page).";
+                + ConsoleResourceProviderFactory.ID + "/ (its address is the page's last field; master admins open "
+                + "/realms/master/" + ConsoleResourceProviderFactory.ID + "/?realm={realm}).";
     }
 
     @Override
