@@ -181,6 +181,27 @@ public final class RiskEventStore {
                 .toList();
     }
 
+    /**
+     * Event counts per UTC day, type, level, action and enforcement, counted by the database (the realm and
+     * time condition uses the REALM_ID + EVENT_TIME index).
+     */
+    public List<EventSummary.Row> summarize(String realmId, Instant from, Instant to) {
+        long day = EventSummary.DAY.toMillis();
+        return em.createQuery("select e.time - mod(e.time, " + day + "), e.type, e.riskLevel, e.riskAction,"
+                        + " e.enforced, count(e) from RiskEventEntity e"
+                        + " where e.realmId = :realmId and e.time >= :from and e.time < :to"
+                        + " group by e.time - mod(e.time, " + day + "), e.type, e.riskLevel, e.riskAction,"
+                        + " e.enforced", Object[].class)
+                .setParameter("realmId", realmId)
+                .setParameter("from", from.toEpochMilli())
+                .setParameter("to", to.toEpochMilli())
+                .getResultStream()
+                .map(row -> new EventSummary.Row(((Number) row[0]).longValue(), EventType.valueOf((String) row[1]),
+                        RiskLevel.valueOf((String) row[2]), RiskAction.valueOf((String) row[3]),
+                        (Boolean) row[4], ((Number) row[5]).longValue()))
+                .toList();
+    }
+
     public Optional<RiskEvent> find(String realmId, String userId, String eventId) {
         return findEntity(realmId, userId, eventId).map(RiskEventStore::fromEntity);
     }

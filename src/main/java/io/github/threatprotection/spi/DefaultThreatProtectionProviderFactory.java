@@ -26,6 +26,8 @@ import org.keycloak.timer.TimerProvider;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
 import io.github.threatprotection.config.RealmSettingsStore;
+import io.github.threatprotection.console.ConsoleClient;
+import io.github.threatprotection.console.SettingsPageFactory;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
@@ -179,7 +181,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     /** Runs once the database is ready: postInit of the JPA layer may not have run yet when ours does. */
     private void onDatabaseReady(KeycloakSessionFactory factory) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            session.realms().getRealmsStream().forEach(UpdateCompromisedPasswordFactory::registerIn);
+            session.realms().getRealmsStream().forEach(realm -> {
+                UpdateCompromisedPasswordFactory.registerIn(realm);
+                addConsole(session, realm);
+            });
             session.getProvider(TimerProvider.class)
                     .scheduleTask(new EventRetentionTask(), purgeIntervalMillis, EventRetentionTask.NAME);
         });
@@ -195,11 +200,23 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             LOG.debugf("Deleted %d risk events of removed user %s", deleted, removed.getUser().getId());
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             UpdateCompromisedPasswordFactory.registerIn(created.getCreatedRealm());
+            addConsole(created.getKeycloakSession(), created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             ThreatProtectionProvider provider = create(removed.getKeycloakSession());
             provider.events().deleteForRealm(removed.getRealm().getId());
             provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
+        }
+    }
+
+    /** The admin console page with the realm's settings, and the event history page's sign-in client. */
+    private static void addConsole(KeycloakSession session, RealmModel realm) {
+        try {
+            ConsoleClient.ensureIn(realm);
+            SettingsPageFactory.showCurrentSettings(session, realm);
+        } catch (RuntimeException e) {
+            // Protection does not depend on the pages; a realm without them is logged, not refused.
+            LOG.errorf(e, "Could not add the threat protection admin pages to realm %s", realm.getName());
         }
     }
 
