@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -28,6 +29,7 @@ import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
+import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
 /**
@@ -49,8 +51,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     static final String GEOIP_ASN_DATABASE = "geoip-asn-database";
     static final String GEOIP_ANONYMOUS_DATABASE = "geoip-anonymous-database";
     static final String IP_REPUTATION_LISTS = "ip-reputation-lists";
-    /** How often changed geolocation databases and reputation lists are looked for. */
-    private static final Duration FILE_RECHECK = Duration.ofSeconds(30);
+    static final String RISK_EVALUATION_FAILURE = "risk-evaluation-failure";
+    static final String GEOIP_RECHECK_INTERVAL = "geoip-recheck-interval";
+    /** How often changed geolocation databases and reputation lists are looked for, by default. */
+    private static final int DEFAULT_FILE_RECHECK_SECONDS = 30;
 
     private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
     private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
@@ -60,7 +64,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
-    private final SignInRiskEvaluator riskEvaluator = new SignInRiskEvaluator();
+    private SignInRiskEvaluator riskEvaluator;
     private long purgeIntervalMillis;
     private long breachMinCount;
     private CompromisedCredentialCheck breachCheck;
@@ -78,6 +82,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         purgeIntervalMillis = atLeast(config, RETENTION_PURGE_INTERVAL, DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS, 1)
                 * 1000L;
         breachMinCount = atLeast(config, BREACH_MIN_COUNT, 1, 1);
+        riskEvaluator = new SignInRiskEvaluator(failureAction(config));
+        Duration fileRecheck = Duration.ofSeconds(atLeast(config, GEOIP_RECHECK_INTERVAL,
+                DEFAULT_FILE_RECHECK_SECONDS, 1));
 
         List<Path> corpora = paths(config, BREACH_CORPUS);
 
@@ -104,16 +111,27 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         };
         breachCheck = new CompromisedCredentialCheck(corpora, api, policy);
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
-                path(config, GEOIP_ANONYMOUS_DATABASE), FILE_RECHECK, Clock.systemUTC());
-        reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), FILE_RECHECK, Clock.systemUTC());
+                path(config, GEOIP_ANONYMOUS_DATABASE), fileRecheck, Clock.systemUTC());
+        reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), fileRecheck, Clock.systemUTC());
         metrics.dependencyErrors("breach_api", breachCheck, CompromisedCredentialCheck::apiFailures);
         metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
+        metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
         if (breachCheck.isConfigured()) {
             LOG.infof("Compromised-credential checks: %d offline corpus file(s), range API %s (failure policy %s),"
                     + " minimum count %d", corpora.size(), api == null ? "off" : api.baseUrl(), failure, breachMinCount);
         } else {
             LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
+        }
+    }
+
+    private static RiskAction failureAction(Config.Scope config) {
+        String text = config.get(RISK_EVALUATION_FAILURE, RiskAction.BLOCK.name()).trim();
+        try {
+            return RiskAction.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option(RISK_EVALUATION_FAILURE) + " must be one of "
+                    + Arrays.toString(RiskAction.values()) + ", got " + text);
         }
     }
 
@@ -245,6 +263,13 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .helpText("MaxMind DB Anonymous-IP database.").add()
                 .property().name(IP_REPUTATION_LISTS).type("string")
                 .helpText("Comma-separated files of bad addresses or CIDR blocks, one per line.").add()
+                .property().name(GEOIP_RECHECK_INTERVAL).type("int")
+                .helpText("Seconds between checks for changed geolocation databases and reputation lists.")
+                .defaultValue(DEFAULT_FILE_RECHECK_SECONDS).add()
+                .property().name(RISK_EVALUATION_FAILURE).type("string")
+                .helpText("The action for a sign-in whose risk score cannot be computed (BLOCK, MFA_REQUIRED,"
+                        + " MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either way.")
+                .defaultValue(RiskAction.BLOCK.name()).add()
                 .build();
     }
 
