@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,6 +47,8 @@ import org.junit.jupiter.api.Test;
 @Tag("cluster")
 class ClusterIT {
 
+    private static final int PURGE_INTERVAL_SECONDS = 2;
+
     private static EmbeddedPostgres postgres;
     private static DistributionKeycloakServer nodeA;
     private static DistributionKeycloakServer nodeB;
@@ -63,7 +69,8 @@ class ClusterIT {
         common.addAll(List.of(
                 "--db=postgres", "--db-url=" + dbUrl, "--db-username=postgres", "--db-password=postgres",
                 "--cache=ispn", "--cache-embedded-network-bind-address=127.0.0.1",
-                "--hostname=http://localhost:" + httpA));
+                "--hostname=http://localhost:" + httpA,
+                "--spi-threat-protection--default--retention-purge-interval=" + PURGE_INTERVAL_SECONDS));
         common.addAll(TestGeoData.write(work.resolve("geo")));
 
         Path homeA = copyOf(distribution, work.resolve("node-a"));
@@ -84,7 +91,8 @@ class ClusterIT {
         }
         adminA = new AdminApi(nodeA.baseUrl());
         adminB = new AdminApi(nodeB.baseUrl());
-        realm = TestRealm.create(adminA, "cluster", "velocity", "novelty", "settings", "parallel-a", "parallel-b");
+        realm = TestRealm.create(adminA, "cluster", "velocity", "novelty", "settings", "parallel-a", "parallel-b",
+                "kept", "aged", "db-fault");
         realm.saveSettings(Map.of("mode", "AUDIT"));
     }
 
@@ -193,6 +201,60 @@ class ClusterIT {
         assertEquals(2 * perNode, events, "every sign-in on either node recorded once");
         assertEquals(events, ids.size(), "no two events share an id");
     }
+
+    @Test
+    void eventsOlderThanTheRetentionArePurgedOnTheNextRun() throws Exception {
+        realm.saveSettings(Map.of("mode", "AUDIT", "retention", Map.of("eventDays", 1)));
+        try {
+            String aged = grant(adminA, "aged", "192.0.2.95").get("id").asText();
+            String kept = grant(adminB, "kept", "192.0.2.96").get("id").asText();
+            // Two days in the past: what the clock would say of this row two days from now
+            try (Connection db = postgres.getPostgresDatabase().getConnection();
+                 PreparedStatement age = db.prepareStatement(
+                         "update tp_risk_event set event_time = event_time - ? where id = ?")) {
+                age.setLong(1, Duration.ofDays(2).toMillis());
+                age.setString(2, aged);
+                assertEquals(1, age.executeUpdate());
+            }
+            Thread.sleep(Duration.ofSeconds(3L * PURGE_INTERVAL_SECONDS).toMillis());
+            assertEquals(0, realm.userEvents(realm.userId("aged")).size(), "the aged event was purged");
+            JsonNode remaining = realm.userEvents(realm.userId("kept"));
+            assertEquals(1, remaining.size());
+            assertEquals(kept, remaining.get(0).get("id").asText(), "a fresh event stays");
+        } finally {
+            realm.saveSettings(Map.of("mode", "AUDIT"));
+        }
+    }
+
+    /**
+     * The table the velocity signals read disappears for one sign-in (as when the database fails mid-request).
+     * The risk score cannot be computed; the sign-in must not half-succeed.
+     */
+    @Test
+    void aDatabaseFailureDuringEvaluationLeavesNoHalfWrittenSignIn() throws Exception {
+        String userId = realm.userId("db-fault");
+        HttpResponse<String> during;
+        try (Connection db = postgres.getPostgresDatabase().getConnection(); Statement sql = db.createStatement()) {
+            sql.execute("alter table tp_failed_sign_in rename to tp_failed_sign_in_away");
+            try {
+                during = adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "db-fault", TestRealm.PASSWORD,
+                        "X-Forwarded-For", "192.0.2.97");
+            } finally {
+                sql.execute("alter table tp_failed_sign_in_away rename to tp_failed_sign_in");
+            }
+        }
+        JsonNode events = realm.userEvents(userId);
+        FAULT_REPORT.append("database fault during evaluation: HTTP ").append(during.statusCode()).append(' ')
+                .append(during.body()).append("; events written: ").append(events.size());
+        System.out.println(FAULT_REPORT);
+        assertTrue(during.statusCode() != 200 || events.size() == 1, "a token was issued only with its event");
+        assertTrue(during.statusCode() == 200 || events.isEmpty() || events.get(0).get("response").asText()
+                .equals("FAIL"), "no event says PASS for a sign-in that failed: " + events);
+        assertEquals(200, adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "db-fault",
+                TestRealm.PASSWORD, "X-Forwarded-For", "192.0.2.97").statusCode(), "works again once repaired");
+    }
+
+    private static final StringBuilder FAULT_REPORT = new StringBuilder();
 
     private static int status(AdminApi node, String username) {
         return node.passwordGrantResponse(realm.name(), TestRealm.CLIENT, username, TestRealm.PASSWORD,
