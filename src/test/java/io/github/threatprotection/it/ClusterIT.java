@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,12 +68,17 @@ class ClusterIT {
         Path jar = Path.of(KeycloakExtension.required("threatprotection.jar"));
         Path distribution = Path.of(KeycloakExtension.required("keycloak.dist"));
         postgres = EmbeddedPostgres.builder().setPort(freePort()).start();
-        String dbUrl = postgres.getJdbcUrl("postgres", "postgres");
+        // Keycloak's own role, not the superuser, so a test can take privileges away from it
+        try (Connection db = postgres.getPostgresDatabase().getConnection(); Statement sql = db.createStatement()) {
+            sql.execute("create role keycloak login password 'keycloak'");
+            sql.execute("create database keycloak owner keycloak");
+        }
+        String dbUrl = postgres.getJdbcUrl("keycloak", "keycloak");
 
         int httpA = freePort();
         List<String> common = new ArrayList<>(KeycloakExtension.SERVER_OPTIONS);
         common.addAll(List.of(
-                "--db=postgres", "--db-url=" + dbUrl, "--db-username=postgres", "--db-password=postgres",
+                "--db=postgres", "--db-url=" + dbUrl, "--db-username=keycloak", "--db-password=keycloak",
                 "--cache=ispn", "--cache-embedded-network-bind-address=127.0.0.1",
                 "--hostname=http://localhost:" + httpA,
                 "--spi-threat-protection--default--retention-purge-interval=" + PURGE_INTERVAL_SECONDS));
@@ -92,7 +103,7 @@ class ClusterIT {
         adminA = new AdminApi(nodeA.baseUrl());
         adminB = new AdminApi(nodeB.baseUrl());
         realm = TestRealm.create(adminA, "cluster", "velocity", "novelty", "settings", "parallel-a", "parallel-b",
-                "kept", "aged", "db-fault");
+                "kept", "aged", "db-fault", "engine-fault");
         realm.saveSettings(Map.of("mode", "AUDIT"));
     }
 
@@ -114,7 +125,7 @@ class ClusterIT {
 
     @Test
     void theNodesFormOneClusterAndATokenFromOneWorksOnTheOther() throws Exception {
-        java.util.regex.Pattern twoMembers = java.util.regex.Pattern.compile("ISPN000094.*\\(2\\)");
+        Pattern twoMembers = Pattern.compile("ISPN000094.*\\(2\\)");
         assertTrue(twoMembers.matcher(nodeA.log()).find() && twoMembers.matcher(nodeB.log()).find(),
                 "an Infinispan cluster view with two members in both logs");
         String tokenFromA = adminA.adminToken();
@@ -209,7 +220,7 @@ class ClusterIT {
             String aged = grant(adminA, "aged", "192.0.2.95").get("id").asText();
             String kept = grant(adminB, "kept", "192.0.2.96").get("id").asText();
             // Two days in the past: what the clock would say of this row two days from now
-            try (Connection db = postgres.getPostgresDatabase().getConnection();
+            try (Connection db = keycloakDatabase();
                  PreparedStatement age = db.prepareStatement(
                          "update tp_risk_event set event_time = event_time - ? where id = ?")) {
                 age.setLong(1, Duration.ofDays(2).toMillis());
@@ -227,14 +238,46 @@ class ClusterIT {
     }
 
     /**
-     * The table the velocity signals read disappears for one sign-in (as when the database fails mid-request).
-     * The risk score cannot be computed; the sign-in must not half-succeed.
+     * Reads of the failure table fail for one sign-in (the risk engine's reads, not Keycloak's): the score cannot
+     * be computed, and the server's risk-evaluation-failure action (default BLOCK) applies, recorded and counted.
      */
     @Test
-    void aDatabaseFailureDuringEvaluationLeavesNoHalfWrittenSignIn() throws Exception {
+    void aRiskEngineFailureGetsTheSafeActionRecordedAndCounted() throws Exception {
+        String userId = realm.userId("engine-fault");
+        double before = dependencyErrors(nodeB, "risk_engine");
+        realm.saveSettings(Map.of("mode", "ENFORCED"));
+        HttpResponse<String> during;
+        try (Connection db = keycloakDatabase(); Statement sql = db.createStatement()) {
+            sql.execute("revoke select on tp_failed_sign_in from keycloak");
+            try {
+                during = adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "engine-fault",
+                        TestRealm.PASSWORD, "X-Forwarded-For", "192.0.2.98");
+            } finally {
+                sql.execute("grant select on tp_failed_sign_in to keycloak");
+                realm.saveSettings(Map.of("mode", "AUDIT"));
+            }
+        }
+        assertEquals(400, during.statusCode(), "blocked like a wrong password: " + during.body());
+        assertTrue(during.body().contains("invalid_grant"), during.body());
+        JsonNode event = realm.latestUserEvent(userId);
+        assertEquals("FAIL", event.get("response").asText());
+        assertEquals("BLOCK", event.at("/risk/action").asText());
+        assertEquals("HIGH", event.at("/risk/level").asText());
+        assertTrue(signals(event).contains("RISK_EVALUATION_FAILED"), event.toString());
+        assertTrue(dependencyErrors(nodeB, "risk_engine") > before, "counted in node B's /metrics");
+        assertEquals(200, adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "engine-fault",
+                TestRealm.PASSWORD, "X-Forwarded-For", "192.0.2.98").statusCode(), "works again once repaired");
+    }
+
+    /**
+     * The table the velocity signals read and failures are written to disappears for one sign-in, as when the
+     * database fails mid-request: the sign-in must fail cleanly, never half-succeed.
+     */
+    @Test
+    void aDatabaseFailureDuringASignInLeavesNoHalfWrittenSignIn() throws Exception {
         String userId = realm.userId("db-fault");
         HttpResponse<String> during;
-        try (Connection db = postgres.getPostgresDatabase().getConnection(); Statement sql = db.createStatement()) {
+        try (Connection db = keycloakDatabase(); Statement sql = db.createStatement()) {
             sql.execute("alter table tp_failed_sign_in rename to tp_failed_sign_in_away");
             try {
                 during = adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "db-fault", TestRealm.PASSWORD,
@@ -244,9 +287,8 @@ class ClusterIT {
             }
         }
         JsonNode events = realm.userEvents(userId);
-        FAULT_REPORT.append("database fault during evaluation: HTTP ").append(during.statusCode()).append(' ')
-                .append(during.body()).append("; events written: ").append(events.size());
-        System.out.println(FAULT_REPORT);
+        System.out.println("[cluster] database fault during a sign-in: HTTP " + during.statusCode() + " "
+                + during.body() + "; events written: " + events.size());
         assertTrue(during.statusCode() != 200 || events.size() == 1, "a token was issued only with its event");
         assertTrue(during.statusCode() == 200 || events.isEmpty() || events.get(0).get("response").asText()
                 .equals("FAIL"), "no event says PASS for a sign-in that failed: " + events);
@@ -254,7 +296,21 @@ class ClusterIT {
                 TestRealm.PASSWORD, "X-Forwarded-For", "192.0.2.97").statusCode(), "works again once repaired");
     }
 
-    private static final StringBuilder FAULT_REPORT = new StringBuilder();
+    private static Connection keycloakDatabase() throws SQLException {
+        return postgres.getDatabase("postgres", "keycloak").getConnection();
+    }
+
+    private static double dependencyErrors(DistributionKeycloakServer node, String dependency) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(node.managementUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher sample = Pattern.compile("(?m)^threat_protection_dependency_errors_total"
+                + "\\{dependency=\"" + dependency + "\"[^}]*\\} (\\S+)$").matcher(metrics);
+        if (!sample.find()) {
+            throw new AssertionError("no dependency_errors sample for " + dependency);
+        }
+        return Double.parseDouble(sample.group(1));
+    }
 
     private static int status(AdminApi node, String username) {
         return node.passwordGrantResponse(realm.name(), TestRealm.CLIENT, username, TestRealm.PASSWORD,
