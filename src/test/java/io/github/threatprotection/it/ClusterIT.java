@@ -103,7 +103,7 @@ class ClusterIT {
         adminA = new AdminApi(nodeA.baseUrl());
         adminB = new AdminApi(nodeB.baseUrl());
         realm = TestRealm.create(adminA, "cluster", "velocity", "novelty", "settings", "parallel-a", "parallel-b",
-                "kept", "aged", "db-fault", "engine-fault");
+                "kept", "aged", "db-fault", "engine-fault", "notified");
         realm.saveSettings(Map.of("mode", "AUDIT"));
     }
 
@@ -211,6 +211,36 @@ class ClusterIT {
         }
         assertEquals(2 * perNode, events, "every sign-in on either node recorded once");
         assertEquals(events, ids.size(), "no two events share an id");
+    }
+
+    @Test
+    void aFeedbackLinkIssuedByNodeAWorksOnNodeBOnce() throws Exception {
+        try (Mailbox mailbox = Mailbox.start()) {
+            realm.update(Map.of("smtpServer", mailbox.smtpSettings()));
+            realm.saveSettings(Map.of("mode", "ENFORCED",
+                    "accountTakeover", Map.of("low", Map.of("action", "NO_ACTION", "notify", true))));
+            try {
+                String eventId = grant(adminA, "notified", "192.0.2.97").get("id").asText();
+                List<String> links = Mailbox.links(mailbox.awaitMail("notified@example.org", eventId).text(),
+                        "feedback?key=");
+                assertTrue(links.get(0).startsWith(nodeA.baseUrl()), "issued with node A's address: " + links);
+                String onB = nodeB.baseUrl() + links.get(0).substring(nodeA.baseUrl().length());
+
+                Browser browser = new Browser(nodeB.baseUrl(), "192.0.2.97");
+                Browser.Result confirm = browser.open(onB);
+                assertEquals(200, confirm.status(), confirm.page());
+                Matcher key = Pattern.compile("name=\"key\" value=\"([^\"]+)\"").matcher(confirm.page());
+                assertTrue(key.find(), confirm.page());
+                Browser.Result done = browser.submitForm(confirm.page(), "feedback-form", Map.of("key", key.group(1)));
+                assertEquals(200, done.status(), done.page());
+                assertEquals("VALID", realm.latestUserEvent(realm.userId("notified")).at("/feedback/value").asText());
+
+                Browser.Result replayOnA = new Browser(nodeA.baseUrl(), "192.0.2.97").open(links.get(0));
+                assertEquals(400, replayOnA.status(), "used on B, so used on A too");
+            } finally {
+                realm.saveSettings(Map.of("mode", "AUDIT"));
+            }
+        }
     }
 
     @Test
