@@ -11,17 +11,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RealmSettings {
 
     public static final RealmSettings DEFAULTS =
-            new RealmSettings(ThreatProtectionSettings.DEFAULTS, Retention.DEFAULT, Map.of(), Map.of());
+            new RealmSettings(ThreatProtectionSettings.DEFAULTS, Retention.DEFAULT, Privacy.DEFAULT, Map.of(), Map.of());
 
     private final ThreatProtectionSettings realm;
     private final Retention retention;
+    private final Privacy privacy;
     private final Map<String, ObjectNode> clientOverrides;
     private final Map<String, ThreatProtectionSettings> effectiveByClient;
 
-    RealmSettings(ThreatProtectionSettings realm, Retention retention, Map<String, ObjectNode> clientOverrides,
-                  Map<String, ThreatProtectionSettings> effectiveByClient) {
+    RealmSettings(ThreatProtectionSettings realm, Retention retention, Privacy privacy,
+                  Map<String, ObjectNode> clientOverrides, Map<String, ThreatProtectionSettings> effectiveByClient) {
         this.realm = realm;
         this.retention = retention;
+        this.privacy = privacy;
         this.clientOverrides = Map.copyOf(clientOverrides);
         this.effectiveByClient = Map.copyOf(effectiveByClient);
     }
@@ -32,6 +34,10 @@ public final class RealmSettings {
 
     public Retention retention() {
         return retention;
+    }
+
+    public Privacy privacy() {
+        return privacy;
     }
 
     /** The overrides as the admin wrote them, keyed by clientId. */
@@ -47,5 +53,15 @@ public final class RealmSettings {
     /** How long risk events are kept. */
     public record Retention(int eventDays) {
         public static final Retention DEFAULT = new Retention(730);
+    }
+
+    /**
+     * What the event history keeps of the client address.
+     *
+     * @param storeNetworkOnly keep only the address's /24 (IPv4) or /48 (IPv6) network, in place of the address,
+     *                         its network and in reasons; the novelty signals then compare networks
+     */
+    public record Privacy(boolean storeNetworkOnly) {
+        public static final Privacy DEFAULT = new Privacy(false);
     }
 }

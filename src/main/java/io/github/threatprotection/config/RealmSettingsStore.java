@@ -46,7 +46,11 @@ public final class RealmSettingsStore {
     public RealmSettings write(RealmModel realm, JsonNode document) throws InvalidSettingsException {
         RealmSettings settings = SettingsParser.parse(document,
                 clientId -> realm.getClientByClientId(clientId) != null);
-        realm.setAttribute(ATTRIBUTE, Json.write(SettingsWriter.write(settings, clientId -> true)));
+        String text = Json.write(SettingsWriter.write(settings, clientId -> true));
+        // The admin console page writes back what it just read; an unchanged attribute need not be stored again.
+        if (!text.equals(realm.getAttribute(ATTRIBUTE))) {
+            realm.setAttribute(ATTRIBUTE, text);
+        }
         return settings;
     }
 

@@ -54,7 +54,7 @@ public final class SettingsParser {
     private static final Set<String> SETTINGS_KEYS =
             Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring",
                     "notification");
-    private static final Set<String> REALM_ONLY_KEYS = Set.of("retention", "clients");
+    private static final Set<String> REALM_ONLY_KEYS = Set.of("retention", "privacy", "clients");
 
     private final List<FieldError> errors = new ArrayList<>();
     private int droppedErrors;
@@ -91,6 +91,10 @@ public final class SettingsParser {
         if (document.has("retention")) {
             retention = readRetention(document.get("retention"), "retention");
         }
+        RealmSettings.Privacy privacy = RealmSettings.Privacy.DEFAULT;
+        if (document.has("privacy")) {
+            privacy = readPrivacy(document.get("privacy"), "privacy");
+        }
         Map<String, ObjectNode> overrides = new LinkedHashMap<>();
         Map<String, ThreatProtectionSettings> effective = new LinkedHashMap<>();
         JsonNode clients = document.get("clients");
@@ -116,7 +120,7 @@ public final class SettingsParser {
                 }
             }
         }
-        return new RealmSettings(realm, retention, overrides, effective);
+        return new RealmSettings(realm, retention, privacy, overrides, effective);
     }
 
     private ThreatProtectionSettings readSettings(JsonNode node, ThreatProtectionSettings base, String prefix,
@@ -473,6 +477,24 @@ public final class SettingsParser {
             }
         }
         return retention;
+    }
+
+    private RealmSettings.Privacy readPrivacy(JsonNode node, String path) {
+        RealmSettings.Privacy privacy = RealmSettings.Privacy.DEFAULT;
+        if (!isObject(node, path)) {
+            return privacy;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String fieldPath = path + "." + field.getKey();
+            if (field.getKey().equals("storeNetworkOnly")) {
+                privacy = new RealmSettings.Privacy(readBoolean(field.getValue(), fieldPath,
+                        privacy.storeNetworkOnly()));
+            } else {
+                error(fieldPath, unknownField(Set.of("storeNetworkOnly"), Set.of()));
+            }
+        }
+        return privacy;
     }
 
     /** Cognito's rule: a higher risk level may not get a weaker action than a lower one. */

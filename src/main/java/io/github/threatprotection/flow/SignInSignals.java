@@ -1,6 +1,7 @@
 package io.github.threatprotection.flow;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,10 +9,12 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.threatprotection.geo.GeoLocation;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.risk.RiskScorer;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
@@ -27,6 +30,9 @@ final class SignInSignals {
 
     /** Earlier sign-ins compared with: enough to know a user's usual places, bounded to keep reads cheap. */
     static final int HISTORY_SIZE = 50;
+
+    /** Recorded when a configured geolocation database cannot be used, so the event shows what was missing. */
+    static final String GEO_UNAVAILABLE_SIGNAL = "GEOLOCATION_UNAVAILABLE";
 
     private static final RiskScorer SCORER = new RiskScorer();
 
@@ -57,22 +63,48 @@ final class SignInSignals {
     RiskScorer.Score score(RiskScoring scoring) {
         RiskScoring effective = directGrant ? scoring.without(RiskSignal.NEW_DEVICE) : scoring;
         Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
-        SignInObservation observation = new SignInObservation(now, address, network, location.country(),
-                location.asn(), location.latitude(), location.longitude(), location.accuracyRadiusKm(), deviceId,
-                false);
-        List<SignInObservation> history = threatProtection.events()
-                .recentSignIns(realm.getId(), user.getId(), HISTORY_SIZE);
+        // A realm that stores networks only has networks in its history: compare like with like.
+        boolean networkOnly = threatProtection.settings().read(realm).privacy().storeNetworkOnly();
+        String comparedAddress = networkOnly ? IpNetworks.privacyNetworkOf(address) : address;
+        String comparedNetwork = networkOnly ? comparedAddress : network;
+        SignInObservation observation = new SignInObservation(now, comparedAddress, comparedNetwork,
+                location.country(), location.asn(), location.latitude(), location.longitude(),
+                location.accuracyRadiusKm(), deviceId, false);
+        Instant since = now.minus(effective.velocityWindow());
+        StoredSignals stored = readStoredSignals(since);
         Optional<String> reputation = threatProtection.reputationLists().match(address);
         if (reputation.isEmpty() && (location.anonymous() || location.torExitNode())) {
             reputation = Optional.of(address + " is flagged " + (location.torExitNode() ? "as a Tor exit node"
                     : "anonymous") + " by the anonymous-IP database");
         }
-        Instant since = now.minus(effective.velocityWindow());
-        int userFailures = threatProtection.failedSignIns().countForUser(realm.getId(), user.getId(), since);
-        int networkUsers = network == null ? 0
-                : threatProtection.failedSignIns().countUsersFromNetwork(realm.getId(), network, since);
-        return SCORER.score(effective, observation, new RiskScorer.Context(history, reputation.isPresent(),
-                reputation.orElse(null), userFailures, networkUsers));
+        RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.history(),
+                reputation.isPresent(), reputation.orElse(null), stored.userFailures(), stored.networkUsers()));
+        List<String> geoProblems = threatProtection.geoLocator().problems();
+        if (geoProblems.isEmpty()) {
+            return score;
+        }
+        List<RiskReason> reasons = new ArrayList<>(score.reasons());
+        reasons.add(new RiskReason(GEO_UNAVAILABLE_SIGNAL, 0, String.join("; ", geoProblems)
+                + ": location signals were not evaluated"));
+        return new RiskScorer.Score(score.level(), score.total(), reasons);
+    }
+
+    private record StoredSignals(List<SignInObservation> history, int userFailures, int networkUsers) {
+    }
+
+    /**
+     * The user's history and the failure counts, read in a transaction of their own: a failed read then fails
+     * only the score, which gets the server's risk-evaluation-failure action, instead of leaving the sign-in's
+     * own transaction unable to commit (and the user with a server error).
+     */
+    private StoredSignals readStoredSignals(Instant since) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), reads -> {
+            ThreatProtectionProvider stores = reads.getProvider(ThreatProtectionProvider.class);
+            return new StoredSignals(
+                    stores.events().recentSignIns(realm.getId(), user.getId(), HISTORY_SIZE),
+                    stores.failedSignIns().countForUser(realm.getId(), user.getId(), since),
+                    network == null ? 0 : stores.failedSignIns().countUsersFromNetwork(realm.getId(), network, since));
+        });
     }
 
     /** The device id of the valid cookie this request brought, or null. */

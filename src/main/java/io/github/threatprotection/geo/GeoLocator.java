@@ -92,6 +92,18 @@ public final class GeoLocator implements AutoCloseable {
                 anonymity != null && anonymity.isTorExitNode());
     }
 
+    /** The configured databases that cannot be used now (missing or unreadable files), for the event. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (ReloadingDatabase<?> database : databases) {
+            String problem = database.problem();
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        return problems;
+    }
+
     /** Database files that could not be opened and lookups that failed, since start, for metrics. */
     public long failures() {
         return failures.get();

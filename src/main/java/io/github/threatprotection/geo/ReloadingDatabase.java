@@ -63,6 +63,11 @@ final class ReloadingDatabase<T> {
         }
     }
 
+    /** Null while the file is in use, else what a sign-in's event should say about it. */
+    String problem() {
+        return database == null ? kind.label() + " database " + path.getFileName() + " cannot be used" : null;
+    }
+
     synchronized void reloadIfChanged() {
         FileVersion version = versionOf(path);
         if (version.equals(seenVersion)) {

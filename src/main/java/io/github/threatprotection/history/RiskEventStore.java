@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -13,6 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.notification.NotificationKind;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
@@ -29,9 +31,12 @@ import io.github.threatprotection.risk.SignInObservation;
 public final class RiskEventStore {
 
     private final EntityManager em;
+    private final Predicate<String> storesNetworkOnly;
 
-    public RiskEventStore(EntityManager em) {
+    /** @param storesNetworkOnly by realm id: whether the realm's privacy setting keeps networks, not addresses */
+    public RiskEventStore(EntityManager em, Predicate<String> storesNetworkOnly) {
         this.em = em;
+        this.storesNetworkOnly = storesNetworkOnly;
     }
 
     public void add(RiskEvent event) {
@@ -44,6 +49,9 @@ public final class RiskEventStore {
      */
     public void add(RiskEvent event, String notificationLinkBase) {
         RiskEventEntity entity = toEntity(event);
+        if (entity.getIpAddress() != null && storesNetworkOnly.test(event.realmId())) {
+            keepNetworkOnly(entity, event.context().ipAddress(), event.risk().reasons());
+        }
         if (event.notification() != null && event.notification().status() == NotificationStatus.PENDING) {
             entity.setNotifyNextAt(entity.getTime());
             entity.setNotifyLinkBase(notificationLinkBase);
@@ -99,13 +107,25 @@ public final class RiskEventStore {
             return;
         }
         entity.setNotifyStatus(status.name());
-        entity.setNotifyDetail(truncate(detail, 255));
+        entity.setNotifyDetail(fit(detail, 255));
         entity.setNotifyAttempts((entity.getNotifyAttempts() == null ? 0 : entity.getNotifyAttempts()) + 1);
         entity.setNotifyNextAt(status == NotificationStatus.PENDING ? nextAttempt.toEpochMilli() : null);
         entity.setNotifyLeaseUntil(null);
         if (status != NotificationStatus.PENDING) {
             entity.setNotifyLinkBase(null);
         }
+    }
+
+    /** Replaces the address by its privacy network, in reasons too (IP exception and reputation details name it). */
+    private static void keepNetworkOnly(RiskEventEntity entity, String address, List<RiskReason> reasons) {
+        String network = IpNetworks.privacyNetworkOf(address);
+        String replacement = network == null ? "(address not stored)" : network;
+        entity.setIpAddress(network);
+        entity.setNetwork(network);
+        entity.setReasons(Json.write(reasons.stream()
+                .map(reason -> new RiskReason(reason.signal(), reason.score(),
+                        reason.detail() == null ? null : reason.detail().replace(address, replacement)))
+                .toList()));
     }
 
     /** A user's events, newest first. */
@@ -181,6 +201,27 @@ public final class RiskEventStore {
                 .toList();
     }
 
+    /**
+     * Event counts per UTC day, type, level, action and enforcement, counted by the database (the realm and
+     * time condition uses the REALM_ID + EVENT_TIME index).
+     */
+    public List<EventSummary.Row> summarize(String realmId, Instant from, Instant to) {
+        long day = EventSummary.DAY.toMillis();
+        return em.createQuery("select e.time - mod(e.time, " + day + "), e.type, e.riskLevel, e.riskAction,"
+                        + " e.enforced, count(e) from RiskEventEntity e"
+                        + " where e.realmId = :realmId and e.time >= :from and e.time < :to"
+                        + " group by e.time - mod(e.time, " + day + "), e.type, e.riskLevel, e.riskAction,"
+                        + " e.enforced", Object[].class)
+                .setParameter("realmId", realmId)
+                .setParameter("from", from.toEpochMilli())
+                .setParameter("to", to.toEpochMilli())
+                .getResultStream()
+                .map(row -> new EventSummary.Row(((Number) row[0]).longValue(), EventType.valueOf((String) row[1]),
+                        RiskLevel.valueOf((String) row[2]), RiskAction.valueOf((String) row[3]),
+                        (Boolean) row[4], ((Number) row[5]).longValue()))
+                .toList();
+    }
+
     public Optional<RiskEvent> find(String realmId, String userId, String eventId) {
         return findEntity(realmId, userId, eventId).map(RiskEventStore::fromEntity);
     }
@@ -230,10 +271,6 @@ public final class RiskEventStore {
                 .executeUpdate();
     }
 
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
-
     private Optional<RiskEventEntity> findEntity(String realmId, String userId, String eventId) {
         RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
         if (entity == null || !entity.getRealmId().equals(realmId) || !Objects.equals(entity.getUserId(), userId)) {
@@ -246,8 +283,8 @@ public final class RiskEventStore {
         RiskEventEntity entity = new RiskEventEntity();
         entity.setId(event.id());
         entity.setRealmId(event.realmId());
-        entity.setUserId(event.userId());
-        entity.setClientId(event.clientId());
+        entity.setUserId(fit(event.userId(), 255));
+        entity.setClientId(fit(event.clientId(), 255));
         entity.setType(event.type().name());
         entity.setTime(event.time().toEpochMilli());
         entity.setResponse(event.response().name());
@@ -260,16 +297,16 @@ public final class RiskEventStore {
         entity.setMfaOutcome(event.mfa() == null ? null : event.mfa().name());
         entity.setReasons(Json.write(risk.reasons()));
         RiskEvent.Context context = event.context();
-        entity.setIpAddress(context.ipAddress());
-        entity.setDeviceName(context.deviceName());
-        entity.setCity(context.city());
-        entity.setCountry(context.country());
-        entity.setNetwork(context.network());
+        entity.setIpAddress(fit(context.ipAddress(), 64));
+        entity.setDeviceName(fit(context.deviceName(), 64));
+        entity.setCity(fit(context.city(), 255));
+        entity.setCountry(fit(context.country(), 64));
+        entity.setNetwork(fit(context.network(), 64));
         entity.setAsn(context.asn());
         entity.setLatitude(context.latitude());
         entity.setLongitude(context.longitude());
         entity.setAccuracyKm(context.accuracyRadiusKm());
-        entity.setDeviceId(context.deviceId());
+        entity.setDeviceId(fit(context.deviceId(), 64));
         Feedback feedback = event.feedback();
         if (feedback != null) {
             entity.setFeedbackValue(feedback.value().name());
@@ -280,10 +317,18 @@ public final class RiskEventStore {
         if (notification != null) {
             entity.setNotifyKind(notification.kind().name());
             entity.setNotifyStatus(notification.status().name());
-            entity.setNotifyDetail(truncate(notification.detail(), 255));
+            entity.setNotifyDetail(fit(notification.detail(), 255));
             entity.setNotifyAttempts(notification.attempts());
         }
         return entity;
+    }
+
+    /**
+     * Cuts text to its column's size (see threat-protection-changelog.xml): the address and the device name come
+     * from request headers, and an over-long value must cost its tail, not the sign-in.
+     */
+    private static String fit(String value, int columnSize) {
+        return value == null || value.length() <= columnSize ? value : value.substring(0, columnSize);
     }
 
     private static RiskEvent fromEntity(RiskEventEntity entity) {

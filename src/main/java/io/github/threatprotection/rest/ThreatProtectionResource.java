@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -32,12 +33,15 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.config.CognitoRiskConfiguration;
 import io.github.threatprotection.config.FieldError;
 import io.github.threatprotection.config.InvalidSettingsException;
 import io.github.threatprotection.config.RealmSettings;
 import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.console.SettingsPageFactory;
 import io.github.threatprotection.flow.ProtectedFlows;
 import io.github.threatprotection.history.EventQuery;
+import io.github.threatprotection.history.EventSummary;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.notification.FeedbackEffects;
@@ -54,7 +58,8 @@ public class ThreatProtectionResource {
 
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
-    private static final String ADMIN_EVENT_RESOURCE = "THREAT_PROTECTION_SETTINGS";
+    static final int SUMMARY_DAYS = 14;
+    static final int MAX_SUMMARY_DAYS = 366;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -67,7 +72,8 @@ public class ThreatProtectionResource {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
-        this.adminEvent = adminEvent.resource(ADMIN_EVENT_RESOURCE);
+        // CUSTOM rather than a type of our own: Keycloak's admin-event search rejects types it does not know.
+        this.adminEvent = adminEvent.resource(ResourceType.CUSTOM);
         this.threatProtection = session.getProvider(ThreatProtectionProvider.class);
     }
 
@@ -98,10 +104,62 @@ public class ThreatProtectionResource {
             return ErrorResponses.badRequest(e.errors());
         }
         ObjectNode result = settingsDocument(saved);
+        SettingsPageFactory.showCurrentSettings(session, realm);
         adminEvent.operation(OperationType.UPDATE)
                 .resourcePath(session.getContext().getUri())
                 .representation(result)
                 .success();
+        return json(result);
+    }
+
+    /**
+     * Imports the output of {@code aws cognito-idp describe-risk-configuration} (see
+     * {@link CognitoRiskConfiguration}), merged over the realm's settings and validated like {@code PUT
+     * settings}; {@code dryRun=true} answers what would be saved without saving it.
+     */
+    @POST
+    @Path("settings/cognito")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response importCognitoSettings(@QueryParam("dryRun") String dryRun,
+                                          @QueryParam("clientId") String clientId, String body) {
+        auth.realm().requireManageRealm();
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            return ErrorResponses.badRequest("dryRun", "must be true or false");
+        }
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        CognitoRiskConfiguration.Conversion conversion;
+        try {
+            conversion = CognitoRiskConfiguration.convert(document,
+                    settingsDocument(threatProtection.settings().read(realm)),
+                    clientId == null || clientId.isEmpty() ? null : clientId,
+                    id -> realm.getClientByClientId(id) != null);
+        } catch (InvalidSettingsException e) {
+            return ErrorResponses.badRequest(e.errors());
+        }
+        ObjectNode settings = conversion.document();
+        if (!"true".equals(dryRun)) {
+            try {
+                settings = settingsDocument(threatProtection.settings().write(realm, conversion.document()));
+            } catch (InvalidSettingsException e) {
+                return ErrorResponses.badRequest(e.errors());
+            }
+            adminEvent.operation(OperationType.UPDATE)
+                    .resourcePath(session.getContext().getUri())
+                    .representation(settings)
+                    .success();
+        }
+        ObjectNode result = Json.object();
+        result.set("settings", settings);
+        ArrayNode unmapped = result.putArray("unmapped");
+        for (CognitoRiskConfiguration.Unmapped field : conversion.unmapped()) {
+            unmapped.addObject().put("field", field.field()).put("reason", field.reason());
+        }
         return json(result);
     }
 
@@ -172,6 +230,31 @@ public class ThreatProtectionResource {
             return ErrorResponses.badRequest(errors);
         }
         return json(eventList(threatProtection.events().search(realm.getId(), query)));
+    }
+
+    /**
+     * Counts of the realm's events over the last {@code days} UTC days (default 14, today included): by level,
+     * by action, per day, and the sign-ins recorded without being enforced that would have been challenged or
+     * blocked.
+     */
+    @GET
+    @Path("events/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response summarizeEvents(@QueryParam("days") String days) {
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        int dayCount = intParam("days", days, SUMMARY_DAYS, 1, MAX_SUMMARY_DAYS, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        Instant from = EventSummary.start(now, dayCount);
+        Instant to = from.plus(EventSummary.DAY.multipliedBy(dayCount));
+        EventSummary summary = new EventSummary(from, to,
+                threatProtection.events().summarize(realm.getId(), from, to));
+        ObjectNode json = summary.toJson();
+        json.put("mode", threatProtection.settings().read(realm).realm().mode().name());
+        return json(json);
     }
 
     @PUT

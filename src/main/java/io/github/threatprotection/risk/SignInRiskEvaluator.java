@@ -3,7 +3,10 @@ package io.github.threatprotection.risk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.CompromisedCredentialsAction;
@@ -22,6 +25,30 @@ public final class SignInRiskEvaluator {
     public static final String ALWAYS_ALLOW_SIGNAL = "IP_ALWAYS_ALLOW";
     public static final String COMPROMISED_SIGNAL = "COMPROMISED_CREDENTIALS";
     public static final String BREACH_CHECK_UNAVAILABLE_SIGNAL = "BREACH_CHECK_UNAVAILABLE";
+    public static final String EVALUATION_FAILED_SIGNAL = "RISK_EVALUATION_FAILED";
+
+    private static final Logger LOG = Logger.getLogger(SignInRiskEvaluator.class);
+
+    private final RiskAction failureAction;
+    private final AtomicLong failures = new AtomicLong();
+
+    /** An evaluator whose failures block: the server option's default. */
+    public SignInRiskEvaluator() {
+        this(RiskAction.BLOCK);
+    }
+
+    /**
+     * @param failureAction what a sign-in gets when its score cannot be computed (a failing database read, a
+     *                      bug): never a silent allow, since the event records the failure and it is counted
+     */
+    public SignInRiskEvaluator(RiskAction failureAction) {
+        this.failureAction = failureAction;
+    }
+
+    /** Sign-ins whose score could not be computed, since start, for metrics. */
+    public long failures() {
+        return failures.get();
+    }
 
     /** As {@link #evaluate(ThreatProtectionSettings, String, CompromisedCredentialCheck.Result, Supplier)}, unscored. */
     public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress,
@@ -60,7 +87,12 @@ public final class SignInRiskEvaluator {
                     reasons);
         }
 
-        RiskScorer.Score scored = score.get();
+        RiskScorer.Score scored;
+        try {
+            scored = score.get();
+        } catch (RuntimeException e) {
+            return failed(enforced, compromised, reasons, breachAction, e);
+        }
         RiskLevel level = scored == null ? RiskLevel.LOW : scored.level();
         if (scored != null) {
             reasons.addAll(scored.reasons());
@@ -68,6 +100,22 @@ public final class SignInRiskEvaluator {
         RiskAction levelAction = settings.accountTakeover().forLevel(level).action();
         RiskAction action = breachAction.isWeakerThan(levelAction) ? levelAction : breachAction;
         return new RiskAssessment(level, action, enforced, null, compromised, reasons);
+    }
+
+    /** The safe verdict when scoring threw: HIGH, the failure action (or the breach action if stronger). */
+    private RiskAssessment failed(boolean enforced, boolean compromised, List<RiskReason> reasons,
+                                  RiskAction breachAction, RuntimeException e) {
+        if (failures.getAndIncrement() == 0) {
+            LOG.warn("A sign-in's risk score could not be computed; it gets the risk-evaluation-failure action "
+                    + failureAction + ". Further failures are logged at debug level and counted", e);
+        } else {
+            LOG.debugf(e, "Risk score failed; action %s", failureAction);
+        }
+        reasons.add(new RiskReason(EVALUATION_FAILED_SIGNAL, 0, "the risk score could not be computed ("
+                + e.getClass().getSimpleName() + "); the server's risk-evaluation-failure action " + failureAction
+                + " applies"));
+        RiskAction action = breachAction.isWeakerThan(failureAction) ? failureAction : breachAction;
+        return new RiskAssessment(RiskLevel.HIGH, action, enforced, null, compromised, reasons);
     }
 
     /** The verdict on a password being set at sign-up or password change: only breach data counts. */

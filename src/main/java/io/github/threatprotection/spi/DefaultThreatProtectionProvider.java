@@ -2,6 +2,7 @@ package io.github.threatprotection.spi;
 
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
@@ -33,9 +34,15 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public RiskEventStore events() {
         if (events == null) {
-            events = new RiskEventStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+            events = new RiskEventStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(),
+                    this::storesNetworkOnly);
         }
         return events;
+    }
+
+    private boolean storesNetworkOnly(String realmId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        return realm != null && factory.settingsStore().read(realm).privacy().storeNetworkOnly();
     }
 
     @Override

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Locale;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -18,11 +21,14 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.timer.TimerProvider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
 import io.github.threatprotection.config.RealmSettingsStore;
+import io.github.threatprotection.console.ConsoleClient;
+import io.github.threatprotection.console.SettingsPageFactory;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
@@ -30,6 +36,7 @@ import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.notification.DeliverySchedule;
 import io.github.threatprotection.notification.NotificationSender;
+import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.SignInRiskEvaluator;
 
 /**
@@ -37,7 +44,8 @@ import io.github.threatprotection.risk.SignInRiskEvaluator;
  * data, removes a user's or realm's events with them, schedules the retention purge and runs the notification
  * sender.
  */
-public class DefaultThreatProtectionProviderFactory implements ThreatProtectionProviderFactory {
+public class DefaultThreatProtectionProviderFactory implements ThreatProtectionProviderFactory,
+        ServerInfoAwareProviderFactory {
 
     public static final String ID = "default";
     static final String RETENTION_PURGE_INTERVAL = "retention-purge-interval";
@@ -55,8 +63,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     static final String NOTIFICATION_RETRY = "notification-retry";
     static final String NOTIFICATION_MAX_RETRY_DELAY = "notification-max-retry-delay";
     static final String NOTIFICATION_MAX_ATTEMPTS = "notification-max-attempts";
-    /** How often changed geolocation databases and reputation lists are looked for. */
-    private static final Duration FILE_RECHECK = Duration.ofSeconds(30);
+    static final String RISK_EVALUATION_FAILURE = "risk-evaluation-failure";
+    static final String GEOIP_RECHECK_INTERVAL = "geoip-recheck-interval";
+    /** How often changed geolocation databases and reputation lists are looked for, by default. */
+    private static final int DEFAULT_FILE_RECHECK_SECONDS = 30;
 
     private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
     private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
@@ -69,7 +79,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
-    private final SignInRiskEvaluator riskEvaluator = new SignInRiskEvaluator();
+    private SignInRiskEvaluator riskEvaluator;
     private long purgeIntervalMillis;
     private long breachMinCount;
     private CompromisedCredentialCheck breachCheck;
@@ -94,6 +104,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 Duration.ofSeconds(atLeast(config, NOTIFICATION_MAX_RETRY_DELAY,
                         Math.max(retry, DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS), retry)),
                 atLeast(config, NOTIFICATION_MAX_ATTEMPTS, DEFAULT_NOTIFICATION_MAX_ATTEMPTS, 1));
+        riskEvaluator = new SignInRiskEvaluator(failureAction(config));
+        Duration fileRecheck = Duration.ofSeconds(atLeast(config, GEOIP_RECHECK_INTERVAL,
+                DEFAULT_FILE_RECHECK_SECONDS, 1));
 
         List<Path> corpora = paths(config, BREACH_CORPUS);
 
@@ -120,16 +133,27 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         };
         breachCheck = new CompromisedCredentialCheck(corpora, api, policy);
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
-                path(config, GEOIP_ANONYMOUS_DATABASE), FILE_RECHECK, Clock.systemUTC());
-        reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), FILE_RECHECK, Clock.systemUTC());
+                path(config, GEOIP_ANONYMOUS_DATABASE), fileRecheck, Clock.systemUTC());
+        reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), fileRecheck, Clock.systemUTC());
         metrics.dependencyErrors("breach_api", breachCheck, CompromisedCredentialCheck::apiFailures);
         metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
+        metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
         if (breachCheck.isConfigured()) {
             LOG.infof("Compromised-credential checks: %d offline corpus file(s), range API %s (failure policy %s),"
                     + " minimum count %d", corpora.size(), api == null ? "off" : api.baseUrl(), failure, breachMinCount);
         } else {
             LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
+        }
+    }
+
+    private static RiskAction failureAction(Config.Scope config) {
+        String text = config.get(RISK_EVALUATION_FAILURE, RiskAction.BLOCK.name()).trim();
+        try {
+            return RiskAction.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option(RISK_EVALUATION_FAILURE) + " must be one of "
+                    + Arrays.toString(RiskAction.values()) + ", got " + text);
         }
     }
 
@@ -175,7 +199,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     /** Runs once the database is ready: postInit of the JPA layer may not have run yet when ours does. */
     private void onDatabaseReady(KeycloakSessionFactory factory) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            session.realms().getRealmsStream().forEach(UpdateCompromisedPasswordFactory::registerIn);
+            session.realms().getRealmsStream().forEach(realm -> {
+                UpdateCompromisedPasswordFactory.registerIn(realm);
+                addConsole(session, realm);
+            });
             session.getProvider(TimerProvider.class)
                     .scheduleTask(new EventRetentionTask(), purgeIntervalMillis, EventRetentionTask.NAME);
         });
@@ -191,11 +218,23 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             LOG.debugf("Deleted %d risk events of removed user %s", deleted, removed.getUser().getId());
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             UpdateCompromisedPasswordFactory.registerIn(created.getCreatedRealm());
+            addConsole(created.getKeycloakSession(), created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             ThreatProtectionProvider provider = create(removed.getKeycloakSession());
             provider.events().deleteForRealm(removed.getRealm().getId());
             provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
+        }
+    }
+
+    /** The admin console page with the realm's settings, and the event history page's sign-in client. */
+    private static void addConsole(KeycloakSession session, RealmModel realm) {
+        try {
+            ConsoleClient.ensureIn(realm);
+            SettingsPageFactory.showCurrentSettings(session, realm);
+        } catch (RuntimeException e) {
+            // Protection does not depend on the pages; a realm without them is logged, not refused.
+            LOG.errorf(e, "Could not add the threat protection admin pages to realm %s", realm.getName());
         }
     }
 
@@ -278,7 +317,23 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .property().name(NOTIFICATION_MAX_ATTEMPTS).type("int")
                 .helpText("Attempts at a notification e-mail before it is marked FAILED.")
                 .defaultValue(DEFAULT_NOTIFICATION_MAX_ATTEMPTS).add()
+                .property().name(GEOIP_RECHECK_INTERVAL).type("int")
+                .helpText("Seconds between checks for changed geolocation databases and reputation lists.")
+                .defaultValue(DEFAULT_FILE_RECHECK_SECONDS).add()
+                .property().name(RISK_EVALUATION_FAILURE).type("string")
+                .helpText("The action for a sign-in whose risk score cannot be computed (BLOCK, MFA_REQUIRED,"
+                        + " MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either way.")
+                .defaultValue(RiskAction.BLOCK.name()).add()
                 .build();
+    }
+
+    /** Shown on the admin console's server info page (Provider info → threat-protection). */
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("version", ExtensionVersion.VERSION);
+        info.put("breachChecks", breachCheck != null && breachCheck.isConfigured() ? "on" : "off");
+        return info;
     }
 
     @Override

@@ -63,6 +63,19 @@ class SettingsParserTest {
         RealmSettings settings = parse("{}");
         assertEquals(ThreatProtectionSettings.DEFAULTS, settings.realm());
         assertEquals(730, settings.retention().eventDays());
+        assertFalse(settings.privacy().storeNetworkOnly(), "full addresses unless the realm says otherwise");
+    }
+
+    @Test
+    void privacyIsARealmOnlyBooleanOption() throws Exception {
+        assertTrue(parse("{'privacy':{'storeNetworkOnly':true}}").privacy().storeNetworkOnly());
+        assertFalse(parse("{'privacy':{}}").privacy().storeNetworkOnly());
+        assertEquals(Set.of("privacy.storeNetworkOnly", "privacy.networkBits"),
+                errors("{'privacy':{'storeNetworkOnly':'yes','networkBits':16}}").keySet());
+        assertEquals(Set.of("privacy"), errors("{'privacy':true}").keySet());
+        assertEquals(Set.of("clients.app.privacy"),
+                errors("{'clients':{'app':{'privacy':{'storeNetworkOnly':true}}}}").keySet(),
+                "a client override cannot change what the realm's history keeps");
     }
 
     @Test
@@ -80,7 +93,7 @@ class SettingsParserTest {
                 + "'blockEmail':{'subject':'Blocked: {username}','htmlBody':'<p>{ip-address}</p>','textBody':''},"
                 + "'mfaEmail':{'subject':'','htmlBody':'','textBody':'{one-click-link-invalid}'},"
                 + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14},"
-                + "'retention':{'eventDays':30},"
+                + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true},"
                 + "'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
         assertEquals(Json.read(json.replace('\'', '"')), written);

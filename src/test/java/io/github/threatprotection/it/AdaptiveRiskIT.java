@@ -191,6 +191,9 @@ class AdaptiveRiskIT {
         String disownedId = realm.userId("disowned");
         AdminApi.ok(realm.admin().put("/" + realm.name() + "/threat-protection/users/" + disownedId + "/events/"
                 + sweden.get("id").asText() + "/feedback", Map.of("value", "INVALID")));
+        assertFalse(other.signIn(realm.name(), TestRealm.CLIENT, "disowned", TestRealm.PASSWORD).signedIn(),
+                "disowning a sign-in locks the account until its password is replaced");
+        AdminApi.ok(realm.resetPassword(disownedId, TestRealm.PASSWORD));
         JsonNode afterDisowning = signIn(other, "disowned");
         assertTrue(signals(afterDisowning).contains("NEW_COUNTRY"), "a disowned place stays unknown "
                 + afterDisowning);

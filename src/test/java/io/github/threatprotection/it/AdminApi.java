@@ -56,6 +56,7 @@ public final class AdminApi {
                 + "&password=" + encode(password) + "&scope=openid";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm
                         + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
         if (headers.length > 0) {

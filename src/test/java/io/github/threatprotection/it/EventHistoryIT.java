@@ -82,6 +82,8 @@ class EventHistoryIT {
 
     @Test
     void adminFeedbackIsRecordedOnTheUsersEventOnly() {
+        String refreshToken = realm.admin().passwordGrant(realm.name(), TestRealm.CLIENT, "feedback",
+                TestRealm.PASSWORD).get("refresh_token").asText();
         signIn(realm, "feedback");
         String userId = realm.userId("feedback");
         String eventId = realm.latestUserEvent(userId).get("id").asText();
@@ -92,6 +94,8 @@ class EventHistoryIT {
         assertEquals("INVALID", updated.at("/feedback/value").asText());
         assertEquals("ADMIN", updated.at("/feedback/provider").asText());
         assertEquals("INVALID", realm.latestUserEvent(userId).at("/feedback/value").asText());
+        assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken)
+                .statusCode(), "an admin's INVALID ends the user's sessions, as the user's own does");
         HttpResponse<String> badValue = realm.admin().put(path, Map.of("value", "MAYBE"));
         assertEquals(400, badValue.statusCode());
         assertTrue(badValue.body().contains("\"field\":\"value\""), badValue.body());

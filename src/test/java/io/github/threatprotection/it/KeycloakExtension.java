@@ -38,7 +38,7 @@ public class KeycloakExtension implements ParameterResolver {
      * fail fast with the same reason.
      */
     private record Running(KeycloakServer server, RangeApiStub rangeApi, RuntimeException failure)
-            implements ExtensionContext.Store.CloseableResource {
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             if (server != null) {

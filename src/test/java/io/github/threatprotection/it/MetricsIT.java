@@ -29,7 +29,8 @@ class MetricsIT {
     @BeforeAll
     static void setUp(KeycloakServer keycloak) {
         server = keycloak;
-        realm = TestRealm.create(new AdminApi(server.baseUrl()), "metrics", "counted", "blocked", "breached");
+        realm = TestRealm.create(new AdminApi(server.baseUrl()), "metrics", "counted", "blocked", "breached",
+                "notified");
         AdminApi.ok(realm.resetPassword(realm.userId("breached"), BreachTestData.BREACHED));
     }
 
@@ -51,8 +52,7 @@ class MetricsIT {
         assertTrue(new Browser(server.baseUrl(), "192.0.2.121")
                 .signIn(realm.name(), TestRealm.CLIENT, "breached", BreachTestData.BREACHED).signedIn());
 
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = scrape();
 
         assertEquals(3.0, value(metrics, "threat_protection_evaluations_total", "action=\"NO_ACTION\"",
                 "client=\"test-app\"", "enforced=\"false\"", "level=\"LOW\"", "operation=\"SIGN_IN\"",
@@ -67,7 +67,26 @@ class MetricsIT {
                 "realm=\"metrics\""));
         assertTrue(metrics.contains("threat_protection_dependency_errors_total{dependency=\"geo\""), "dependency meters");
         assertTrue(!metrics.contains("192.0.2.120") && !metrics.contains("counted"), "no address or user labels");
-        assertDashboardQueriesExist(metrics);
+
+        // The realm has no SMTP server, so the notification is skipped, and counted as such.
+        realm.saveSettings(Map.of("mode", "ENFORCED",
+                "accountTakeover", Map.of("low", Map.of("action", "NO_ACTION", "notify", true))));
+        assertTrue(new Browser(server.baseUrl(), "192.0.2.122")
+                .signIn(realm.name(), TestRealm.CLIENT, "notified", TestRealm.PASSWORD).signedIn());
+        String notified = scrape();
+        for (int i = 0; i < 50 && !notified.contains("threat_protection_notifications_total{"); i++) {
+            Thread.sleep(200);
+            notified = scrape();
+        }
+        assertEquals(1.0, value(notified, "threat_protection_notifications_total", "kind=\"NO_ACTION\"",
+                "realm=\"metrics\"", "result=\"skipped\""), notified);
+        assertTrue(notified.contains("threat_protection_dependency_errors_total{dependency=\"smtp\""));
+        assertDashboardQueriesExist(notified);
+    }
+
+    private static String scrape() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The Grafana dashboard under docker/ must not query a metric that does not exist. */

@@ -2,11 +2,12 @@ package io.github.threatprotection.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -293,13 +294,23 @@ class NotificationIT {
         Browser browser = new Browser(baseUrl, ADDRESS);
         String key = valid.substring(valid.indexOf("key=") + 4);
         String tampered = valid.substring(0, valid.length() - 3) + (valid.endsWith("AAA") ? "BBB" : "AAA");
-        for (String bad : List.of(tampered, baseUrl + "/realms/notify/threat-protection/feedback?key=nonsense",
+        // The owner's token rewritten to name another user's event: the signature no longer fits.
+        assertTrue(signIn("replayer", TestRealm.PASSWORD).signedIn());
+        JsonNode othersEvent = realm.latestUserEvent(realm.userId("replayer"));
+        String[] parts = key.split("\\.");
+        ObjectNode claims = (ObjectNode) AdminApi.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        claims.put("sub", realm.userId("replayer")).put("tp_event", othersEvent.get("id").asText());
+        String forged = baseUrl + "/realms/notify/threat-protection/feedback?key=" + parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(AdminApi.write(claims)
+                        .getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        for (String bad : List.of(tampered, forged, baseUrl + "/realms/notify/threat-protection/feedback?key=nonsense",
                 baseUrl + "/realms/master/threat-protection/feedback?key=" + key)) {
             Browser.Result refused = browser.open(bad);
             assertEquals(400, refused.status(), bad);
             assertTrue(refused.page().contains("not valid or has expired"), refused.page());
         }
         assertTrue(realm.latestUserEvent(realm.userId("owner")).get("feedback").isNull());
+        assertTrue(realm.latestUserEvent(realm.userId("replayer")).get("feedback").isNull());
 
         Browser.Result confirm = browser.open(valid);
         Browser.Result done = browser.submitForm(confirm.page(), "feedback-form", Map.of("key", keyOf(confirm.page())));

@@ -65,11 +65,12 @@ class SettingsApiIT {
         List<String[]> endpoints = List.of(
                 new String[] {"GET", base + "/settings"},
                 new String[] {"PUT", base + "/settings"},
+                new String[] {"POST", base + "/settings/cognito?dryRun=true"},
                 new String[] {"GET", base + "/events"},
                 new String[] {"GET", base + "/users/" + userId + "/events"},
                 new String[] {"PUT", base + "/users/" + userId + "/events/no-such-event/feedback"});
         for (String[] endpoint : endpoints) {
-            String body = endpoint[0].equals("PUT") ? "{\"mode\":\"OFF\",\"value\":\"VALID\"}" : null;
+            String body = !endpoint[0].equals("GET") ? "{\"mode\":\"OFF\",\"value\":\"VALID\"}" : null;
             int withUserToken = admin.request(endpoint[0], endpoint[1], body, userToken).statusCode();
             assertTrue(withUserToken == 401 || withUserToken == 403,
                     endpoint[0] + " " + endpoint[1] + " with a user token answered " + withUserToken);
@@ -85,6 +86,8 @@ class SettingsApiIT {
         String path = "/" + realm.name() + "/threat-protection/settings";
         assertEquals(200, admin.request("GET", path, null, auditorToken).statusCode());
         assertEquals(403, admin.request("PUT", path, "{\"mode\":\"ENFORCED\"}", auditorToken).statusCode());
+        assertEquals(403, admin.request("POST", path + "/cognito?dryRun=true", "{\"RiskConfiguration\":{}}",
+                auditorToken).statusCode());
         assertEquals(200, admin.request("GET", "/" + realm.name() + "/threat-protection/events", null,
                 auditorToken).statusCode());
     }

@@ -111,4 +111,42 @@ class SignInRiskEvaluatorTest {
         assertFalse(risk.blocks(), "AUDIT never blocks");
         assertNull(risk.override());
     }
+    @Test
+    void aScoreThatThrowsGetsTheFailureActionRecordedAndCounted() {
+        ThreatProtectionSettings enforced = settings(Mode.ENFORCED, List.of(), List.of());
+        RiskAssessment blocked = evaluator.evaluate(enforced, "192.0.2.1", null, () -> {
+            throw new IllegalStateException("history unreadable");
+        });
+        assertEquals(RiskLevel.HIGH, blocked.level());
+        assertEquals(RiskAction.BLOCK, blocked.action(), "the default failure action");
+        assertTrue(blocked.blocks());
+        assertEquals(SignInRiskEvaluator.EVALUATION_FAILED_SIGNAL, blocked.reasons().get(0).signal());
+        assertTrue(blocked.reasons().get(0).detail().contains("IllegalStateException"));
+        assertEquals(1, evaluator.failures());
+
+        SignInRiskEvaluator mfa = new SignInRiskEvaluator(RiskAction.MFA_REQUIRED);
+        RiskAssessment challenged = mfa.evaluate(enforced, "192.0.2.1", null, () -> {
+            throw new ArithmeticException();
+        });
+        assertEquals(RiskAction.MFA_REQUIRED, challenged.action());
+        assertFalse(challenged.blocks());
+        assertEquals(1, mfa.failures());
+    }
+
+    @Test
+    void aBreachBlockIsNotWeakenedByAMilderFailureAction() {
+        SignInRiskEvaluator lenient = new SignInRiskEvaluator(RiskAction.NO_ACTION);
+        RiskAssessment risk = lenient.evaluate(settings(Mode.ENFORCED, List.of(), List.of()), "192.0.2.1", FOUND,
+                () -> {
+                    throw new IllegalStateException();
+                });
+        assertEquals(RiskAction.BLOCK, risk.action());
+        assertTrue(risk.compromisedCredentials());
+        RiskAssessment listed = lenient.evaluate(settings(Mode.ENFORCED, List.of(), List.of("192.0.2.0/24")),
+                "192.0.2.1", null, () -> {
+                    throw new IllegalStateException();
+                });
+        assertEquals(IpOverride.ALWAYS_BLOCK, listed.override(), "IP exceptions decide before any scoring");
+        assertEquals(0, lenient.failures() - 1, "only the scored sign-in failed");
+    }
 }

@@ -1,0 +1,230 @@
+package io.github.threatprotection.console;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.Profile;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.ui.extend.UiPageProvider;
+import org.keycloak.services.ui.extend.UiPageProviderFactory;
+
+import io.github.threatprotection.config.InvalidSettingsException;
+import io.github.threatprotection.config.RealmSettings;
+import io.github.threatprotection.config.SettingsParser;
+import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+
+/**
+ * The realm's "threat-protection" page in the admin console (declarative UI, feature {@code declarative-ui}).
+ * <p>
+ * The admin console keeps such a page as a component of the realm and saves it through the components REST
+ * API. The realm attribute of {@link io.github.threatprotection.config.RealmSettingsStore} stays the one source
+ * of truth: saving the page validates its form with the settings parser and writes the attribute, and every
+ * settings change through {@code PUT /settings} (and start-up) writes the current settings back into the
+ * component, so the page always shows what {@code GET /settings} returns.
+ */
+public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel>, UiPageProvider {
+
+    public static final String ID = "threat-protection";
+    /** A read-only field with the event history page's address. */
+    static final String EVENT_HISTORY_FIELD = "eventHistoryPage";
+
+    private static final Logger LOG = Logger.getLogger(SettingsPageFactory.class);
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public UiPageProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Threat protection settings of this realm, the same document as GET/PUT "
+                + "/admin/realms/{realm}/threat-protection/settings; saving checks them as that API does. "
+                + "Event history, feedback and the 14-day audit summary: /realms/{realm}/"
+                + ConsoleResourceProviderFactory.ID + "/ (its address is the page's last field; master admins open "
+                + "/realms/master/" + ConsoleResourceProviderFactory.ID + "/?realm={realm}).";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        List<ProviderConfigProperty> properties = new ArrayList<>();
+        Map<String, List<String>> defaults = SettingsForm.toForm(
+                SettingsWriter.write(RealmSettings.DEFAULTS, clientId -> true));
+        for (SettingsForm.Field field : SettingsForm.fields()) {
+            ProviderConfigProperty property = new ProviderConfigProperty();
+            property.setName(field.name());
+            property.setLabel(field.label());
+            property.setHelpText("Setting " + field.path() + " of the settings document");
+            property.setType(switch (field.kind()) {
+                case CHOICE -> ProviderConfigProperty.LIST_TYPE;
+                case CHOICES -> ProviderConfigProperty.MULTIVALUED_LIST_TYPE;
+                case BOOLEAN -> ProviderConfigProperty.BOOLEAN_TYPE;
+                case NUMBER, TEXT -> ProviderConfigProperty.STRING_TYPE;
+                case TEXT_BLOCK, LINES, JSON -> ProviderConfigProperty.TEXT_TYPE;
+            });
+            if (!field.options().isEmpty()) {
+                property.setOptions(field.options());
+            }
+            List<String> defaultValue = defaults.get(field.name());
+            if (defaultValue != null && !defaultValue.isEmpty()) {
+                property.setDefaultValue(field.kind() == SettingsForm.Kind.CHOICES ? defaultValue
+                        : defaultValue.get(0));
+            }
+            if (field.kind() == SettingsForm.Kind.LINES) {
+                property.setHelpText("One entry per line: an IP address or CIDR block (" + field.path() + ")");
+            } else if (field.kind() == SettingsForm.Kind.JSON) {
+                property.setHelpText("Per-client overrides as in the settings document: {\"clientId\": {\"mode\":"
+                        + " \"ENFORCED\", ...}}. A client's object may hold any section except retention.");
+            }
+            properties.add(property);
+        }
+        ProviderConfigProperty history = new ProviderConfigProperty();
+        history.setName(EVENT_HISTORY_FIELD);
+        history.setLabel("Event history and audit summary page");
+        history.setHelpText("Open this address on this server for recent risk events, feedback and the 14-day"
+                + " summary");
+        history.setType(ProviderConfigProperty.STRING_TYPE);
+        history.setReadOnly(true);
+        properties.add(history);
+        return properties;
+    }
+
+    @Override
+    public Map<String, Object> getTypeMetadata() {
+        return Map.of("displayFields", List.of("mode"));
+    }
+
+    /**
+     * Validates the form exactly like {@code PUT /settings} and, when it is valid, replaces the submitted values
+     * with the settings as they will be stored, so the component never holds anything but the saved settings.
+     */
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
+            throws ComponentValidationException {
+        boolean creating = model.getId() == null || realm.getComponent(model.getId()) == null;
+        if (creating && pageOf(realm).isPresent()) {
+            throw message("This realm has its threat protection page already; open it from the list.");
+        }
+        RealmSettings current = provider(session).settings().read(realm);
+        SettingsForm.Document submitted = SettingsForm.toDocument(model.getConfig(), document(realm, current));
+        if (!submitted.errors().isEmpty()) {
+            throw message(SettingsForm.describe(submitted.errors()));
+        }
+        RealmSettings parsed;
+        try {
+            parsed = SettingsParser.parse(submitted.document(),
+                    clientId -> realm.getClientByClientId(clientId) != null);
+        } catch (InvalidSettingsException e) {
+            throw message(SettingsForm.describe(e.errors()));
+        }
+        model.setName("Threat protection");
+        model.getConfig().clear();
+        formOf(realm, parsed).forEach(model.getConfig()::put);
+    }
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        save(session, realm, model);
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel,
+                         ComponentModel newModel) {
+        save(session, realm, newModel);
+    }
+
+    private static void save(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        ThreatProtectionProvider threatProtection = provider(session);
+        JsonNode document = SettingsForm.toDocument(model.getConfig(),
+                document(realm, threatProtection.settings().read(realm))).document();
+        try {
+            threatProtection.settings().write(realm, document);
+        } catch (InvalidSettingsException e) {
+            // validateConfiguration ran on the same values just before
+            throw message(SettingsForm.describe(e.errors()));
+        }
+    }
+
+    /**
+     * Writes the realm's current settings into its page, creating the page if the realm has none. Call after
+     * settings changed elsewhere; does nothing where the admin console cannot show pages.
+     */
+    public static void showCurrentSettings(KeycloakSession session, RealmModel realm) {
+        if (!Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI)) {
+            return;
+        }
+        Map<String, List<String>> form = formOf(realm, provider(session).settings().read(realm));
+        Optional<ComponentModel> existing = pageOf(realm);
+        if (existing.isPresent()) {
+            ComponentModel page = existing.get();
+            if (!form.equals(page.getConfig())) {
+                page.getConfig().clear();
+                form.forEach(page.getConfig()::put);
+                realm.updateComponent(page);
+            }
+            return;
+        }
+        ComponentModel page = new ComponentModel();
+        page.setName("Threat protection");
+        page.setProviderId(ID);
+        page.setProviderType(UiPageProvider.class.getName());
+        page.setParentId(realm.getId());
+        form.forEach(page.getConfig()::put);
+        realm.addComponentModel(page);
+        LOG.debugf("Added the threat protection admin console page to realm %s", realm.getName());
+    }
+
+    private static Map<String, List<String>> formOf(RealmModel realm, RealmSettings settings) {
+        Map<String, List<String>> form = SettingsForm.toForm(document(realm, settings));
+        form.put(EVENT_HISTORY_FIELD, List.of(ConsoleResourceProviderFactory.path(realm)));
+        return form;
+    }
+
+    private static ObjectNode document(RealmModel realm, RealmSettings settings) {
+        return SettingsWriter.write(settings, clientId -> realm.getClientByClientId(clientId) != null);
+    }
+
+    private static Optional<ComponentModel> pageOf(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UiPageProvider.class.getName())
+                .filter(component -> ID.equals(component.getProviderId()))
+                .findFirst();
+    }
+
+    /** Keycloak formats the message with MessageFormat; passing it as the argument keeps quotes and braces. */
+    private static ComponentValidationException message(String text) {
+        return new ComponentValidationException("{0}", text);
+    }
+
+    private static ThreatProtectionProvider provider(KeycloakSession session) {
+        return session.getProvider(ThreatProtectionProvider.class);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,309 @@
+// Event history page. Signs the admin in with the realm's public client "threat-protection-console"
+// (authorization code + PKCE), keeps the token in this script's memory only, and calls the admin REST API.
+"use strict";
+(function () {
+  const CLIENT_ID = "threat-protection-console";
+  const LEVELS = ["LOW", "MEDIUM", "HIGH"];
+  const LEVEL_COLOURS = { LOW: "#3e8635", MEDIUM: "#f0ab00", HIGH: "#c9190b" };
+  const AUDIT_SERIES = ["wouldChallenge", "wouldBlock"];
+  const AUDIT_COLOURS = { wouldChallenge: "#f0ab00", wouldBlock: "#c9190b" };
+  const SVG = "http://www.w3.org/2000/svg";
+
+  const basePath = document.body.dataset.basePath;
+  const loginRealm = document.body.dataset.realm;
+  const query = new URLSearchParams(location.search);
+  // A master realm admin signs in to master and looks at another realm: ?realm=<name>.
+  const realm = query.get("realm") || loginRealm;
+  const oidc = location.origin + basePath + "realms/" + encodeURIComponent(loginRealm) + "/protocol/openid-connect/";
+  const api = location.origin + basePath + "admin/realms/" + encodeURIComponent(realm) + "/threat-protection/";
+  const redirectUri = location.origin + location.pathname
+      + (realm === loginRealm ? "" : "?realm=" + encodeURIComponent(realm));
+
+  let accessToken = null;
+  let idToken = null;
+  const usernames = new Map();
+
+  function $(id) { return document.getElementById(id); }
+
+  function status(text, isError) {
+    $("status").textContent = text;
+    $("status").className = isError ? "error" : "";
+  }
+
+  function base64url(bytes) {
+    let text = "";
+    bytes.forEach(b => { text += String.fromCharCode(b); });
+    return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function randomText() {
+    return base64url(crypto.getRandomValues(new Uint8Array(32)));
+  }
+
+  async function signIn() {
+    const verifier = randomText();
+    const state = randomText();
+    const challenge = base64url(new Uint8Array(await crypto.subtle.digest("SHA-256",
+        new TextEncoder().encode(verifier))));
+    // Only the one-time PKCE verifier and state outlive the redirect; tokens never touch storage.
+    sessionStorage.setItem("tp-console-login", JSON.stringify({ verifier: verifier, state: state }));
+    const params = new URLSearchParams({
+      client_id: CLIENT_ID, response_type: "code", scope: "openid", redirect_uri: redirectUri,
+      state: state, code_challenge: challenge, code_challenge_method: "S256"
+    });
+    location.assign(oidc + "auth?" + params);
+  }
+
+  async function finishSignIn(code, state) {
+    const pending = JSON.parse(sessionStorage.getItem("tp-console-login") || "null");
+    sessionStorage.removeItem("tp-console-login");
+    history.replaceState(null, "", redirectUri);
+    if (!pending || pending.state !== state) {
+      throw new Error("The sign-in answer does not match this page's request; reload to sign in again.");
+    }
+    const response = await fetch(oidc + "token", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "authorization_code", client_id: CLIENT_ID, code: code,
+        redirect_uri: redirectUri, code_verifier: pending.verifier
+      })
+    });
+    if (!response.ok) {
+      throw new Error("Sign-in failed: " + response.status + " " + await response.text());
+    }
+    const tokens = await response.json();
+    accessToken = tokens.access_token;
+    idToken = tokens.id_token;
+    const claims = JSON.parse(atob(accessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    $("who").textContent = claims.preferred_username + " (" + loginRealm + ")";
+    $("sign-out").hidden = false;
+  }
+
+  async function call(method, path, body) {
+    const response = await fetch(api + path, {
+      method: method,
+      headers: Object.assign({ Authorization: "Bearer " + accessToken },
+          body ? { "Content-Type": "application/json" } : {}),
+      body: body ? JSON.stringify(body) : undefined
+    });
+    if (response.status === 401) {
+      await signIn();
+      throw new Error("Signed out; signing in again");
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text;
+      try {
+        const errors = JSON.parse(text).errors;
+        if (errors) message = errors.map(e => e.field + ": " + e.message).join("; ");
+      } catch (ignored) { /* not JSON */ }
+      throw new Error(method + " " + path + ": " + response.status
+          + (response.status === 403 ? " (your account lacks the role for this)" : "") + " " + message);
+    }
+    return text ? JSON.parse(text) : null;
+  }
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function svg(tag, attributes, text) {
+    const node = document.createElementNS(SVG, tag);
+    Object.entries(attributes).forEach(([k, v]) => node.setAttribute(k, v));
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+
+  /** Stacked bars, one per day, with a legend; drawn as inline SVG. */
+  function barChart(target, days, series, colours, labels) {
+    const width = 560, height = 200, left = 36, bottom = 40, top = 10;
+    const max = Math.max(1, ...days.map(d => series.reduce((sum, s) => sum + d[s], 0)));
+    const chart = svg("svg", { width: width, height: height + 24, role: "img", viewBox: "0 0 " + width + " " + (height + 24) });
+    const plotHeight = height - bottom - top;
+    const step = (width - left) / Math.max(1, days.length);
+    chart.appendChild(svg("line", { x1: left, y1: top + plotHeight, x2: width, y2: top + plotHeight, stroke: "#8a8d90" }));
+    chart.appendChild(svg("text", { x: left - 4, y: top + 8, "text-anchor": "end", "font-size": 10 }, max));
+    chart.appendChild(svg("text", { x: left - 4, y: top + plotHeight, "text-anchor": "end", "font-size": 10 }, 0));
+    days.forEach((day, i) => {
+      let y = top + plotHeight;
+      const x = left + i * step + step * 0.15;
+      series.forEach(s => {
+        const h = day[s] / max * plotHeight;
+        if (h > 0) {
+          const bar = svg("rect", { x: x, y: y - h, width: step * 0.7, height: h, fill: colours[s] });
+          bar.appendChild(svg("title", {}, day.day + " " + labels[s] + ": " + day[s]));
+          chart.appendChild(bar);
+          y -= h;
+        }
+      });
+      chart.appendChild(svg("text", { x: x + step * 0.35, y: top + plotHeight + 12, "text-anchor": "middle",
+        "font-size": 9 }, day.day.slice(5)));
+    });
+    series.forEach((s, i) => {
+      chart.appendChild(svg("rect", { x: left + i * 190, y: height + 8, width: 10, height: 10, fill: colours[s] }));
+      chart.appendChild(svg("text", { x: left + i * 190 + 14, y: height + 17, "font-size": 11, class: "legend" },
+          labels[s]));
+    });
+    target.replaceChildren(chart);
+  }
+
+  async function showSummary() {
+    const summary = await call("GET", "events/summary?days=14");
+    $("summary-mode").textContent = "Mode now: " + summary.mode + ". " + summary.total + " events from "
+        + summary.days[0].day + " to " + summary.days[summary.days.length - 1].day
+        + " (UTC days). Sign-ins recorded but not enforced: "
+        + summary.notEnforcedSignIns.wouldChallenge + " would have been challenged, "
+        + summary.notEnforcedSignIns.wouldBlock + " would have been blocked.";
+    $("summary-mode").dataset.wouldChallenge = summary.notEnforcedSignIns.wouldChallenge;
+    $("summary-mode").dataset.wouldBlock = summary.notEnforcedSignIns.wouldBlock;
+    barChart($("chart-levels"), summary.days, LEVELS, LEVEL_COLOURS, { LOW: "LOW", MEDIUM: "MEDIUM", HIGH: "HIGH" });
+    barChart($("chart-audit"), summary.days, AUDIT_SERIES, AUDIT_COLOURS,
+        { wouldChallenge: "would challenge (MFA)", wouldBlock: "would block" });
+    const rows = $("summary-counts");
+    rows.replaceChildren();
+    const actions = Object.keys(summary.byAction);
+    for (let i = 0; i < Math.max(LEVELS.length, actions.length); i++) {
+      const row = element("tr");
+      row.append(element("td", LEVELS[i] || ""), element("td", LEVELS[i] ? summary.byLevel[LEVELS[i]] : ""),
+          element("td", actions[i] || ""), element("td", actions[i] ? summary.byAction[actions[i]] : ""));
+      rows.appendChild(row);
+    }
+    $("summary").hidden = false;
+  }
+
+  async function userIdOf(text) {
+    const found = await call("GET", "../users?exact=true&username=" + encodeURIComponent(text));
+    if (found.length > 0) return found[0].id;
+    return text;
+  }
+
+  async function usernameOf(userId) {
+    if (!userId) return "";
+    if (!usernames.has(userId)) {
+      usernames.set(userId, call("GET", "../users/" + encodeURIComponent(userId))
+          .then(user => user.username, () => userId));
+    }
+    return usernames.get(userId);
+  }
+
+  function instant(value) {
+    return value ? new Date(value + "Z").toISOString() : "";
+  }
+
+  async function search(event) {
+    if (event) event.preventDefault();
+    const form = new FormData($("filters"));
+    const filters = {};
+    ["level", "action", "type", "clientId"].forEach(name => {
+      if (form.get(name)) filters[name] = form.get(name).trim();
+    });
+    if (form.get("from")) filters.from = instant(form.get("from"));
+    if (form.get("to")) filters.to = instant(form.get("to"));
+    let events;
+    const user = (form.get("user") || "").trim();
+    if (user) {
+      // The per-user list has no filters of its own; the same filters apply here.
+      const userId = await userIdOf(user);
+      events = (await call("GET", "users/" + encodeURIComponent(userId) + "/events?max=1000")).filter(e =>
+          (!filters.level || e.risk.level === filters.level) && (!filters.action || e.risk.action === filters.action)
+          && (!filters.type || e.type === filters.type) && (!filters.clientId || e.clientId === filters.clientId)
+          && (!filters.from || e.time >= filters.from) && (!filters.to || e.time < filters.to));
+    } else {
+      events = await call("GET", "events?" + new URLSearchParams(Object.assign({ max: "200" }, filters)));
+    }
+    const rows = $("events");
+    rows.replaceChildren();
+    for (const e of events) {
+      rows.appendChild(await eventRow(e));
+    }
+    status(events.length + " event(s) shown.");
+  }
+
+  async function eventRow(e) {
+    const row = element("tr");
+    row.dataset.eventId = e.id;
+    row.dataset.userId = e.userId || "";
+    const reasons = element("ul");
+    e.risk.reasons.forEach(r => reasons.appendChild(element("li", r.signal + " +" + r.score + (r.detail ? ": " + r.detail : ""))));
+    if (e.risk.compromisedCredentials) reasons.appendChild(element("li", "COMPROMISED_CREDENTIALS"));
+    if (e.risk.override) reasons.appendChild(element("li", "IP list: " + e.risk.override));
+    const context = element("ul");
+    const c = e.context || {};
+    [["IP", c.ipAddress], ["Device", c.deviceName], ["Place", [c.city, c.country].filter(Boolean).join(", ")]]
+        .filter(([, v]) => v).forEach(([k, v]) => context.appendChild(element("li", k + ": " + v)));
+    row.append(
+        element("td", e.time.replace("T", " ").replace("Z", "")),
+        element("td", await usernameOf(e.userId)),
+        element("td", e.clientId || ""),
+        element("td", e.type),
+        element("td", e.risk.level, "level-" + e.risk.level),
+        element("td", e.risk.action + (e.risk.enforced ? "" : " (not enforced)")),
+        cell(reasons), cell(context), feedbackCell(e));
+    return row;
+  }
+
+  function cell(child) {
+    const td = element("td");
+    td.appendChild(child);
+    return td;
+  }
+
+  function feedbackCell(e) {
+    const td = element("td");
+    td.className = "feedback";
+    const current = element("span", e.feedback ? e.feedback.value + " (" + e.feedback.provider + ")" : "none");
+    current.className = "feedback-value";
+    td.appendChild(current);
+    if (e.userId) {
+      ["VALID", "INVALID"].forEach(value => {
+        const button = element("button", value === "VALID" ? "Mark valid" : "Mark invalid");
+        button.type = "button";
+        button.dataset.feedback = value;
+        button.addEventListener("click", async () => {
+          try {
+            const updated = await call("PUT", "users/" + encodeURIComponent(e.userId) + "/events/"
+                + encodeURIComponent(e.id) + "/feedback", { value: value });
+            current.textContent = updated.feedback.value + " (" + updated.feedback.provider + ")";
+            status("Feedback " + value + " saved.");
+          } catch (error) {
+            status(error.message, true);
+          }
+        });
+        td.appendChild(button);
+      });
+    }
+    return td;
+  }
+
+  function signOut() {
+    const params = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: redirectUri });
+    if (idToken) params.set("id_token_hint", idToken);
+    accessToken = null;
+    location.assign(oidc + "logout?" + params);
+  }
+
+  async function start() {
+    $("realm-name").textContent = "– realm " + realm;
+    $("sign-out").addEventListener("click", signOut);
+    $("filters").addEventListener("submit", event => search(event).catch(error => status(error.message, true)));
+    const code = query.get("code");
+    if (!code) {
+      if (query.get("error")) {
+        status("Sign-in failed: " + query.get("error") + " " + (query.get("error_description") || ""), true);
+        return;
+      }
+      await signIn();
+      return;
+    }
+    await finishSignIn(code, query.get("state"));
+    $("history").hidden = false;
+    status("Loading…");
+    await Promise.all([showSummary().catch(error => status(error.message, true)), search()]);
+  }
+
+  start().catch(error => status(error.message, true));
+})();

@@ -1,0 +1,91 @@
+package io.github.threatprotection.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Realm admins are admins of their realm only: a user of realm A holding every realm-management role of A
+ * manages A's threat protection, and is refused on each endpoint of realm B (SettingsApiIT and EventHistoryIT
+ * check user tokens and the master admin's view of two realms).
+ */
+@ExtendWith(KeycloakExtension.class)
+class AuthorizationIT {
+
+    private static AdminApi admin;
+    private static TestRealm realmA;
+    private static TestRealm realmB;
+
+    @BeforeAll
+    static void setUp(KeycloakServer server) {
+        admin = new AdminApi(server.baseUrl());
+        realmA = TestRealm.create(admin, "authz-a", "admin-a");
+        realmB = TestRealm.create(admin, "authz-b", "user-b");
+        grantAllRealmManagementRoles(realmA, "admin-a");
+        realmB.saveSettings(Map.of("mode", "AUDIT"));
+        // An event in B for A's admin to try to read and change
+        admin.passwordGrant(realmB.name(), TestRealm.CLIENT, "user-b", TestRealm.PASSWORD);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        realmA.close();
+        realmB.close();
+    }
+
+    @Test
+    void anAdminOfRealmAManagesAButCannotReadOrChangeB() {
+        String token = admin.passwordGrant(realmA.name(), TestRealm.CLIENT, "admin-a", TestRealm.PASSWORD)
+                .get("access_token").asText();
+        String ownSettings = "/" + realmA.name() + "/threat-protection/settings";
+        assertEquals(200, admin.request("GET", ownSettings, null, token).statusCode(), "A's admin reads A");
+        assertEquals(200, admin.request("PUT", ownSettings, Map.of("mode", "AUDIT"), token).statusCode());
+
+        JsonNode settingsBefore = realmB.settings();
+        String userB = realmB.userId("user-b");
+        String eventB = realmB.latestUserEvent(userB).get("id").asText();
+        String base = "/" + realmB.name() + "/threat-protection";
+        List<String[]> endpoints = List.of(
+                new String[] {"GET", base + "/settings"},
+                new String[] {"PUT", base + "/settings"},
+                new String[] {"POST", base + "/flows"},
+                new String[] {"GET", base + "/events"},
+                new String[] {"GET", base + "/users/" + userB + "/events"},
+                new String[] {"PUT", base + "/users/" + userB + "/events/" + eventB + "/feedback"});
+        for (String[] endpoint : endpoints) {
+            Object body = endpoint[0].equals("GET") ? null : Map.of("mode", "OFF", "value", "INVALID");
+            int status = admin.request(endpoint[0], endpoint[1], body, token).statusCode();
+            assertTrue(status == 401 || status == 403, endpoint[0] + " " + endpoint[1] + " with realm A's admin token"
+                    + " answered " + status);
+        }
+        assertEquals(settingsBefore, realmB.settings(), "B's settings unchanged");
+        assertTrue(realmB.latestUserEvent(userB).get("feedback").isNull(), "B's event unchanged");
+    }
+
+    private static void grantAllRealmManagementRoles(TestRealm realm, String username) {
+        String base = "/" + realm.name();
+        String clientUuid = AdminApi.ok(admin.get(base + "/clients?clientId=realm-management")).get(0).get("id")
+                .asText();
+        ArrayNode roles = AdminApi.JSON.createArrayNode();
+        Set<String> seen = new HashSet<>();
+        for (JsonNode role : AdminApi.ok(admin.get(base + "/clients/" + clientUuid + "/roles"))) {
+            if (seen.add(role.get("name").asText())) {
+                roles.add(role);
+            }
+        }
+        AdminApi.ok(admin.post(base + "/users/" + realm.userId(username) + "/role-mappings/clients/" + clientUuid,
+                roles));
+    }
+}
