@@ -42,9 +42,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  *   <li>C: ENFORCED with every signal: 1e7-entry breach corpus, City and ASN databases, 10,000-entry alwaysAllow
  *       and alwaysBlock lists and a 10,000-entry reputation list, 1,000 earlier sign-ins per user, NO_ACTION with
  *       a notification e-mail (to GreenMail) at every level, so each sign-in completes and sends a mail;</li>
- *   <li>C10, C100k, C1M (concurrency 1 only): C with 10 or 100,000 earlier sign-ins for the user, or 1,000 for
- *       the user among 1,000,000 events in the realm.</li>
+ *   <li>C10, C100k, C1M (concurrency 1 only, half batches): C with 10 or 100,000 earlier sign-ins for the user,
+ *       or 1,000 for the user among 1,000,000 events in the realm;</li>
+ *   <li>C-main (with option {@code baseline=<jar>}): realm C signed in through a second server that runs another
+ *       JAR on the same database, for a before/after comparison of a change in the same run.</li>
  * </ul>
+ * The step's own time comes from the extension's timer in each server's /metrics.
  * Earlier sign-ins are copies of the user's real first event, inserted with SQL before the run; after each batch
  * of a C realm the events it added are deleted again (outside the timed part; pending notifications are kept), so
  * a user's history stays at its size. Then, one realm at a time, the SQL statements per sign-in are counted from
@@ -52,11 +55,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * <p>
  * Options as {@code key=value} arguments: signins (per realm and concurrency, after warm-up), warmup, batch (per
  * thread), concurrency (e.g. {@code 1,8}), curve (true/false), writes (sign-ins per realm for the statement
- * count), corpus (entries).
+ * count), corpus (entries), baseline (path of a second JAR, empty for none).
  */
 public final class LoadDriver {
 
     static final String DEVICE_COOKIE = "KC_THREAT_PROTECTION_DEVICE";
+    private static final List<String> CURVE_POINTS = List.of("C10", "C100k", "C1M");
     private static final int USERS = 8;
     private static final long MINUTE = 60_000;
 
@@ -421,7 +425,9 @@ public final class LoadDriver {
             for (int k = 0; k < configs.size(); k++) {
                 Config config = configs.get((round + k) % configs.size());
                 Samples target = samples == null ? null : samples.get(config.name);
-                batch(config, concurrency, option("batch"), target);
+                // The history-size points of the curve run half batches, to fit the run into ~15 minutes here.
+                boolean curvePoint = CURVE_POINTS.contains(config.name);
+                batch(config, concurrency, curvePoint ? option("batch") / 2 : option("batch"), target);
                 deleteRunEvents(config);
             }
             System.err.printf("%s concurrency %d: round %d of %d done, load %s%n", samples == null ? "warm-up"
