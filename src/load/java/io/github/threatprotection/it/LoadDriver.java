@@ -61,6 +61,9 @@ public final class LoadDriver {
 
     static final String DEVICE_COOKIE = "KC_THREAT_PROTECTION_DEVICE";
     private static final List<String> CURVE_POINTS = List.of("C10", "C100k", "C1M");
+    /** The application names the two servers' database connections carry, so the statement log tells them apart. */
+    private static final String BRANCH_SERVER = "kc-branch";
+    private static final String BASELINE_SERVER = "kc-baseline";
     private static final int USERS = 8;
     private static final long MINUTE = 60_000;
 
@@ -182,6 +185,8 @@ public final class LoadDriver {
                 .setServerConfig("log_filename", "postgres.log")
                 .setServerConfig("log_line_prefix", "%a@")
                 .setServerConfig("log_parameter_max_length", "0")
+                // statements slower than this land in the log with their time, whatever log_statement says
+                .setServerConfig("log_min_duration_statement", "20")
                 .setServerConfig("max_connections", "200")
                 .start();
         String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
@@ -190,7 +195,8 @@ public final class LoadDriver {
         mailbox = Mailbox.start();
         List<String> serverOptions = new ArrayList<>(KeycloakExtension.SERVER_OPTIONS);
         serverOptions.addAll(List.of(
-                "--db=postgres", "--db-url=" + url, "--db-username=postgres", "--db-password=postgres",
+                "--db=postgres", "--db-url=" + url + "?ApplicationName=" + BRANCH_SERVER, "--db-username=postgres",
+                "--db-password=postgres",
                 // start-dev turns theme and template caching off; a production server keeps them on
                 "--spi-theme--cache-themes=true", "--spi-theme--cache-templates=true",
                 "--spi-threat-protection--default--breach-corpus=" + data.corpus(),
@@ -225,8 +231,15 @@ public final class LoadDriver {
                     throw new IllegalStateException("copying the distribution failed");
                 }
             }
+            List<String> baselineOptions = new ArrayList<>();
+            for (String option : serverOptions) {
+                baselineOptions.add(option.replace("ApplicationName=" + BRANCH_SERVER,
+                        "ApplicationName=" + BASELINE_SERVER));
+            }
             baselineServer = DistributionKeycloakServer.start(home, baselineJar, work.resolve("baseline"),
-                    serverOptions, 0, 0);
+                    baselineOptions, 0, 0);
+            Config a = configs.get("A");
+            configs.put("A-main", new Config("A-main", a.realm, a.realmId, data.homes(), baselineServer));
             Config c = configs.get("C");
             Config main = new Config("C-main", c.realm, c.realmId, data.homes(), baselineServer);
             main.runStart = c.runStart;
@@ -244,8 +257,8 @@ public final class LoadDriver {
             int concurrency = Integer.parseInt(level.trim());
             List<Config> measured = new ArrayList<>();
             for (Config config : configs.values()) {
-                if (concurrency == 1 || !config.name.startsWith("C") || config.name.equals("C")
-                        || config.name.equals("C-main")) {
+                // the curve and the before/after comparison at concurrency 1 only, to keep the run within ~15 min
+                if (concurrency == 1 || !CURVE_POINTS.contains(config.name) && config.server == server) {
                     measured.add(config);
                 }
             }
@@ -498,7 +511,8 @@ public final class LoadDriver {
             awaitNotifications();
             Thread.sleep(500);
             setStatementLog("none");
-            counts.put(name, statementsPerSignIn(offset, signIns));
+            counts.put(name, statementsPerSignIn(offset, signIns,
+                    config.server == server ? BRANCH_SERVER : BASELINE_SERVER));
             deleteRunEvents(config);
         }
         return counts;
@@ -514,13 +528,14 @@ public final class LoadDriver {
     private static final Pattern LOGGED = Pattern.compile("^([^@]*)@LOG:  (?:statement|execute [^:]*): (.*)");
 
     /** Counts by "kind table" (e.g. "insert tp_risk_event") per sign-in: [count per sign-in]. */
-    private Map<String, double[]> statementsPerSignIn(long offset, int signIns) throws IOException {
+    private Map<String, double[]> statementsPerSignIn(long offset, int signIns, String application)
+            throws IOException {
         byte[] all = Files.readAllBytes(postgresLog);
         String text = new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
         Map<String, double[]> counts = new TreeMap<>();
         for (String logLine : text.split("\n")) {
             Matcher matcher = LOGGED.matcher(logLine);
-            if (!matcher.find() || matcher.group(1).equals("load-driver")) {
+            if (!matcher.find() || !matcher.group(1).equals(application)) {
                 continue;
             }
             String sql = matcher.group(2).trim().toLowerCase(Locale.ROOT);
@@ -549,11 +564,11 @@ public final class LoadDriver {
     private void latencyTables(Map<String, Samples> results) {
         for (String level : options.get("concurrency").split(",")) {
             int concurrency = Integer.parseInt(level.trim());
-            line("### Concurrency " + concurrency + " (A, B, C)");
+            line("### Concurrency " + concurrency);
             line("");
             line("| realm | sign-ins | p50 ms | p95 ms | p99 ms | mean ms | sign-ins/s |");
             line("|---|---|---|---|---|---|---|");
-            for (String name : List.of("A", "B", "C", "C-main")) {
+            for (String name : List.of("A", "B", "C", "A-main", "C-main")) {
                 Samples s = results.get(name + "@" + concurrency);
                 if (s == null) {
                     continue;
@@ -565,7 +580,8 @@ public final class LoadDriver {
             line("");
             line("| ratio | p50 | p95 | p99 | mean | throughput | added p50 | added p99 |");
             line("|---|---|---|---|---|---|---|---|");
-            for (String[] pair : new String[][] {{"B", "A"}, {"C", "A"}, {"C-main", "A"}, {"C", "C-main"}}) {
+            for (String[] pair : new String[][] {{"B", "A"}, {"C", "A"}, {"C-main", "A-main"}, {"C", "C-main"},
+                {"A", "A-main"}}) {
                 Samples s = results.get(pair[0] + "@" + concurrency);
                 Samples a = results.get(pair[1] + "@" + concurrency);
                 if (s == null || a == null) {
@@ -680,7 +696,7 @@ public final class LoadDriver {
     }
 
     private void statementTables(Map<String, Map<String, double[]>> statements) {
-        line("### SQL statements per sign-in (PostgreSQL statement log, " + options.get("writes")
+        line("### SQL statements per sign-in (PostgreSQL statement log, the server's own connections, " + options.get("writes")
                 + " sign-ins per realm, one thread, notifications included)");
         line("");
         List<String> keys = new ArrayList<>();
