@@ -15,7 +15,7 @@ public final class RandomCases {
 
     /**
      * Checks {@code property} against {@code cases} inputs made by {@code generator}. The first failing case stops
-     * the run with an error naming the seed, the case number and the input.
+     * the run with an error naming the case number, the seed, the failure and the input.
      */
     public static <T> void check(long seed, int cases, Function<Random, T> generator, Consumer<T> property) {
         Random random = new Random(seed);
@@ -24,8 +24,8 @@ public final class RandomCases {
             try {
                 property.accept(input);
             } catch (Throwable failure) {
-                throw new AssertionError("case " + i + " of " + cases + " (seed " + seed + ") failed for input "
-                        + RandomInputs.readable(input) + ": " + failure, failure);
+                throw new AssertionError("case " + i + " of " + cases + " (seed " + seed + ") failed: " + failure
+                        + "\n  input: " + RandomInputs.readable(input), failure);
             }
         }
     }
