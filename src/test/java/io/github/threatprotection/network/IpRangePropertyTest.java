@@ -101,9 +101,16 @@ class IpRangePropertyTest {
     /**
      * Text that looks like an address, in three equally likely kinds: a soup of the characters addresses are made
      * of; dotted numbers around the octet range with an optional (possibly bad) prefix; hex groups around the
-     * IPv6 group range joined by {@code :} or {@code ::} with an optional prefix.
+     * IPv6 group range joined by {@code :} or {@code ::} with an optional prefix. One in four gets blanks
+     * around it, as pasted lists do.
      */
     private static String addressLikeText(Random random) {
+        String text = addressLikeCore(random);
+        return random.nextInt(4) == 0 ? RandomInputs.oneOf(random, " ", "\t", "  ") + text
+                + RandomInputs.oneOf(random, "", " ", "\n") : text;
+    }
+
+    private static String addressLikeCore(Random random) {
         return switch (random.nextInt(3)) {
             case 0 -> RandomInputs.stringOf(random, "0123456789abcdefABCDEF:./%-[] ,x", 45);
             case 1 -> {
