@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonPointer;
@@ -21,20 +24,18 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.RandomCases;
+import io.github.threatprotection.RandomInputs;
 import io.github.threatprotection.risk.RiskSignal;
 
 /**
  * Property tests of the settings parser: for any JSON document it either returns settings or throws
  * {@link InvalidSettingsException} with a bounded list of errors, never anything else (which the REST layer
  * would turn into a 500). Whatever it accepts, the writer writes back as a document it accepts unchanged.
+ * Each property runs a fixed number of generated cases from a fixed seed ({@link RandomCases}).
  */
 class SettingsParserPropertyTest {
 
@@ -53,38 +54,47 @@ class SettingsParserPropertyTest {
             "2001:db8::/32", "::ffff:192.0.2.0/120", "192.0.2.1", "", " ", "noreply@example.org", "${username}",
             "${nope}", "not an address");
 
-    @Property(tries = 3000)
-    void anyDocumentParsesOrIsRejectedWithFieldErrors(@ForAll("documents") JsonNode document) {
-        try {
-            RealmSettings settings = SettingsParser.parse(document, clientId -> clientId.startsWith("test"));
-            assertWrittenFormIsStable(settings);
-        } catch (InvalidSettingsException e) {
-            assertFalse(e.errors().isEmpty());
-            assertTrue(e.errors().size() <= SettingsParser.MAX_ERRORS + 1, "bounded: " + e.errors().size());
-        }
+    @Test
+    void anyDocumentParsesOrIsRejectedWithFieldErrors() {
+        RandomCases.check(1101L, 3000, random -> object(random, 3), document -> {
+            try {
+                RealmSettings settings = SettingsParser.parse(document, clientId -> clientId.startsWith("test"));
+                assertWrittenFormIsStable(settings);
+            } catch (InvalidSettingsException e) {
+                assertFalse(e.errors().isEmpty());
+                assertTrue(e.errors().size() <= SettingsParser.MAX_ERRORS + 1, "bounded: " + e.errors().size());
+            }
+        });
     }
 
-    @Property(tries = 3000)
-    void anyOneFieldOfAFullDocumentReplacedParsesOrIsRejected(@ForAll("fieldIndexes") int field,
-                                                              @ForAll("values") JsonNode value) {
-        ObjectNode document = SettingsWriter.write(RealmSettings.DEFAULTS, clientId -> true);
-        List<JsonPointer> fields = new ArrayList<>();
-        collect(document, JsonPointer.empty(), fields);
-        JsonPointer target = fields.get(field % fields.size());
-        JsonNode parent = document.at(target.head());
-        String name = target.last().getMatchingProperty();
-        if (parent instanceof ObjectNode object) {
-            object.set(name, value);
-        } else if (parent instanceof ArrayNode array) {
-            array.set(target.last().getMatchingIndex(), value);
-        }
-        try {
-            assertWrittenFormIsStable(SettingsParser.parse(document, clientId -> true));
-        } catch (InvalidSettingsException e) {
-            String top = target.getMatchingProperty();
-            assertTrue(e.errors().stream().anyMatch(error -> error.field().startsWith(top)),
-                    "an error names the changed field " + target + ": " + e.errors());
-        }
+    /** A field of the full default document, by index into its fields in document order, and its new value. */
+    private record Replacement(int field, JsonNode value) {
+    }
+
+    @Test
+    void anyOneFieldOfAFullDocumentReplacedParsesOrIsRejected() {
+        RandomCases.check(1102L, 3000,
+                random -> new Replacement(RandomInputs.intBetween(random, 0, 10_000), value(random, 2)),
+                replacement -> {
+                    ObjectNode document = SettingsWriter.write(RealmSettings.DEFAULTS, clientId -> true);
+                    List<JsonPointer> fields = new ArrayList<>();
+                    collect(document, JsonPointer.empty(), fields);
+                    JsonPointer target = fields.get(replacement.field() % fields.size());
+                    JsonNode parent = document.at(target.head());
+                    String name = target.last().getMatchingProperty();
+                    if (parent instanceof ObjectNode object) {
+                        object.set(name, replacement.value());
+                    } else if (parent instanceof ArrayNode array) {
+                        array.set(target.last().getMatchingIndex(), replacement.value());
+                    }
+                    try {
+                        assertWrittenFormIsStable(SettingsParser.parse(document, clientId -> true));
+                    } catch (InvalidSettingsException e) {
+                        String top = target.getMatchingProperty();
+                        assertTrue(e.errors().stream().anyMatch(error -> error.field().startsWith(top)),
+                                "an error names the changed field " + target + ": " + e.errors());
+                    }
+                });
     }
 
     private static void assertWrittenFormIsStable(RealmSettings settings) {
@@ -114,49 +124,47 @@ class SettingsParserPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> fieldIndexes() {
-        return Arbitraries.integers().between(0, 10_000);
-    }
-
-    @Provide
-    Arbitrary<JsonNode> documents() {
-        return object(3);
-    }
-
-    @Provide
-    Arbitrary<JsonNode> values() {
-        return value(2);
-    }
-
-    private static Arbitrary<JsonNode> value(int depth) {
-        Arbitrary<JsonNode> leaf = Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(30).map(TextNode::valueOf),
-                Arbitraries.of(KNOWN_TEXT).map(TextNode::valueOf),
-                Arbitraries.integers().map(IntNode::valueOf),
-                Arbitraries.integers().between(-2, 2000).map(IntNode::valueOf),
-                Arbitraries.longs().map(LongNode::valueOf),
-                Arbitraries.doubles().map(DoubleNode::valueOf),
-                Arbitraries.of(true, false).map(BooleanNode::valueOf),
-                Arbitraries.just(NullNode.getInstance()));
+    /** A value: mostly a leaf, else an object or array nesting at most {@code depth} levels further. */
+    private static JsonNode value(Random random, int depth) {
         if (depth == 0) {
-            return leaf;
+            return leaf(random);
         }
-        Arbitrary<JsonNode> array = Arbitraries.lazy(() -> value(depth - 1)).list().ofMaxSize(4).map(items -> {
-            ArrayNode node = Json.MAPPER.createArrayNode();
-            items.forEach(node::add);
-            return node;
-        });
-        return Arbitraries.frequencyOf(Tuple.of(4, leaf), Tuple.of(2, object(depth - 1)), Tuple.of(1, array));
+        int kind = random.nextInt(7);
+        if (kind < 4) {
+            return leaf(random);
+        }
+        if (kind < 6) {
+            return object(random, depth - 1);
+        }
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        RandomInputs.listOf(random, 0, 4, r -> value(r, depth - 1)).forEach(array::add);
+        return array;
     }
 
-    private static Arbitrary<JsonNode> object(int depth) {
-        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of(KNOWN_KEYS), Arbitraries.of(KNOWN_KEYS),
-                Arbitraries.strings().ofMaxLength(10));
-        return Arbitraries.maps(keys, Arbitraries.lazy(() -> value(depth))).ofMaxSize(6).map(fields -> {
-            ObjectNode node = Json.MAPPER.createObjectNode();
-            fields.forEach(node::set);
-            return node;
-        });
+    private static JsonNode leaf(Random random) {
+        return switch (random.nextInt(8)) {
+            case 0 -> TextNode.valueOf(RandomInputs.anyString(random, 30));
+            case 1 -> TextNode.valueOf(RandomInputs.oneOf(random, KNOWN_TEXT));
+            case 2 -> IntNode.valueOf(RandomInputs.anyInt(random));
+            case 3 -> IntNode.valueOf(RandomInputs.intBetween(random, -2, 2000));
+            case 4 -> LongNode.valueOf(RandomInputs.anyLong(random));
+            case 5 -> DoubleNode.valueOf(RandomInputs.anyDouble(random));
+            case 6 -> BooleanNode.valueOf(random.nextBoolean());
+            default -> NullNode.getInstance();
+        };
+    }
+
+    /** An object of up to six distinct keys, two in three of them ones the parser knows, with values as deep. */
+    private static ObjectNode object(Random random, int depth) {
+        int size = random.nextInt(7);
+        Set<String> keys = new LinkedHashSet<>();
+        // Arbitrary keys can collide (several empty strings, say); give up on the size rather than loop long.
+        for (int attempt = 0; keys.size() < size && attempt < 100; attempt++) {
+            keys.add(random.nextInt(3) < 2 ? RandomInputs.oneOf(random, KNOWN_KEYS)
+                    : RandomInputs.anyString(random, 10));
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        keys.forEach(key -> node.set(key, value(random, depth)));
+        return node;
     }
 }

@@ -4,95 +4,130 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Random;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import io.github.threatprotection.RandomCases;
+import io.github.threatprotection.RandomInputs;
 
 /**
  * Property tests of the CIDR parser and client-address handling: any text gives a range or the documented
  * IllegalArgumentException (with a message for the operator), client addresses never throw, and every
- * address inside a generated block matches it while the addresses just outside do not.
+ * address inside a generated block matches it while the addresses just outside do not. Each property runs a
+ * fixed number of generated cases from a fixed seed ({@link RandomCases}).
  */
 class IpRangePropertyTest {
 
-    @Property(tries = 5000)
-    void anyTextIsARangeOrAnIllegalArgument(@ForAll("addressLikeText") String text) {
-        try {
-            IpRange range = IpRange.parse(text);
-            assertEquals(text.trim(), range.text());
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
-        }
+    @Test
+    void anyTextIsARangeOrAnIllegalArgument() {
+        RandomCases.check(2101L, 5000, IpRangePropertyTest::addressLikeText, text -> {
+            try {
+                IpRange range = IpRange.parse(text);
+                assertEquals(text.trim(), range.text());
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+            }
+        });
     }
 
-    @Property(tries = 2000)
-    void anyUnicodeTextIsARangeOrAnIllegalArgument(@ForAll String text) {
-        try {
-            IpRange.parse(text);
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
-        }
+    @Test
+    void anyUnicodeTextIsARangeOrAnIllegalArgument() {
+        RandomCases.check(2102L, 2000, RandomInputs::anyString, text -> {
+            try {
+                IpRange.parse(text);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+            }
+        });
     }
 
-    @Property(tries = 3000)
-    void clientAddressesAndTheirNetworksNeverThrow(@ForAll("addressLikeText") String text) {
-        IpRangeSet.parseClientAddress(text);
-        IpNetworks.networkOf(text);
+    @Test
+    void clientAddressesAndTheirNetworksNeverThrow() {
+        RandomCases.check(2103L, 3000, IpRangePropertyTest::addressLikeText, text -> {
+            IpRangeSet.parseClientAddress(text);
+            IpNetworks.networkOf(text);
+        });
     }
 
-    @Property(tries = 3000)
-    void anIpv4BlockMatchesItsOwnAddressesAndNotItsNeighbours(@ForAll int address,
-                                                             @ForAll @IntRange(min = 1, max = 32) int prefix,
-                                                             @ForAll int offset) {
-        long size = 1L << (32 - prefix);
-        long first = Integer.toUnsignedLong(address) & ~(size - 1) & 0xFFFFFFFFL;
-        IpRangeSet set = IpRangeSet.of(List.of(IpRange.parse(dotted(first) + "/" + prefix)));
-        long inside = first + Math.floorMod(offset, size);
-        assertTrue(set.match(dotted(inside)).isPresent(), dotted(inside) + " in " + dotted(first) + "/" + prefix);
-        if (first > 0) {
-            assertTrue(set.match(dotted(first - 1)).isEmpty());
-        }
-        if (first + size <= 0xFFFFFFFFL) {
-            assertTrue(set.match(dotted(first + size)).isEmpty());
-        }
+    /** An IPv4 block given by any address in it and its prefix length, and an offset picking an address in it. */
+    private record Ipv4Block(int address, int prefix, int offset) {
     }
 
-    @Property(tries = 2000)
-    void hostBitsAfterThePrefixAreRejectedNamingTheBlockMeant(@ForAll int address,
-                                                              @ForAll @IntRange(min = 0, max = 31) int prefix) {
-        long value = Integer.toUnsignedLong(address);
-        long hostMask = (1L << (32 - prefix)) - 1;
-        String text = dotted(value) + "/" + prefix;
-        if ((value & hostMask) == 0) {
-            IpRange.parse(text);
-            return;
-        }
-        try {
-            IpRange.parse(text);
-            throw new AssertionError(text + " was accepted");
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage().contains("did you mean " + dotted(value & ~hostMask & 0xFFFFFFFFL) + "/" + prefix),
-                    e.getMessage());
-        }
+    @Test
+    void anIpv4BlockMatchesItsOwnAddressesAndNotItsNeighbours() {
+        RandomCases.check(2104L, 3000, random -> new Ipv4Block(RandomInputs.anyInt(random),
+                RandomInputs.intBetween(random, 1, 32), RandomInputs.anyInt(random)), block -> {
+            long size = 1L << (32 - block.prefix());
+            long first = Integer.toUnsignedLong(block.address()) & ~(size - 1) & 0xFFFFFFFFL;
+            IpRangeSet set = IpRangeSet.of(List.of(IpRange.parse(dotted(first) + "/" + block.prefix())));
+            long inside = first + Math.floorMod(block.offset(), size);
+            assertTrue(set.match(dotted(inside)).isPresent(),
+                    dotted(inside) + " in " + dotted(first) + "/" + block.prefix());
+            if (first > 0) {
+                assertTrue(set.match(dotted(first - 1)).isEmpty());
+            }
+            if (first + size <= 0xFFFFFFFFL) {
+                assertTrue(set.match(dotted(first + size)).isEmpty());
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<String> addressLikeText() {
-        Arbitrary<String> soup = Arbitraries.strings().withChars("0123456789abcdefABCDEF:./%-[] ,x").ofMaxLength(45);
-        Arbitrary<String> octets = Combinators.combine(Arbitraries.integers().between(-1, 300).list().ofMinSize(1)
-                        .ofMaxSize(6), Arbitraries.integers().between(-1, 140), Arbitraries.of("", "/", "/x"))
-                .as((parts, prefix, slash) -> String.join(".", parts.stream().map(String::valueOf).toList())
-                        + (slash.isEmpty() ? "" : slash + prefix));
-        Arbitrary<String> ipv6 = Combinators.combine(Arbitraries.integers().between(0, 0x1ffff).list().ofMinSize(1)
-                        .ofMaxSize(10), Arbitraries.of(":", "::"), Arbitraries.integers().between(-1, 140))
-                .as((groups, separator, prefix) -> String.join(separator, groups.stream()
-                        .map(Integer::toHexString).toList()) + (prefix < 0 ? "" : "/" + prefix));
-        return Arbitraries.oneOf(soup, octets, ipv6);
+    /** Any IPv4 address with a prefix length short enough to leave host bits. */
+    private record PrefixedAddress(int address, int prefix) {
+    }
+
+    @Test
+    void hostBitsAfterThePrefixAreRejectedNamingTheBlockMeant() {
+        RandomCases.check(2105L, 2000, random -> new PrefixedAddress(RandomInputs.anyInt(random),
+                RandomInputs.intBetween(random, 0, 31)), input -> {
+            long value = Integer.toUnsignedLong(input.address());
+            long hostMask = (1L << (32 - input.prefix())) - 1;
+            String text = dotted(value) + "/" + input.prefix();
+            if ((value & hostMask) == 0) {
+                IpRange.parse(text);
+                return;
+            }
+            try {
+                IpRange.parse(text);
+                throw new AssertionError(text + " was accepted");
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().contains("did you mean " + dotted(value & ~hostMask & 0xFFFFFFFFL) + "/"
+                        + input.prefix()), e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Text that looks like an address, in three equally likely kinds: a soup of the characters addresses are made
+     * of; dotted numbers around the octet range with an optional (possibly bad) prefix; hex groups around the
+     * IPv6 group range joined by {@code :} or {@code ::} with an optional prefix. One in four gets blanks
+     * around it, as pasted lists do.
+     */
+    private static String addressLikeText(Random random) {
+        String text = addressLikeCore(random);
+        return random.nextInt(4) == 0 ? RandomInputs.oneOf(random, " ", "\t", "  ") + text
+                + RandomInputs.oneOf(random, "", " ", "\n") : text;
+    }
+
+    private static String addressLikeCore(Random random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> RandomInputs.stringOf(random, "0123456789abcdefABCDEF:./%-[] ,x", 45);
+            case 1 -> {
+                List<Integer> parts = RandomInputs.listOf(random, 1, 6, r -> RandomInputs.intBetween(r, -1, 300));
+                int prefix = RandomInputs.intBetween(random, -1, 140);
+                String slash = RandomInputs.oneOf(random, "", "/", "/x");
+                yield String.join(".", parts.stream().map(String::valueOf).toList())
+                        + (slash.isEmpty() ? "" : slash + prefix);
+            }
+            default -> {
+                List<Integer> groups = RandomInputs.listOf(random, 1, 10, r -> RandomInputs.intBetween(r, 0, 0x1ffff));
+                String separator = RandomInputs.oneOf(random, ":", "::");
+                int prefix = RandomInputs.intBetween(random, -1, 140);
+                yield String.join(separator, groups.stream().map(Integer::toHexString).toList())
+                        + (prefix < 0 ? "" : "/" + prefix);
+            }
+        };
     }
 
     private static String dotted(long value) {
