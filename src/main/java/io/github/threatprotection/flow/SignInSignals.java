@@ -9,9 +9,9 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.threatprotection.geo.GeoLocation;
+import io.github.threatprotection.history.RecentActivity;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.risk.RiskReason;
@@ -71,13 +71,14 @@ final class SignInSignals {
                 location.country(), location.asn(), location.latitude(), location.longitude(),
                 location.accuracyRadiusKm(), deviceId, false);
         Instant since = now.minus(effective.velocityWindow());
-        StoredSignals stored = readStoredSignals(since);
+        RecentActivity stored = threatProtection.recentActivity().read(realm.getId(), user.getId(), network, since,
+                HISTORY_SIZE);
         Optional<String> reputation = threatProtection.reputationLists().match(address);
         if (reputation.isEmpty() && (location.anonymous() || location.torExitNode())) {
             reputation = Optional.of(address + " is flagged " + (location.torExitNode() ? "as a Tor exit node"
                     : "anonymous") + " by the anonymous-IP database");
         }
-        RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.history(),
+        RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
                 reputation.isPresent(), reputation.orElse(null), stored.userFailures(), stored.networkUsers()));
         List<String> geoProblems = threatProtection.geoLocator().problems();
         if (geoProblems.isEmpty()) {
@@ -87,24 +88,6 @@ final class SignInSignals {
         reasons.add(new RiskReason(GEO_UNAVAILABLE_SIGNAL, 0, String.join("; ", geoProblems)
                 + ": location signals were not evaluated"));
         return new RiskScorer.Score(score.level(), score.total(), reasons);
-    }
-
-    private record StoredSignals(List<SignInObservation> history, int userFailures, int networkUsers) {
-    }
-
-    /**
-     * The user's history and the failure counts, read in a transaction of their own: a failed read then fails
-     * only the score, which gets the server's risk-evaluation-failure action, instead of leaving the sign-in's
-     * own transaction unable to commit (and the user with a server error).
-     */
-    private StoredSignals readStoredSignals(Instant since) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), reads -> {
-            ThreatProtectionProvider stores = reads.getProvider(ThreatProtectionProvider.class);
-            return new StoredSignals(
-                    stores.events().recentSignIns(realm.getId(), user.getId(), HISTORY_SIZE),
-                    stores.failedSignIns().countForUser(realm.getId(), user.getId(), since),
-                    network == null ? 0 : stores.failedSignIns().countUsersFromNetwork(realm.getId(), network, since));
-        });
     }
 
     /** The device id of the valid cookie this request brought, or null. */

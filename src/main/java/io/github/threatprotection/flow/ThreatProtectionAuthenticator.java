@@ -24,6 +24,7 @@ import io.github.threatprotection.history.NotificationStatus;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.notification.NotificationKind;
 import io.github.threatprotection.notification.NotificationPolicy;
+import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
@@ -154,7 +155,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
                 response, risk, mfa, where, null, notification);
-        threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString());
+        threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString(),
+                NotificationSender.claimUntil(event.time()));
         threatProtection.metrics().evaluated(context.getRealm().getName(), event,
                 Duration.ofNanos(System.nanoTime() - startedNanos));
         context.getEvent()

@@ -27,25 +27,6 @@ public final class FailedSignInStore {
         em.persist(entity);
     }
 
-    public int countForUser(String realmId, String userKey, Instant since) {
-        return em.createQuery("select count(f) from FailedSignInEntity f where f.realmId = :realmId"
-                        + " and f.userKey = :userKey and f.failedAt >= :since", Long.class)
-                .setParameter("realmId", realmId)
-                .setParameter("userKey", userKey)
-                .setParameter("since", since.toEpochMilli())
-                .getSingleResult().intValue();
-    }
-
-    /** How many different usernames failed from the network since then. */
-    public int countUsersFromNetwork(String realmId, String network, Instant since) {
-        return em.createQuery("select count(distinct f.userKey) from FailedSignInEntity f where f.realmId = :realmId"
-                        + " and f.network = :network and f.failedAt >= :since", Long.class)
-                .setParameter("realmId", realmId)
-                .setParameter("network", network)
-                .setParameter("since", since.toEpochMilli())
-                .getSingleResult().intValue();
-    }
-
     public int deleteOlderThan(Instant cutoff) {
         return em.createQuery("delete from FailedSignInEntity f where f.failedAt < :cutoff")
                 .setParameter("cutoff", cutoff.toEpochMilli())

@@ -5,10 +5,15 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.Nationalized;
 
-/** A row of {@code TP_RISK_EVENT}; the columns are created by {@code threat-protection-changelog.xml}. */
+/**
+ * A row of {@code TP_RISK_EVENT}; the columns are created by {@code threat-protection-changelog.xml}. Updates
+ * (notification delivery, feedback, MFA outcome) write only the columns they change, not the whole row.
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "TP_RISK_EVENT")
 public class RiskEventEntity {
 

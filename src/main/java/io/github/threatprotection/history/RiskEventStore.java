@@ -22,7 +22,6 @@ import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
-import io.github.threatprotection.risk.SignInObservation;
 
 /**
  * The event history in Keycloak's database. Writes join the caller's transaction, so an event is stored
@@ -39,15 +38,19 @@ public final class RiskEventStore {
         this.storesNetworkOnly = storesNetworkOnly;
     }
 
+    /** Stores an event that has no notification to send. */
     public void add(RiskEvent event) {
-        add(event, null);
+        add(event, null, null);
     }
 
     /**
      * @param notificationLinkBase the server URL the notification's links start with, as the request that
      *                             produced the event saw it (the sender runs outside any request)
+     * @param claimedUntil         a pending notification is claimed from the start by the node that writes it,
+     *                             which sends it right after the commit; other nodes take it over only after
+     *                             this time
      */
-    public void add(RiskEvent event, String notificationLinkBase) {
+    public void add(RiskEvent event, String notificationLinkBase, Instant claimedUntil) {
         RiskEventEntity entity = toEntity(event);
         if (entity.getIpAddress() != null && storesNetworkOnly.test(event.realmId())) {
             keepNetworkOnly(entity, event.context().ipAddress(), event.risk().reasons());
@@ -55,6 +58,7 @@ public final class RiskEventStore {
         if (event.notification() != null && event.notification().status() == NotificationStatus.PENDING) {
             entity.setNotifyNextAt(entity.getTime());
             entity.setNotifyLinkBase(notificationLinkBase);
+            entity.setNotifyLeaseUntil(claimedUntil.toEpochMilli());
         }
         em.persist(entity);
     }
@@ -138,30 +142,6 @@ public final class RiskEventStore {
                 .setMaxResults(max)
                 .getResultStream()
                 .map(RiskEventStore::fromEntity)
-                .toList();
-    }
-
-    /**
-     * A user's latest sign-ins, newest first, for the novelty and travel signals: those that passed and those
-     * with feedback. Disowned ones (feedback INVALID) come marked, so they never make a place known and their
-     * device stays unknown; failed ones the user or an admin confirmed (VALID) count as theirs.
-     */
-    public List<SignInObservation> recentSignIns(String realmId, String userId, int max) {
-        // Only the columns the signals read: no reasons text, and no 50 entities to build and track per sign-in.
-        return em.createQuery("select e.time, e.ipAddress, e.network, e.country, e.asn, e.latitude, e.longitude,"
-                        + " e.accuracyKm, e.deviceId, e.feedbackValue from RiskEventEntity e"
-                        + " where e.realmId = :realmId and e.userId = :userId"
-                        + " and e.type = :type and (e.response = :pass or e.feedbackValue is not null)"
-                        + " order by e.time desc", Object[].class)
-                .setParameter("realmId", realmId)
-                .setParameter("userId", userId)
-                .setParameter("type", EventType.SIGN_IN.name())
-                .setParameter("pass", EventResponse.PASS.name())
-                .setMaxResults(max)
-                .getResultStream()
-                .map(row -> new SignInObservation(Instant.ofEpochMilli((Long) row[0]), (String) row[1],
-                        (String) row[2], (String) row[3], (Long) row[4], (Double) row[5], (Double) row[6],
-                        (Integer) row[7], (String) row[8], Feedback.Value.INVALID.name().equals(row[9])))
                 .toList();
     }
 

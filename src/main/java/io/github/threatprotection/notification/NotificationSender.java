@@ -35,9 +35,11 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
  * Delivers notification e-mails off the request thread, so SMTP never slows or breaks a sign-in. The event row
  * is the outbox: a sign-in stores its event with the notification PENDING, and after its transaction commits
  * the mail is handed to this sender's thread. A failed attempt is retried on the {@link DeliverySchedule};
- * a periodic scan picks up what is due, including what was pending when a node stopped. Every node scans; a
- * conditional update claims each mail for one node at a time, so a mail is sent at most once unless a node
- * dies between sending and recording it (then it is sent again when the claim expires).
+ * a periodic scan picks up what is due, including what was pending when a node stopped. A mail is claimed by
+ * one node at a time: by the node that writes the event, from the start (no extra update per mail), and
+ * otherwise by the conditional update of the node whose scan finds it. So a mail is sent at most once unless a
+ * node dies between sending and recording it, and a node that dies before sending leaves its mail to the
+ * others once the claim expires.
  */
 public final class NotificationSender {
 
@@ -75,13 +77,21 @@ public final class NotificationSender {
         executor.shutdownNow();
     }
 
-    /** Sends the event's notification once the session's transaction has committed (never if it rolls back). */
+    /** Until when a node holds a notification it claimed at {@code now}. */
+    public static Instant claimUntil(Instant now) {
+        return now.plus(CLAIM);
+    }
+
+    /**
+     * Sends the event's notification once the session's transaction has committed (never if it rolls back);
+     * the event was stored as claimed by this node (see {@link #claimUntil}).
+     */
     public void sendAfterCommit(KeycloakSession session, String eventId) {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
                 try {
-                    executor.execute(() -> deliver(eventId));
+                    executor.execute(() -> deliverClaimed(eventId));
                 } catch (RejectedExecutionException e) {
                     LOG.debugf("Server stopping; notification of event %s stays pending", eventId);
                 }
@@ -110,10 +120,18 @@ public final class NotificationSender {
         try {
             Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
             boolean claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> store(session).claimNotification(eventId, now, now.plus(CLAIM)));
+                    session -> store(session).claimNotification(eventId, now, claimUntil(now)));
             if (claimed) {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> attempt(session, eventId));
+                deliverClaimed(eventId);
             }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Delivery of the notification of event %s failed; it stays pending", eventId);
+        }
+    }
+
+    private void deliverClaimed(String eventId) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> attempt(session, eventId));
         } catch (RuntimeException e) {
             LOG.warnf(e, "Delivery of the notification of event %s failed; it stays pending", eventId);
         }

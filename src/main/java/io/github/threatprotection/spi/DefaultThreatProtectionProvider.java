@@ -8,6 +8,7 @@ import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.history.RecentActivityStore;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
@@ -58,6 +59,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public long breachMinCount() {
         return factory.breachMinCount();
+    }
+
+    @Override
+    public RecentActivityStore recentActivity() {
+        return new RecentActivityStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
     }
 
     @Override

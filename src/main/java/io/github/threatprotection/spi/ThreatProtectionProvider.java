@@ -6,6 +6,7 @@ import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.history.RecentActivityStore;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
@@ -26,6 +27,9 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** Server option {@code breach-min-count}: how often a password must have been seen to count. */
     long breachMinCount();
+
+    /** What a sign-in's risk score reads from the database, in the sign-in's own transaction. */
+    RecentActivityStore recentActivity();
 
     /** Failed sign-ins for the velocity signals. */
     FailedSignInStore failedSignIns();

@@ -1,0 +1,160 @@
+package io.github.threatprotection.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
+import org.keycloak.connections.jpa.util.JpaUtils;
+
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.SignInObservation;
+
+/**
+ * Reads what a sign-in's risk score needs in the sign-in's own transaction and connection, in at most two
+ * statements (one round trip on PostgreSQL). A failed read must fail only the score, never the sign-in's
+ * transaction: the reads go through JDBC, since a failed JPA query would mark the transaction rollback-only,
+ * and on PostgreSQL, where any error aborts the whole transaction, they run inside a savepoint that a failure
+ * rolls back to. A second transaction would isolate them too, but it costs a second pooled connection and about
+ * a millisecond of transaction machinery per sign-in (measured in docs/benchmarks.md).
+ */
+public final class RecentActivityStore {
+
+    private static final String SAVEPOINT = "tp_risk_reads";
+
+    private final EntityManager em;
+
+    public RecentActivityStore(EntityManager em) {
+        this.em = em;
+    }
+
+    /**
+     * @param network        the sign-in's network, or null when it has none (then no network failures count)
+     * @param failuresSince  start of the velocity window
+     * @param maxSignIns     how many earlier sign-ins to read at most
+     * @throws IllegalStateException when the database cannot answer; the sign-in's transaction stays usable
+     */
+    public RecentActivity read(String realmId, String userId, String network, Instant failuresSince,
+                               int maxSignIns) {
+        String events = JpaUtils.getTableNameForNativeQuery("TP_RISK_EVENT", em);
+        String failures = JpaUtils.getTableNameForNativeQuery("TP_FAILED_SIGN_IN", em);
+        return em.unwrap(Session.class).doReturningWork(connection -> read(connection, events, failures, realmId,
+                userId, network, failuresSince, maxSignIns));
+    }
+
+    /** As {@link #read(String, String, String, Instant, int)}, on a connection inside a transaction. */
+    static RecentActivity read(Connection connection, String eventsTable, String failuresTable, String realmId,
+                               String userId, String network, Instant failuresSince, int maxSignIns)
+            throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        boolean postgres = product.contains("PostgreSQL");
+        String history = "SELECT EVENT_TIME, IP_ADDRESS, NETWORK, COUNTRY, ASN, LATITUDE, LONGITUDE,"
+                + " ACCURACY_KM, DEVICE_ID, FEEDBACK_VALUE FROM " + eventsTable
+                + " WHERE REALM_ID = ? AND USER_ID = ? AND EVENT_TYPE = ?"
+                + " AND (RESPONSE = ? OR FEEDBACK_VALUE IS NOT NULL)"
+                + " ORDER BY EVENT_TIME DESC" + limit(product, maxSignIns);
+        String counts = "SELECT COUNT(CASE WHEN USER_KEY = ? THEN 1 END),"
+                + " COUNT(DISTINCT CASE WHEN NETWORK = ? THEN USER_KEY END) FROM " + failuresTable
+                + " WHERE REALM_ID = ? AND FAILED_AT >= ? AND (USER_KEY = ? OR NETWORK = ?)";
+        List<Object> historyParameters = List.of(realmId, userId, EventType.SIGN_IN.name(),
+                EventResponse.PASS.name());
+        List<Object> countParameters = Arrays.asList(userId, network, realmId, failuresSince.toEpochMilli(),
+                userId, network);
+        try {
+            if (postgres) {
+                // The driver sends all four statements before it waits for an answer.
+                List<Object> all = new ArrayList<>(historyParameters);
+                all.addAll(countParameters);
+                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + history + "; " + counts
+                        + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
+            }
+            // Elsewhere a failed statement leaves the transaction usable.
+            RecentActivity signIns = readAll(connection, history, historyParameters);
+            RecentActivity counted = readAll(connection, counts, countParameters);
+            return new RecentActivity(signIns.signIns(), counted.userFailures(), counted.networkUsers());
+        } catch (SQLException e) {
+            if (postgres) {
+                try (Statement undo = connection.createStatement()) {
+                    undo.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT);
+                }
+            }
+            throw new IllegalStateException("reading the sign-in history failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the statement(s) and collects what they answer: a result set of two columns is the failure counts,
+     * any other the history.
+     *
+     * @param parameters in the order the statement text takes them; a null is a VARCHAR null
+     */
+    private static RecentActivity readAll(Connection connection, String sql, List<Object> parameters)
+            throws SQLException {
+        List<SignInObservation> signIns = new ArrayList<>();
+        int userFailures = 0;
+        int networkUsers = 0;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                Object value = parameters.get(i);
+                if (value == null) {
+                    statement.setNull(i + 1, Types.VARCHAR);
+                } else if (value instanceof Long number) {
+                    statement.setLong(i + 1, number);
+                } else {
+                    statement.setString(i + 1, (String) value);
+                }
+            }
+            boolean resultSet = statement.execute();
+            while (resultSet || statement.getUpdateCount() != -1) {
+                if (resultSet) {
+                    try (ResultSet rows = statement.getResultSet()) {
+                        if (rows.getMetaData().getColumnCount() == 2) {
+                            rows.next();
+                            userFailures = rows.getInt(1);
+                            networkUsers = rows.getInt(2);
+                        } else {
+                            while (rows.next()) {
+                                signIns.add(observation(rows));
+                            }
+                        }
+                    }
+                }
+                resultSet = statement.getMoreResults();
+            }
+        }
+        return new RecentActivity(signIns, userFailures, networkUsers);
+    }
+
+    private static SignInObservation observation(ResultSet row) throws SQLException {
+        long asn = row.getLong(5);
+        Long knownAsn = row.wasNull() ? null : asn;
+        double latitude = row.getDouble(6);
+        Double knownLatitude = row.wasNull() ? null : latitude;
+        double longitude = row.getDouble(7);
+        Double knownLongitude = row.wasNull() ? null : longitude;
+        int accuracy = row.getInt(8);
+        Integer knownAccuracy = row.wasNull() ? null : accuracy;
+        return new SignInObservation(Instant.ofEpochMilli(row.getLong(1)), row.getString(2), row.getString(3),
+                row.getString(4), knownAsn, knownLatitude, knownLongitude, knownAccuracy, row.getString(9),
+                Feedback.Value.INVALID.name().equals(row.getString(10)));
+    }
+
+    /** Keycloak's databases disagree on how to say "the first n rows". */
+    private static String limit(String product, int rows) {
+        if (product.contains("PostgreSQL") || product.contains("H2") || product.contains("MySQL")
+                || product.contains("MariaDB")) {
+            return " LIMIT " + rows;
+        }
+        // Oracle 12c and later, SQL Server 2012 and later
+        return " OFFSET 0 ROWS FETCH NEXT " + rows + " ROWS ONLY";
+    }
+}

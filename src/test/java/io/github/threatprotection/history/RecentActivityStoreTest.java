@@ -1,0 +1,200 @@
+package io.github.threatprotection.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.github.threatprotection.risk.SignInObservation;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The risk score's reads in plain SQL, on H2 (Keycloak's default database) and a real PostgreSQL, where a failed
+ * statement aborts the whole transaction unless it is rolled back to a savepoint. The tables have the columns
+ * of {@code threat-protection-changelog.xml} that the reads use; the integration tests run them on Keycloak's own
+ * schema.
+ */
+class RecentActivityStoreTest {
+
+    private static final String REALM = "realm-1";
+    private static final String USER = "user-1";
+    private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    static Stream<String> databases() {
+        return Stream.of("H2", "PostgreSQL");
+    }
+
+    private static Connection open(String database) throws SQLException {
+        Connection connection = database.equals("H2")
+                ? DriverManager.getConnection("jdbc:h2:mem:" + UUID.randomUUID())
+                : postgres.getPostgresDatabase().getConnection();
+        try (Statement ddl = connection.createStatement()) {
+            ddl.execute("DROP TABLE IF EXISTS TP_RISK_EVENT");
+            ddl.execute("DROP TABLE IF EXISTS TP_FAILED_SIGN_IN");
+            ddl.execute("CREATE TABLE TP_RISK_EVENT (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
+                    + " USER_ID VARCHAR(255), EVENT_TYPE VARCHAR(20) NOT NULL, EVENT_TIME BIGINT NOT NULL,"
+                    + " RESPONSE VARCHAR(10) NOT NULL, IP_ADDRESS VARCHAR(64), NETWORK VARCHAR(64),"
+                    + " COUNTRY VARCHAR(64), ASN BIGINT, LATITUDE DOUBLE PRECISION, LONGITUDE DOUBLE PRECISION,"
+                    + " ACCURACY_KM INT, DEVICE_ID VARCHAR(64), FEEDBACK_VALUE VARCHAR(10))");
+            ddl.execute("CREATE TABLE TP_FAILED_SIGN_IN (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
+                    + " USER_KEY VARCHAR(255) NOT NULL, NETWORK VARCHAR(64), FAILED_AT BIGINT NOT NULL)");
+        }
+        // As in a sign-in: the reads run inside the request's transaction.
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    private static RecentActivity read(Connection connection, String network, int max) throws SQLException {
+        return RecentActivityStore.read(connection, "TP_RISK_EVENT", "TP_FAILED_SIGN_IN", REALM, USER, network,
+                NOW.minusSeconds(3600), max);
+    }
+
+    private static void event(Connection connection, String realm, String user, String type, long minutesAgo,
+                              String response, String address, Long asn, String feedback) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO TP_RISK_EVENT (ID, REALM_ID,"
+                + " USER_ID, EVENT_TYPE, EVENT_TIME, RESPONSE, IP_ADDRESS, NETWORK, COUNTRY, ASN, LATITUDE,"
+                + " LONGITUDE, ACCURACY_KM, DEVICE_ID, FEEDBACK_VALUE) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?)")) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(2, realm);
+            insert.setString(3, user);
+            insert.setString(4, type);
+            insert.setLong(5, NOW.minusSeconds(60 * minutesAgo).toEpochMilli());
+            insert.setString(6, response);
+            insert.setString(7, address);
+            insert.setString(8, address + "/24");
+            insert.setString(9, asn == null ? null : "DE");
+            insert.setObject(10, asn);
+            insert.setObject(11, asn == null ? null : 52.5);
+            insert.setObject(12, asn == null ? null : 13.4);
+            insert.setObject(13, asn == null ? null : 20);
+            insert.setString(14, "device-" + minutesAgo);
+            insert.setString(15, feedback);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void failure(Connection connection, String user, String network, long minutesAgo)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO TP_FAILED_SIGN_IN (ID, REALM_ID,"
+                + " USER_KEY, NETWORK, FAILED_AT) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(2, REALM);
+            insert.setString(3, user);
+            insert.setString(4, network);
+            insert.setLong(5, NOW.minusSeconds(60 * minutesAgo).toEpochMilli());
+            insert.executeUpdate();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void readsTheUsersTrustedSignInsNewestFirstUpToTheLimit(String database) throws SQLException {
+        try (Connection connection = open(database)) {
+            event(connection, REALM, USER, "SIGN_IN", 30, "PASS", "192.0.2.30", 64500L, null);
+            event(connection, REALM, USER, "SIGN_IN", 10, "PASS", "192.0.2.10", null, null);
+            event(connection, REALM, USER, "SIGN_IN", 20, "FAIL", "192.0.2.20", 64500L, "INVALID");
+            event(connection, REALM, USER, "SIGN_IN", 5, "FAIL", "192.0.2.5", 64500L, null);
+            event(connection, REALM, USER, "SIGN_UP", 1, "PASS", "192.0.2.1", 64500L, null);
+            event(connection, REALM, "user-2", "SIGN_IN", 2, "PASS", "192.0.2.2", 64500L, null);
+            event(connection, "realm-2", USER, "SIGN_IN", 3, "PASS", "192.0.2.3", 64500L, null);
+
+            List<SignInObservation> signIns = read(connection, null, 50).signIns();
+            assertEquals(List.of("192.0.2.10", "192.0.2.20", "192.0.2.30"),
+                    signIns.stream().map(SignInObservation::ipAddress).toList(),
+                    "passed or with feedback, this user in this realm, sign-ins only, newest first");
+            SignInObservation newest = signIns.get(0);
+            assertNull(newest.asn());
+            assertNull(newest.latitude());
+            assertNull(newest.accuracyRadiusKm());
+            assertFalse(newest.disowned());
+            assertTrue(signIns.get(1).disowned(), "feedback INVALID comes marked");
+            SignInObservation oldest = signIns.get(2);
+            assertEquals(NOW.minusSeconds(1800), oldest.time());
+            assertEquals("192.0.2.30/24", oldest.network());
+            assertEquals("DE", oldest.country());
+            assertEquals(64500L, oldest.asn());
+            assertEquals(52.5, oldest.latitude());
+            assertEquals(13.4, oldest.longitude());
+            assertEquals(20, oldest.accuracyRadiusKm());
+            assertEquals("device-30", oldest.deviceId());
+
+            assertEquals(List.of("192.0.2.10", "192.0.2.20"), read(connection, null, 2).signIns().stream()
+                    .map(SignInObservation::ipAddress).toList(), "the limit keeps the newest");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void countsTheUsersFailuresAndTheUsernamesFailingFromTheNetworkWithinTheWindow(String database)
+            throws SQLException {
+        try (Connection connection = open(database)) {
+            failure(connection, USER, "198.51.100.0/24", 5);
+            failure(connection, USER, "203.0.113.0/24", 10);
+            failure(connection, USER, "198.51.100.0/24", 90);
+            failure(connection, "user-2", "198.51.100.0/24", 1);
+            failure(connection, "user-2", "198.51.100.0/24", 2);
+            failure(connection, "user-3", "198.51.100.0/24", 3);
+            failure(connection, "user-4", "203.0.113.0/24", 4);
+
+            RecentActivity activity = read(connection, "198.51.100.0/24", 50);
+            assertEquals(2, activity.userFailures(), "the user's failures in the last hour, from any network");
+            assertEquals(3, activity.networkUsers(), "different usernames that failed from the network in the hour");
+            assertTrue(activity.signIns().isEmpty());
+
+            RecentActivity noNetwork = read(connection, null, 50);
+            assertEquals(2, noNetwork.userFailures());
+            assertEquals(0, noNetwork.networkUsers(), "no network, no network failures");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aFailedReadFailsOnlyTheReadAndTheTransactionGoesOn(String database) throws SQLException {
+        try (Connection connection = open(database)) {
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("DROP TABLE TP_FAILED_SIGN_IN");
+            }
+            IllegalStateException failed = assertThrows(IllegalStateException.class,
+                    () -> read(connection, "198.51.100.0/24", 50));
+            assertTrue(failed.getMessage().startsWith("reading the sign-in history failed"), failed.getMessage());
+
+            // What the sign-in does next in the same transaction: store its event, commit.
+            event(connection, REALM, USER, "SIGN_IN", 0, "FAIL", "192.0.2.99", null, null);
+            connection.commit();
+            try (Statement count = connection.createStatement();
+                 var rows = count.executeQuery("SELECT COUNT(*) FROM TP_RISK_EVENT")) {
+                rows.next();
+                assertEquals(1, rows.getInt(1), "the event written after the failed read was committed");
+            }
+        }
+    }
+}
