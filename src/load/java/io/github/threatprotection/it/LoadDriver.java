@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +43,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  *   <li>C: ENFORCED with every signal: 1e7-entry breach corpus, City and ASN databases, 10,000-entry alwaysAllow
  *       and alwaysBlock lists and a 10,000-entry reputation list, 1,000 earlier sign-ins per user, NO_ACTION with
  *       a notification e-mail (to GreenMail) at every level, so each sign-in completes and sends a mail;</li>
- *   <li>C-quiet (concurrency 1 only): C without notifications ({@code notify: false} at every level);</li>
+ *   <li>C-quiet (with option {@code quiet=true}): C without notifications ({@code notify: false} at every
+ *       level);</li>
  *   <li>C10, C100k, C1M (concurrency 1 only, half batches): C with 10 or 100,000 earlier sign-ins for the user,
  *       or 1,000 for the user among 1,000,000 events in the realm;</li>
  *   <li>C-main (with option {@code baseline=<jar>}): realm C signed in through a second server that runs another
@@ -67,6 +69,7 @@ public final class LoadDriver {
     private static final String BASELINE_SERVER = "kc-baseline";
     private static final int USERS = 8;
     private static final long MINUTE = 60_000;
+    private static final int BOOTSTRAP_ROUNDS = 2000;
 
     private final Map<String, String> options;
     private final PrintStream out;
@@ -130,6 +133,30 @@ public final class LoadDriver {
 
         double throughput() {
             return count / (wallNanos / 1e9);
+        }
+
+        /**
+         * A 95 % bootstrap interval of this sample's median minus the other's, in ms: how finely one run resolves
+         * an added median. Seeded, so the same samples give the same interval.
+         */
+        double[] medianDifferenceInterval(Samples other) {
+            Random random = new Random(42);
+            double[] differences = new double[BOOTSTRAP_ROUNDS];
+            for (int round = 0; round < differences.length; round++) {
+                differences[round] = resampledMedian(random) - other.resampledMedian(random);
+            }
+            Arrays.sort(differences);
+            return new double[] {differences[(int) (0.025 * BOOTSTRAP_ROUNDS)] / 1e6,
+                differences[(int) (0.975 * BOOTSTRAP_ROUNDS) - 1] / 1e6};
+        }
+
+        private double resampledMedian(Random random) {
+            long[] resample = new long[count];
+            for (int i = 0; i < count; i++) {
+                resample[i] = nanos[random.nextInt(count)];
+            }
+            Arrays.sort(resample);
+            return resample[(int) Math.ceil(0.5 * count) - 1];
         }
     }
 
@@ -268,8 +295,8 @@ public final class LoadDriver {
             int concurrency = Integer.parseInt(level.trim());
             List<Config> measured = new ArrayList<>();
             for (Config config : configs.values()) {
-                // the curve, C-quiet and the before/after comparison at concurrency 1 only, to keep the run short
-                if (concurrency == 1 || List.of("A", "B", "C").contains(config.name)) {
+                // the history-size curve at concurrency 1 only, to keep the run short
+                if (concurrency == 1 || List.of("A", "B", "C", "C-quiet", "C-main").contains(config.name)) {
                     measured.add(config);
                 }
             }
@@ -603,8 +630,8 @@ public final class LoadDriver {
                         s.throughput()));
             }
             line("");
-            line("| ratio | p50 | p95 | p99 | mean | throughput | added p50 | added p99 |");
-            line("|---|---|---|---|---|---|---|---|");
+            line("| ratio | p50 | p95 | p99 | mean | throughput | added p50 | added p50, 95 % interval | added p99 |");
+            line("|---|---|---|---|---|---|---|---|---|");
             for (String[] pair : new String[][] {{"B", "A"}, {"C", "A"}, {"C-quiet", "A"}, {"C-main", "A"},
                 {"C", "C-main"}}) {
                 Samples s = results.get(pair[0] + "@" + concurrency);
@@ -612,10 +639,12 @@ public final class LoadDriver {
                 if (s == null || a == null) {
                     continue;
                 }
-                line(String.format(Locale.ROOT, "| %s/%s | %.3f | %.3f | %.3f | %.3f | %.3f | %+.2f ms | %+.2f ms |",
+                double[] interval = s.medianDifferenceInterval(a);
+                line(String.format(Locale.ROOT, "| %s/%s | %.3f | %.3f | %.3f | %.3f | %.3f | %+.2f ms"
+                                + " | %+.2f … %+.2f ms | %+.2f ms |",
                         pair[0], pair[1], ratio(s, a, 0.50), ratio(s, a, 0.95), ratio(s, a, 0.99),
                         s.meanMillis() / a.meanMillis(), s.throughput() / a.throughput(),
-                        s.percentileMillis(0.50) - a.percentileMillis(0.50),
+                        s.percentileMillis(0.50) - a.percentileMillis(0.50), interval[0], interval[1],
                         s.percentileMillis(0.99) - a.percentileMillis(0.99)));
             }
             line("");
