@@ -47,8 +47,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  *       level);</li>
  *   <li>C10, C100k, C1M (concurrency 1 only, half batches): C with 10 or 100,000 earlier sign-ins for the user,
  *       or 1,000 for the user among 1,000,000 events in the realm;</li>
- *   <li>C-main (with option {@code baseline=<jar>}): realm C signed in through a second server that runs another
- *       JAR on the same database, for a before/after comparison of a change in the same run.</li>
+ *   <li>C-main and A-main (with option {@code baseline=<jar>}): realms C and A signed in through a second server
+ *       that runs another JAR on the same database, for a before/after comparison of a change in the same run:
+ *       each JAR's added cost is taken against plain Keycloak on its own server.</li>
  * </ul>
  * The step's own time comes from the extension's timer in each server's /metrics.
  * Earlier sign-ins are copies of the user's real first event, inserted with SQL before the run; after each batch
@@ -286,6 +287,10 @@ public final class LoadDriver {
                 main.browsers[i].setCookie(DEVICE_COOKIE, c.browsers[i].cookie(DEVICE_COOKIE));
             }
             configs.put("C-main", main);
+            // plain Keycloak on the second server: C-main's added cost is measured against it, so that what
+            // differs between the two servers (JIT and cache state, their share of the cores) cancels out
+            Config a = configs.get("A");
+            configs.put("A-main", new Config("A-main", a.realm, a.realmId, data.homes(), baselineServer));
             line("Second server with " + baselineJar.getFileName() + " up after " + seconds(started) + " s");
         }
 
@@ -296,7 +301,8 @@ public final class LoadDriver {
             List<Config> measured = new ArrayList<>();
             for (Config config : configs.values()) {
                 // the history-size curve at concurrency 1 only, to keep the run short
-                if (concurrency == 1 || List.of("A", "B", "C", "C-quiet", "C-main").contains(config.name)) {
+                if (concurrency == 1
+                        || List.of("A", "B", "C", "C-quiet", "A-main", "C-main").contains(config.name)) {
                     measured.add(config);
                 }
             }
@@ -538,7 +544,7 @@ public final class LoadDriver {
     private Map<String, Map<String, double[]>> countStatements(Map<String, Config> configs) throws Exception {
         int signIns = option("writes");
         Map<String, Map<String, double[]>> counts = new LinkedHashMap<>();
-        for (String name : List.of("A", "B", "C-quiet", "C", "C-main")) {
+        for (String name : List.of("A", "B", "C-quiet", "C", "A-main", "C-main")) {
             if (!configs.containsKey(name)) {
                 continue;
             }
@@ -620,7 +626,7 @@ public final class LoadDriver {
             line("");
             line("| realm | sign-ins | p50 ms | p95 ms | p99 ms | mean ms | sign-ins/s |");
             line("|---|---|---|---|---|---|---|");
-            for (String name : List.of("A", "B", "C", "C-quiet", "C-main")) {
+            for (String name : List.of("A", "B", "C", "C-quiet", "A-main", "C-main")) {
                 Samples s = results.get(name + "@" + concurrency);
                 if (s == null) {
                     continue;
@@ -632,8 +638,8 @@ public final class LoadDriver {
             line("");
             line("| ratio | p50 | p95 | p99 | mean | throughput | added p50 | added p50, 95 % interval | added p99 |");
             line("|---|---|---|---|---|---|---|---|---|");
-            for (String[] pair : new String[][] {{"B", "A"}, {"C", "A"}, {"C-quiet", "A"}, {"C-main", "A"},
-                {"C", "C-main"}}) {
+            for (String[] pair : new String[][] {{"B", "A"}, {"C", "A"}, {"C-quiet", "A"}, {"A-main", "A"},
+                {"C-main", "A-main"}}) {
                 Samples s = results.get(pair[0] + "@" + concurrency);
                 Samples a = results.get(pair[1] + "@" + concurrency);
                 if (s == null || a == null) {
@@ -648,7 +654,31 @@ public final class LoadDriver {
                         s.percentileMillis(0.99) - a.percentileMillis(0.99)));
             }
             line("");
+            beforeAfterTable(results, concurrency);
         }
+    }
+
+    /** The baseline JAR's added cost against the branch's, each against plain Keycloak on its own server. */
+    private void beforeAfterTable(Map<String, Samples> results, int concurrency) {
+        String[][] rows = {{"before (baseline JAR): C-main vs A-main", "C-main", "A-main"},
+            {"after (this build): C vs A", "C", "A"}};
+        if (!results.containsKey("C-main@" + concurrency) || !results.containsKey("A-main@" + concurrency)) {
+            return;
+        }
+        line("| added by realm C's protection | p50 | p50, 95 % interval | p95 | p99 | mean | throughput |");
+        line("|---|---|---|---|---|---|---|");
+        for (String[] row : rows) {
+            Samples s = results.get(row[1] + "@" + concurrency);
+            Samples a = results.get(row[2] + "@" + concurrency);
+            double[] interval = s.medianDifferenceInterval(a);
+            line(String.format(Locale.ROOT, "| %s | %+.2f ms (%+.1f %%) | %+.2f … %+.2f ms | %+.2f ms | %+.2f ms"
+                            + " | %+.2f ms | %.3f |", row[0],
+                    s.percentileMillis(0.50) - a.percentileMillis(0.50), 100 * (ratio(s, a, 0.50) - 1),
+                    interval[0], interval[1], s.percentileMillis(0.95) - a.percentileMillis(0.95),
+                    s.percentileMillis(0.99) - a.percentileMillis(0.99), s.meanMillis() - a.meanMillis(),
+                    s.throughput() / a.throughput()));
+        }
+        line("");
     }
 
     private void curveTable(Map<String, Samples> results) {
