@@ -117,15 +117,17 @@ public final class NotificationSender {
     }
 
     private void deliver(String eventId) {
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        boolean claimed;
         try {
-            Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
-            boolean claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+            claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     session -> store(session).claimNotification(eventId, now, claimUntil(now)));
-            if (claimed) {
-                deliverClaimed(eventId);
-            }
         } catch (RuntimeException e) {
-            LOG.warnf(e, "Delivery of the notification of event %s failed; it stays pending", eventId);
+            LOG.warnf(e, "Claiming the notification of event %s failed; it stays pending", eventId);
+            return;
+        }
+        if (claimed) {
+            deliverClaimed(eventId);
         }
     }
 
