@@ -71,11 +71,16 @@ public final class RecentActivityStore {
                 userId, network);
         try {
             if (postgres) {
-                // The driver sends all four statements before it waits for an answer.
-                List<Object> all = new ArrayList<>(historyParameters);
-                all.addAll(countParameters);
-                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + history + "; " + counts
-                        + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
+                // The driver sends all six statements before it waits for an answer. With parameters unknown,
+                // the history has one right plan (the user index, newest first), yet PostgreSQL keeps planning
+                // it anew at every sign-in when users' history sizes are skewed; the generic plan saves that.
+                // The counts keep custom plans: their best index depends on the values. Rolling back to the
+                // savepoint after reading undoes only the SET, which the rest of the transaction must not see.
+                List<Object> all = new ArrayList<>(countParameters);
+                all.addAll(historyParameters);
+                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + counts
+                        + "; SET LOCAL plan_cache_mode TO force_generic_plan; " + history
+                        + "; ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
             }
             // Elsewhere a failed statement leaves the transaction usable.
             RecentActivity signIns = readAll(connection, history, historyParameters);

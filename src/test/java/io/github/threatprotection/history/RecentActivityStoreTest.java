@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -195,6 +196,41 @@ class RecentActivityStoreTest {
                 rows.next();
                 assertEquals(1, rows.getInt(1), "the event written after the failed read was committed");
             }
+        }
+    }
+
+    @Test
+    void onPostgresqlTheHistoryIsPlannedOnceAndTheTransactionKeepsItsPlanSetting() throws SQLException {
+        try (Connection connection = open("PostgreSQL")) {
+            for (int i = 0; i < 20; i++) {
+                event(connection, REALM, "user-" + i % 4, "SIGN_IN", i, "PASS", "192.0.2." + i, null, null);
+            }
+            connection.commit();
+            try (Statement session = connection.createStatement()) {
+                // Whatever the session chose for itself must survive the read.
+                session.execute("SET plan_cache_mode TO force_custom_plan");
+            }
+            // The JDBC driver prepares a statement on the server from its fifth use: read well past that.
+            for (int i = 0; i < 10; i++) {
+                assertEquals(5, read(connection, null, 50).signIns().size());
+                assertEquals("force_custom_plan", planCacheMode(connection), "read " + (i + 1));
+                connection.commit();
+            }
+            try (Statement plans = connection.createStatement();
+                 var rows = plans.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                         + " WHERE statement LIKE '%ORDER BY EVENT_TIME DESC%'")) {
+                assertTrue(rows.next(), "the history read is a prepared statement on the server");
+                assertTrue(rows.getLong(1) > 0, "generic plans: " + rows.getLong(1));
+                assertEquals(0, rows.getLong(2), "custom plans");
+            }
+        }
+    }
+
+    private static String planCacheMode(Connection connection) throws SQLException {
+        try (Statement show = connection.createStatement();
+             var rows = show.executeQuery("SHOW plan_cache_mode")) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 }
