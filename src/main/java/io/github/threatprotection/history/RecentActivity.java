@@ -10,8 +10,7 @@ import io.github.threatprotection.risk.SignInObservation;
  * @param signIns      the user's latest sign-ins, newest first, for the novelty and travel signals: those that
  *                     passed and those with feedback. Disowned ones (feedback INVALID) come marked, so they never
  *                     make a place known and their device stays unknown; failed ones the user or an admin
- *                     confirmed (VALID) count as theirs. Sign-ins alike in everything but their time come as one,
- *                     with the newest time
+ *                     confirmed (VALID) count as theirs
  * @param userFailures failed sign-ins of the user within the velocity window
  * @param networkUsers different usernames that failed from the sign-in's network within the window
  */

@@ -40,7 +40,7 @@ public final class RecentActivityStore {
     /**
      * @param network        the sign-in's network, or null when it has none (then no network failures count)
      * @param failuresSince  start of the velocity window
-     * @param maxSignIns     how many of the latest sign-ins to look at; alike ones come back as one
+     * @param maxSignIns     how many earlier sign-ins to read at most
      * @throws IllegalStateException when the database cannot answer; the sign-in's transaction stays usable
      */
     public RecentActivity read(String realmId, String userId, String network, Instant failuresSince,
@@ -57,16 +57,11 @@ public final class RecentActivityStore {
             throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
         boolean postgres = product.contains("PostgreSQL");
-        // The score asks only which places and devices the recent sign-ins had and where the newest trusted one
-        // was, so identical sign-ins (a returning user's are nearly all alike) come back as one row with their
-        // newest time: a row or two to transfer instead of maxSignIns.
-        String places = "IP_ADDRESS, NETWORK, COUNTRY, ASN, LATITUDE, LONGITUDE, ACCURACY_KM, DEVICE_ID,"
-                + " FEEDBACK_VALUE";
-        String history = "SELECT MAX(EVENT_TIME) AS LAST_TIME, " + places + " FROM (SELECT EVENT_TIME, " + places
-                + " FROM " + eventsTable + " WHERE REALM_ID = ? AND USER_ID = ? AND EVENT_TYPE = ?"
+        String history = "SELECT EVENT_TIME, IP_ADDRESS, NETWORK, COUNTRY, ASN, LATITUDE, LONGITUDE,"
+                + " ACCURACY_KM, DEVICE_ID, FEEDBACK_VALUE FROM " + eventsTable
+                + " WHERE REALM_ID = ? AND USER_ID = ? AND EVENT_TYPE = ?"
                 + " AND (RESPONSE = ? OR FEEDBACK_VALUE IS NOT NULL)"
-                + " ORDER BY EVENT_TIME DESC" + limit(product, maxSignIns) + ") RECENT"
-                + " GROUP BY " + places + " ORDER BY LAST_TIME DESC";
+                + " ORDER BY EVENT_TIME DESC" + limit(product, maxSignIns);
         String counts = "SELECT COUNT(CASE WHEN USER_KEY = ? THEN 1 END),"
                 + " COUNT(DISTINCT CASE WHEN NETWORK = ? THEN USER_KEY END) FROM " + failuresTable
                 + " WHERE REALM_ID = ? AND FAILED_AT >= ? AND (USER_KEY = ? OR NETWORK = ?)";

@@ -155,38 +155,6 @@ class RecentActivityStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void alikeSignInsComeBackAsOneWithTheirNewestTimeAndTheLimitCountsSignIns(String database)
-            throws SQLException {
-        try (Connection connection = open(database)) {
-            for (long minutesAgo : new long[] {40, 30, 20, 10}) {
-                event(connection, REALM, USER, "SIGN_IN", minutesAgo, "PASS", "192.0.2.7", 64500L, null);
-            }
-            event(connection, REALM, USER, "SIGN_IN", 25, "PASS", "192.0.2.8", 64500L, null);
-            event(connection, REALM, USER, "SIGN_IN", 15, "FAIL", "192.0.2.7", 64500L, "INVALID");
-            try (Statement sameDevice = connection.createStatement()) {
-                sameDevice.executeUpdate("UPDATE TP_RISK_EVENT SET DEVICE_ID = 'laptop'");
-            }
-
-            List<SignInObservation> signIns = read(connection, null, 50).signIns();
-            assertEquals(List.of("192.0.2.7@10", "192.0.2.7@15 disowned", "192.0.2.8@25"),
-                    signIns.stream().map(RecentActivityStoreTest::describe).toList());
-            assertEquals("laptop", signIns.get(0).deviceId());
-            assertEquals(64500L, signIns.get(0).asn());
-            assertEquals(52.5, signIns.get(0).latitude());
-
-            // The newest three sign-ins are two alike ones and the disowned one.
-            assertEquals(List.of("192.0.2.7@10", "192.0.2.7@15 disowned"), read(connection, null, 3).signIns()
-                    .stream().map(RecentActivityStoreTest::describe).toList());
-        }
-    }
-
-    private static String describe(SignInObservation signIn) {
-        long minutesAgo = (NOW.toEpochMilli() - signIn.time().toEpochMilli()) / 60_000;
-        return signIn.ipAddress() + "@" + minutesAgo + (signIn.disowned() ? " disowned" : "");
-    }
-
-    @ParameterizedTest
-    @MethodSource("databases")
     void countsTheUsersFailuresAndTheUsernamesFailingFromTheNetworkWithinTheWindow(String database)
             throws SQLException {
         try (Connection connection = open(database)) {
