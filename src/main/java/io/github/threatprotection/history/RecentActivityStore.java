@@ -76,10 +76,12 @@ public final class RecentActivityStore {
                 // it anew at every sign-in when users' history sizes are skewed; the generic plan saves that.
                 // The counts keep custom plans: their best index depends on the values. Rolling back to the
                 // savepoint after reading undoes only the SET, which the rest of the transaction must not see.
+                // (plan_cache_mode came with PostgreSQL 12; an older server just plans as before.)
+                String genericPlan = connection.getMetaData().getDatabaseMajorVersion() >= 12
+                        ? "SET LOCAL plan_cache_mode TO force_generic_plan; " : "";
                 List<Object> all = new ArrayList<>(countParameters);
                 all.addAll(historyParameters);
-                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + counts
-                        + "; SET LOCAL plan_cache_mode TO force_generic_plan; " + history
+                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + counts + "; " + genericPlan + history
                         + "; ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
             }
             // Elsewhere a failed statement leaves the transaction usable.
