@@ -71,7 +71,7 @@ public final class RecentActivityStore {
                 userId, network);
         try {
             if (postgres) {
-                // The driver sends all six statements before it waits for an answer. With parameters unknown,
+                // The driver sends all the statements before it waits for an answer. With parameters unknown,
                 // the history has one right plan (the user index, newest first), yet PostgreSQL keeps planning
                 // it anew at every sign-in when users' history sizes are skewed; the generic plan saves that.
                 // The counts keep custom plans: their best index depends on the values. Rolling back to the
