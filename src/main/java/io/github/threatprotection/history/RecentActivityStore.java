@@ -1,6 +1,7 @@
 package io.github.threatprotection.history;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,7 +56,8 @@ public final class RecentActivityStore {
     static RecentActivity read(Connection connection, String eventsTable, String failuresTable, String realmId,
                                String userId, String network, Instant failuresSince, int maxSignIns)
             throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName();
+        DatabaseMetaData database = connection.getMetaData();
+        String product = database.getDatabaseProductName();
         boolean postgres = product.contains("PostgreSQL");
         String history = "SELECT EVENT_TIME, IP_ADDRESS, NETWORK, COUNTRY, ASN, LATITUDE, LONGITUDE,"
                 + " ACCURACY_KM, DEVICE_ID, FEEDBACK_VALUE FROM " + eventsTable
@@ -77,7 +79,7 @@ public final class RecentActivityStore {
                 // The counts keep custom plans: their best index depends on the values. Rolling back to the
                 // savepoint after reading undoes only the SET, which the rest of the transaction must not see.
                 // (plan_cache_mode came with PostgreSQL 12; an older server just plans as before.)
-                String genericPlan = connection.getMetaData().getDatabaseMajorVersion() >= 12
+                String genericPlan = database.getDatabaseMajorVersion() >= 12
                         ? "SET LOCAL plan_cache_mode TO force_generic_plan; " : "";
                 List<Object> all = new ArrayList<>(countParameters);
                 all.addAll(historyParameters);
