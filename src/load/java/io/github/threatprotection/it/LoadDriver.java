@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +43,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  *   <li>B: the {@code threat-protection} step in AUDIT mode, default settings;</li>
  *   <li>C: ENFORCED with every signal: 1e7-entry breach corpus, City and ASN databases, 10,000-entry alwaysAllow
  *       and alwaysBlock lists and a 10,000-entry reputation list, 1,000 earlier sign-ins per user, NO_ACTION with
- *       a notification e-mail (to GreenMail) at every level, so each sign-in completes and sends a mail;</li>
+ *       a notification e-mail at every level, so each sign-in completes and sends a mail;</li>
  *   <li>C-quiet (with option {@code quiet=true}): C without notifications ({@code notify: false} at every
  *       level);</li>
  *   <li>C10, C100k, C1M (concurrency 1 only, half batches): C with 10 or 100,000 earlier sign-ins for the user,
@@ -55,11 +56,15 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Earlier sign-ins are copies of the user's real first event, inserted with SQL before the run; after each batch
  * of a C realm the events it added are deleted again (outside the timed part; pending notifications are kept), so
  * a user's history stays at its size. Then, one realm at a time, the SQL statements per sign-in are counted from
- * PostgreSQL's statement log. Prints Markdown tables and writes them to {@code target/load/results-*.md}.
+ * PostgreSQL's statement log. The CPU time Linux accounts to each process (Keycloak, PostgreSQL, the driver) is
+ * read before and after every measured batch, for the CPU a sign-in costs and where. Mail goes to an
+ * {@link SmtpSink} that keeps nothing, so the mail server's work is not charged to the sign-ins. Prints Markdown
+ * tables and writes them to {@code target/load/results-*.md}.
  * <p>
  * Options as {@code key=value} arguments: signins (per realm and concurrency, after warm-up), warmup, batch (per
  * thread), concurrency (e.g. {@code 1,8}), curve (true/false), writes (sign-ins per realm for the statement
- * count), corpus (entries), baseline (path of a second JAR, empty for none).
+ * count), corpus (entries), baseline (path of a second JAR, empty for none), quiet (true/false: realm C-quiet),
+ * smtp ({@code sink}, or {@code greenmail} for the tests' SMTP server).
  */
 public final class LoadDriver {
 
@@ -71,6 +76,11 @@ public final class LoadDriver {
     private static final int USERS = 8;
     private static final long MINUTE = 60_000;
     private static final int BOOTSTRAP_ROUNDS = 2000;
+    private static final String SIGN_IN_THREAD = "load-sign-in-";
+    private static final String NOTIFICATION_THREAD = "threat-protection-notifications";
+    private static final List<String> CPU_COLUMNS = List.of("Keycloak serving the realm",
+            "of which its notification thread", "PostgreSQL", "driver: browsers",
+            "driver: rest (SMTP sink, GC, JIT)", "the other Keycloak (idle)");
 
     private final Map<String, String> options;
     private final PrintStream out;
@@ -78,14 +88,29 @@ public final class LoadDriver {
     private EmbeddedPostgres postgres;
     private Connection db;
     private Path postgresLog;
-    private KeycloakServer server;
+    private DistributionKeycloakServer server;
     /** With option baseline: a second server with another JAR (e.g. main's), on the same database and realms. */
-    private KeycloakServer baselineServer;
+    private DistributionKeycloakServer baselineServer;
+    /** The Java processes of the two servers and PostgreSQL's postmaster, whose CPU time is counted per batch. */
+    private long serverJava;
+    private long baselineJava = -1;
+    private long postmaster;
+    /** The realms' SMTP server: the sink by default, GreenMail (as in the tests) with option smtp=greenmail. */
+    private SmtpSink smtpSink;
     private Mailbox mailbox;
-    private final ExecutorService threads = Executors.newFixedThreadPool(USERS);
+    private final ExecutorService threads = Executors.newFixedThreadPool(USERS, new ThreadFactory() {
+        private int created;
+
+        @Override
+        public synchronized Thread newThread(Runnable task) {
+            return new Thread(task, SIGN_IN_THREAD + created++);
+        }
+    });
     /** Per realm and concurrency: the step's duration histogram over the measured sign-ins (count, sum, buckets). */
     private final Map<String, double[]> stepTimes = new LinkedHashMap<>();
     private final List<Double> bucketBounds = new ArrayList<>();
+    /** Per realm and concurrency: measured sign-ins, then CPU milliseconds in the order of {@link #CPU_COLUMNS}. */
+    private final Map<String, double[]> cpu = new LinkedHashMap<>();
 
     /** One realm under load, with a browser (own cookie jar, own connection) and a user per thread. */
     private static final class Config {
@@ -167,8 +192,12 @@ public final class LoadDriver {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("signins", "1000", "warmup", "200", "batch", "20",
-                "concurrency", "1,8", "curve", "true", "writes", "100", "corpus", "10000000", "baseline", "", "quiet", "true"));
+        Map<String, String> options = new LinkedHashMap<>();
+        String[] defaults = {"signins", "1000", "warmup", "200", "batch", "20", "concurrency", "1,8", "curve", "true",
+            "writes", "100", "corpus", "10000000", "baseline", "", "quiet", "true", "smtp", "sink"};
+        for (int i = 0; i < defaults.length; i += 2) {
+            options.put(defaults[i], defaults[i + 1]);
+        }
         for (String arg : args) {
             String[] pair = arg.split("=", 2);
             if (pair.length != 2 || !options.containsKey(pair[0])) {
@@ -222,7 +251,11 @@ public final class LoadDriver {
         // set with ALTER SYSTEM, since a server option would override it.
         setDurationLog("20");
 
-        mailbox = Mailbox.start();
+        switch (options.get("smtp")) {
+            case "sink" -> smtpSink = SmtpSink.start();
+            case "greenmail" -> mailbox = Mailbox.start();
+            default -> throw new IllegalArgumentException("smtp must be sink or greenmail");
+        }
         // Without --proxy-trusted-addresses: with it, Quarkus's ForwardedProxyHandler opens a DNS client per
         // request whose UDP socket is never closed, and the server runs out of file descriptors after ~20,000
         // requests. Forwarding headers are then accepted from any peer, which here is only the driver.
@@ -238,6 +271,8 @@ public final class LoadDriver {
                 "--spi-threat-protection--default--geoip-asn-database=" + data.asn(),
                 "--spi-threat-protection--default--ip-reputation-lists=" + data.reputation()));
         server = DistributionKeycloakServer.start(distribution, jar, work, serverOptions, 0, 0);
+        serverJava = CpuTime.javaProcess(server.processHandle());
+        postmaster = Long.parseLong(Files.readAllLines(work.resolve("postgres/postmaster.pid")).get(0).strip());
         line("Keycloak and PostgreSQL up after " + seconds(started) + " s");
 
         AdminApi admin = new AdminApi(server.baseUrl());
@@ -278,6 +313,7 @@ public final class LoadDriver {
             }
             baselineServer = DistributionKeycloakServer.start(home, baselineJar, work.resolve("baseline"),
                     baselineOptions, 0, 0);
+            baselineJava = CpuTime.javaProcess(baselineServer.processHandle());
 
             Config c = configs.get("C");
             Config main = new Config("C-main", c.realm, c.realmId, data.homes(), baselineServer);
@@ -340,10 +376,15 @@ public final class LoadDriver {
         line("## Results");
         line("");
         line("Load average (1/5/15 min) before → after: " + loads);
+        if (smtpSink != null) {
+            line("");
+            line("Mails the SMTP sink received: " + smtpSink.received());
+        }
         line("");
         latencyTables(results);
         curveTable(results);
         stepTable();
+        cpuTables();
         statementTables(statements);
         Path file = work.resolve("results-" + Instant.now().toString().replace(':', '-') + ".md");
         Files.writeString(file, report, StandardCharsets.UTF_8);
@@ -358,7 +399,8 @@ public final class LoadDriver {
             realm.addUser("user-" + i);
         }
         // Keycloak's default: no event storage (the extension's own listener is global and needs none)
-        realm.update(Map.of("eventsEnabled", false, "smtpServer", mailbox.smtpSettings()));
+        realm.update(Map.of("eventsEnabled", false, "smtpServer",
+                smtpSink != null ? smtpSink.smtpSettings() : mailbox.smtpSettings()));
         if (settings != null) {
             realm.saveSettings(settings);
         }
@@ -494,6 +536,7 @@ public final class LoadDriver {
     }
 
     private void batch(Config config, int concurrency, int perThread, Samples samples) throws Exception {
+        double[] cpuBefore = samples == null ? null : cpuNow();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> running = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
@@ -518,7 +561,41 @@ public final class LoadDriver {
             synchronized (samples) {
                 samples.wallNanos += System.nanoTime() - begin;
             }
+            addCpu(config.name + "@" + concurrency, config.server == server, concurrency * perThread, cpuBefore,
+                    cpuNow());
         }
+    }
+
+    /**
+     * CPU milliseconds so far: this build's server, its notification thread, the baseline server (0 without),
+     * its notification thread, PostgreSQL, the driver's sign-in threads, the whole driver.
+     */
+    private double[] cpuNow() {
+        long driver = ProcessHandle.current().pid();
+        return new double[] {CpuTime.ofProcessTree(server.processHandle()),
+            CpuTime.ofThreads(serverJava, NOTIFICATION_THREAD),
+            baselineServer == null ? 0 : CpuTime.ofProcessTree(baselineServer.processHandle()),
+            baselineServer == null ? 0 : CpuTime.ofThreads(baselineJava, NOTIFICATION_THREAD),
+            CpuTime.ofProcessTree(ProcessHandle.of(postmaster).orElseThrow()),
+            CpuTime.ofThreads(driver, SIGN_IN_THREAD), CpuTime.ofProcess(driver)};
+    }
+
+    /** Adds one batch's CPU to its realm's total, in the order of {@link #CPU_COLUMNS}. */
+    private void addCpu(String key, boolean onThisBuild, int signIns, double[] before, double[] after) {
+        double[] used = new double[after.length];
+        for (int i = 0; i < used.length; i++) {
+            used[i] = after[i] - before[i];
+        }
+        int serving = onThisBuild ? 0 : 2;
+        int other = onThisBuild ? 2 : 0;
+        double[] total = cpu.computeIfAbsent(key, k -> new double[1 + CPU_COLUMNS.size()]);
+        total[0] += signIns;
+        total[1] += used[serving];
+        total[2] += used[serving + 1];
+        total[3] += used[4];
+        total[4] += used[5];
+        total[5] += used[6] - used[5];
+        total[6] += used[other];
     }
 
     /** One sign-in as a returning user on a known device (only the device cookie kept); its time in ns. */
@@ -779,6 +856,46 @@ public final class LoadDriver {
         line("");
     }
 
+    private void cpuTables() {
+        line("### CPU per sign-in (ms, as Linux accounted it to each process over the measured batches)");
+        line("");
+        List<String> columns = baselineServer == null ? CPU_COLUMNS.subList(0, CPU_COLUMNS.size() - 1)
+                : CPU_COLUMNS;
+        line("| realm @ concurrency | " + String.join(" | ", columns) + " | all |");
+        line("|---" + "|---".repeat(columns.size() + 1) + "|");
+        cpu.forEach((key, total) -> {
+            StringBuilder row = new StringBuilder("| " + key);
+            double all = 0;
+            for (int i = 1; i <= columns.size(); i++) {
+                row.append(String.format(Locale.ROOT, " | %.2f", total[i] / total[0]));
+                all += i == 2 ? 0 : total[i] / total[0];
+            }
+            line(row + String.format(Locale.ROOT, " | %.2f |", all));
+        });
+        line("");
+        line("| added per sign-in | Keycloak | of which its notification thread | PostgreSQL | driver: rest | all |");
+        line("|---|---|---|---|---|---|");
+        for (String level : options.get("concurrency").split(",")) {
+            String at = "@" + level.trim();
+            for (String[] pair : new String[][] {{"B", "A"}, {"C-quiet", "A"}, {"C", "A"}, {"C-main", "A-main"}}) {
+                double[] s = cpu.get(pair[0] + at);
+                double[] a = cpu.get(pair[1] + at);
+                if (s == null || a == null) {
+                    continue;
+                }
+                double[] added = new double[columns.size() + 1];
+                for (int i = 1; i <= columns.size(); i++) {
+                    added[i] = s[i] / s[0] - a[i] / a[0];
+                    added[0] += i == 2 ? 0 : added[i];
+                }
+                line(String.format(Locale.ROOT, "| %s vs %s%s | %+.2f ms (%+.1f %%) | %+.2f ms | %+.2f ms | %+.2f ms"
+                                + " | %+.2f ms |", pair[0], pair[1], at, added[1], 100 * added[1] / (a[1] / a[0]),
+                        added[2], added[3], added[5], added[0]));
+            }
+        }
+        line("");
+    }
+
     private void statementTables(Map<String, Map<String, double[]>> statements) {
         line("### SQL statements per sign-in (PostgreSQL statement log, the server's own connections, " + options.get("writes")
                 + " sign-ins per realm, one thread, notifications included)");
@@ -860,6 +977,13 @@ public final class LoadDriver {
         }
         if (server != null) {
             server.close();
+        }
+        if (smtpSink != null) {
+            try {
+                smtpSink.close();
+            } catch (IOException e) {
+                out.println("closing the SMTP sink: " + e);
+            }
         }
         if (mailbox != null) {
             mailbox.close();

@@ -135,6 +135,11 @@ final class DistributionKeycloakServer implements KeycloakServer {
         return log;
     }
 
+    /** The running server's process (kc.sh, with the Java process below it), for the load driver's CPU count. */
+    ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
     @Override
     public String baseUrl() {
         return "http://localhost:" + httpPort;
