@@ -37,16 +37,17 @@ final class CpuTime {
     }
 
     /**
-     * CPU milliseconds used so far by the living threads of a process whose names start with {@code prefix}
-     * (Linux keeps the first 15 characters of a Java thread's name), at nanosecond resolution.
+     * CPU milliseconds used so far by the living threads of a process whose names start with one of
+     * {@code prefixes} (Linux keeps the first 15 characters of a Java thread's name), at nanosecond resolution.
      */
-    static double ofThreads(long pid, String prefix) {
-        String name = prefix.length() > 15 ? prefix.substring(0, 15) : prefix;
+    static double ofThreads(long pid, String... prefixes) {
         double millis = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid + "/task"))) {
             for (Path task : tasks) {
                 try {
-                    if (Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip().startsWith(name)) {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
+                    if (Stream.of(prefixes).anyMatch(prefix -> name.startsWith(
+                            prefix.length() > 15 ? prefix.substring(0, 15) : prefix))) {
                         // schedstat: time on a CPU (ns), time waiting for one, time slices
                         String schedstat = Files.readString(task.resolve("schedstat"), StandardCharsets.UTF_8);
                         millis += Long.parseLong(schedstat.split(" ")[0]) / 1e6;

@@ -77,10 +77,15 @@ public final class LoadDriver {
     private static final long MINUTE = 60_000;
     private static final int BOOTSTRAP_ROUNDS = 2000;
     private static final String SIGN_IN_THREAD = "load-sign-in-";
+    /** CPU counters read per server: the process tree, its notification thread, GC threads, JIT threads. */
+    private static final int SERVER_CPU = 4;
     private static final String NOTIFICATION_THREAD = "threat-protection-notifications";
+    /** HotSpot's names for G1's threads and for the JIT compilers' threads. */
+    private static final String[] GC_THREADS = {"GC Thread", "G1 "};
+    private static final String[] JIT_THREADS = {"C1 CompilerThread", "C2 CompilerThread"};
     private static final List<String> CPU_COLUMNS = List.of("Keycloak serving the realm",
-            "of which its notification thread", "PostgreSQL", "driver: browsers",
-            "driver: rest (SMTP sink, GC, JIT)", "the other Keycloak (idle)");
+            "of which its notification thread", "of which GC threads", "of which JIT compiler threads",
+            "PostgreSQL", "driver: browsers", "driver: rest (SMTP sink, GC, JIT)", "the other Keycloak (idle)");
 
     private final Map<String, String> options;
     private final PrintStream out;
@@ -567,17 +572,27 @@ public final class LoadDriver {
     }
 
     /**
-     * CPU milliseconds so far: this build's server, its notification thread, the baseline server (0 without),
-     * its notification thread, PostgreSQL, the driver's sign-in threads, the whole driver.
+     * CPU milliseconds so far: this build's server, its notification, GC and JIT threads, the same four for the
+     * baseline server (0 without), PostgreSQL, the driver's sign-in threads, the whole driver.
      */
     private double[] cpuNow() {
         long driver = ProcessHandle.current().pid();
-        return new double[] {CpuTime.ofProcessTree(server.processHandle()),
-            CpuTime.ofThreads(serverJava, NOTIFICATION_THREAD),
-            baselineServer == null ? 0 : CpuTime.ofProcessTree(baselineServer.processHandle()),
-            baselineServer == null ? 0 : CpuTime.ofThreads(baselineJava, NOTIFICATION_THREAD),
-            CpuTime.ofProcessTree(ProcessHandle.of(postmaster).orElseThrow()),
-            CpuTime.ofThreads(driver, SIGN_IN_THREAD), CpuTime.ofProcess(driver)};
+        double[] now = new double[SERVER_CPU * 2 + 3];
+        serverCpu(now, 0, server, serverJava);
+        serverCpu(now, SERVER_CPU, baselineServer, baselineJava);
+        now[SERVER_CPU * 2] = CpuTime.ofProcessTree(ProcessHandle.of(postmaster).orElseThrow());
+        now[SERVER_CPU * 2 + 1] = CpuTime.ofThreads(driver, SIGN_IN_THREAD);
+        now[SERVER_CPU * 2 + 2] = CpuTime.ofProcess(driver);
+        return now;
+    }
+
+    private static void serverCpu(double[] into, int at, DistributionKeycloakServer keycloak, long java) {
+        if (keycloak != null) {
+            into[at] = CpuTime.ofProcessTree(keycloak.processHandle());
+            into[at + 1] = CpuTime.ofThreads(java, NOTIFICATION_THREAD);
+            into[at + 2] = CpuTime.ofThreads(java, GC_THREADS);
+            into[at + 3] = CpuTime.ofThreads(java, JIT_THREADS);
+        }
     }
 
     /** Adds one batch's CPU to its realm's total, in the order of {@link #CPU_COLUMNS}. */
@@ -586,16 +601,18 @@ public final class LoadDriver {
         for (int i = 0; i < used.length; i++) {
             used[i] = after[i] - before[i];
         }
-        int serving = onThisBuild ? 0 : 2;
-        int other = onThisBuild ? 2 : 0;
+        int serving = onThisBuild ? 0 : SERVER_CPU;
+        int other = onThisBuild ? SERVER_CPU : 0;
+        int rest = SERVER_CPU * 2;
         double[] total = cpu.computeIfAbsent(key, k -> new double[1 + CPU_COLUMNS.size()]);
         total[0] += signIns;
-        total[1] += used[serving];
-        total[2] += used[serving + 1];
-        total[3] += used[4];
-        total[4] += used[5];
-        total[5] += used[6] - used[5];
-        total[6] += used[other];
+        for (int i = 0; i < SERVER_CPU; i++) {
+            total[1 + i] += used[serving + i];
+        }
+        total[5] += used[rest];
+        total[6] += used[rest + 1];
+        total[7] += used[rest + 2] - used[rest + 1];
+        total[8] += used[other];
     }
 
     /** One sign-in as a returning user on a known device (only the device cookie kept); its time in ns. */
@@ -868,13 +885,14 @@ public final class LoadDriver {
             double all = 0;
             for (int i = 1; i <= columns.size(); i++) {
                 row.append(String.format(Locale.ROOT, " | %.2f", total[i] / total[0]));
-                all += i == 2 ? 0 : total[i] / total[0];
+                all += partOfKeycloak(i) ? 0 : total[i] / total[0];
             }
             line(row + String.format(Locale.ROOT, " | %.2f |", all));
         });
         line("");
-        line("| added per sign-in | Keycloak | of which its notification thread | PostgreSQL | driver: rest | all |");
-        line("|---|---|---|---|---|---|");
+        line("| added per sign-in | Keycloak | of which its notification thread | of which GC | of which JIT"
+                + " | PostgreSQL | driver: rest | all |");
+        line("|---|---|---|---|---|---|---|---|");
         for (String level : options.get("concurrency").split(",")) {
             String at = "@" + level.trim();
             for (String[] pair : new String[][] {{"B", "A"}, {"C-quiet", "A"}, {"C", "A"}, {"C-main", "A-main"}}) {
@@ -886,14 +904,20 @@ public final class LoadDriver {
                 double[] added = new double[columns.size() + 1];
                 for (int i = 1; i <= columns.size(); i++) {
                     added[i] = s[i] / s[0] - a[i] / a[0];
-                    added[0] += i == 2 ? 0 : added[i];
+                    added[0] += partOfKeycloak(i) ? 0 : added[i];
                 }
-                line(String.format(Locale.ROOT, "| %s vs %s%s | %+.2f ms (%+.1f %%) | %+.2f ms | %+.2f ms | %+.2f ms"
-                                + " | %+.2f ms |", pair[0], pair[1], at, added[1], 100 * added[1] / (a[1] / a[0]),
-                        added[2], added[3], added[5], added[0]));
+                line(String.format(Locale.ROOT, "| %s vs %s%s | %+.2f ms (%+.1f %%) | %+.2f ms | %+.2f ms"
+                                + " | %+.2f ms | %+.2f ms | %+.2f ms | %+.2f ms |", pair[0], pair[1], at, added[1],
+                        100 * added[1] / (a[1] / a[0]), added[2], added[3], added[4], added[5], added[7],
+                        added[0]));
             }
         }
         line("");
+    }
+
+    /** Whether a CPU column is a part of the serving Keycloak's (the "of which" columns), not to be added. */
+    private static boolean partOfKeycloak(int column) {
+        return column >= 2 && column <= 4;
     }
 
     private void statementTables(Map<String, Map<String, double[]>> statements) {
