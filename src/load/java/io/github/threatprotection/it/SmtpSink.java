@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +28,7 @@ final class SmtpSink implements AutoCloseable {
 
     private final ServerSocket listener;
     private final AtomicLong received = new AtomicLong();
-    private final ExecutorService connections = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+    private final ExecutorService connections = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger created = new AtomicInteger();
 
         @Override
