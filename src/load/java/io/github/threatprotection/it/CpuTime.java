@@ -37,20 +37,23 @@ final class CpuTime {
     }
 
     /**
-     * CPU milliseconds used so far by the living threads of a process whose names start with one of
-     * {@code prefixes} (Linux keeps the first 15 characters of a Java thread's name), at nanosecond resolution.
+     * CPU milliseconds used so far by the living threads of a process, per group of thread names: element i is
+     * the sum over the threads whose names start with one of {@code groups[i]} (Linux keeps the first 15
+     * characters of a Java thread's name), at nanosecond resolution. One pass over the process's threads.
      */
-    static double ofThreads(long pid, String... prefixes) {
-        double millis = 0;
+    static double[] ofThreads(long pid, String[]... groups) {
+        double[] millis = new double[groups.length];
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid + "/task"))) {
             for (Path task : tasks) {
                 try {
                     String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    if (Stream.of(prefixes).anyMatch(prefix -> name.startsWith(
-                            prefix.length() > 15 ? prefix.substring(0, 15) : prefix))) {
-                        // schedstat: time on a CPU (ns), time waiting for one, time slices
-                        String schedstat = Files.readString(task.resolve("schedstat"), StandardCharsets.UTF_8);
-                        millis += Long.parseLong(schedstat.split(" ")[0]) / 1e6;
+                    for (int i = 0; i < groups.length; i++) {
+                        if (Stream.of(groups[i]).anyMatch(prefix -> name.startsWith(
+                                prefix.length() > 15 ? prefix.substring(0, 15) : prefix))) {
+                            // schedstat: time on a CPU (ns), time waiting for one, time slices
+                            String schedstat = Files.readString(task.resolve("schedstat"), StandardCharsets.UTF_8);
+                            millis[i] += Long.parseLong(schedstat.split(" ")[0]) / 1e6;
+                        }
                     }
                 } catch (NoSuchFileException exited) {
                     // the thread ended between the listing and the read

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.github.threatprotection.notification.NotificationSender;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -77,9 +78,10 @@ public final class LoadDriver {
     private static final long MINUTE = 60_000;
     private static final int BOOTSTRAP_ROUNDS = 2000;
     private static final String SIGN_IN_THREAD = "load-sign-in-";
+    private static final String[] SIGN_IN_THREADS = {SIGN_IN_THREAD};
+    private static final String[] NOTIFICATION_THREADS = {NotificationSender.THREAD_NAME};
     /** CPU counters read per server: the process tree, its notification thread, GC threads, JIT threads. */
     private static final int SERVER_CPU = 4;
-    private static final String NOTIFICATION_THREAD = "threat-protection-notifications";
     /** HotSpot's names for G1's threads and for the JIT compilers' threads. */
     private static final String[] GC_THREADS = {"GC Thread", "G1 "};
     private static final String[] JIT_THREADS = {"C1 CompilerThread", "C2 CompilerThread"};
@@ -581,7 +583,7 @@ public final class LoadDriver {
         serverCpu(now, 0, server, serverJava);
         serverCpu(now, SERVER_CPU, baselineServer, baselineJava);
         now[SERVER_CPU * 2] = CpuTime.ofProcessTree(ProcessHandle.of(postmaster).orElseThrow());
-        now[SERVER_CPU * 2 + 1] = CpuTime.ofThreads(driver, SIGN_IN_THREAD);
+        now[SERVER_CPU * 2 + 1] = CpuTime.ofThreads(driver, SIGN_IN_THREADS)[0];
         now[SERVER_CPU * 2 + 2] = CpuTime.ofProcess(driver);
         return now;
     }
@@ -589,9 +591,8 @@ public final class LoadDriver {
     private static void serverCpu(double[] into, int at, DistributionKeycloakServer keycloak, long java) {
         if (keycloak != null) {
             into[at] = CpuTime.ofProcessTree(keycloak.processHandle());
-            into[at + 1] = CpuTime.ofThreads(java, NOTIFICATION_THREAD);
-            into[at + 2] = CpuTime.ofThreads(java, GC_THREADS);
-            into[at + 3] = CpuTime.ofThreads(java, JIT_THREADS);
+            double[] threads = CpuTime.ofThreads(java, NOTIFICATION_THREADS, GC_THREADS, JIT_THREADS);
+            System.arraycopy(threads, 0, into, at + 1, threads.length);
         }
     }
 

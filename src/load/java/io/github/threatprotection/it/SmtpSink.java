@@ -51,8 +51,7 @@ final class SmtpSink implements AutoCloseable {
 
     /** The realm's {@code smtpServer} settings for this sink. */
     Map<String, String> smtpSettings() {
-        return Map.of("host", "127.0.0.1", "port", String.valueOf(listener.getLocalPort()), "from",
-                "keycloak@example.org");
+        return Mailbox.smtpSettings(listener.getLocalPort());
     }
 
     /** Messages accepted so far. */

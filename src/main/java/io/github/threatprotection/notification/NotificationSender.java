@@ -43,6 +43,8 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
  */
 public final class NotificationSender {
 
+    /** The name of the thread that sends, for thread dumps and the load driver's CPU count. */
+    public static final String THREAD_NAME = "threat-protection-notifications";
     private static final Logger LOG = Logger.getLogger(NotificationSender.class);
     /** Longer than an SMTP attempt can take with Keycloak's timeouts; a dead node's claim ends after it. */
     private static final Duration CLAIM = Duration.ofMinutes(5);
@@ -54,7 +56,7 @@ public final class NotificationSender {
     private final ThreatProtectionMetrics metrics;
     private final AtomicLong smtpErrors = new AtomicLong();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "threat-protection-notifications");
+        Thread thread = new Thread(task, THREAD_NAME);
         thread.setDaemon(true);
         return thread;
     });

@@ -49,6 +49,11 @@ public final class Mailbox implements AutoCloseable {
 
     /** The realm's {@code smtpServer} settings for this mailbox. */
     public Map<String, String> smtpSettings() {
+        return smtpSettings(port);
+    }
+
+    /** A realm's {@code smtpServer} settings for an SMTP server on this machine's loopback address. */
+    static Map<String, String> smtpSettings(int port) {
         return Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "keycloak@example.org");
     }
 
