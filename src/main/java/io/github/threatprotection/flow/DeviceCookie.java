@@ -14,8 +14,11 @@ import jakarta.ws.rs.core.NewCookie;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * The long-lived device cookie behind NEW_DEVICE: a random device id, bound to the user and signed with an
@@ -43,7 +46,7 @@ final class DeviceCookie {
         if (parts.length != 3) {
             return null;
         }
-        byte[] expected = sign(realm, parts[0] + "." + parts[1] + "." + user.getId()).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = sign(session, realm, parts[0] + "." + parts[1] + "." + user.getId()).getBytes(StandardCharsets.US_ASCII);
         byte[] given = parts[2].getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given) ? parts[0] : null;
     }
@@ -54,7 +57,7 @@ final class DeviceCookie {
         String payload = id + "." + Time.currentTime();
         boolean https = "https".equalsIgnoreCase(session.getContext().getUri().getBaseUri().getScheme());
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(NAME)
-                .value(payload + "." + sign(realm, payload + "." + user.getId()))
+                .value(payload + "." + sign(session, realm, payload + "." + user.getId()))
                 .path("/realms/" + realm.getName() + "/")
                 .maxAge(MAX_AGE_SECONDS)
                 .httpOnly(true)
@@ -64,25 +67,50 @@ final class DeviceCookie {
         return id;
     }
 
-    private static String sign(RealmModel realm, String data) {
+    private static String sign(KeycloakSession session, RealmModel realm, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(realm), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(session, realm), "HmacSHA256"));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 
-    private static byte[] key(RealmModel realm) {
+    private static byte[] key(KeycloakSession session, RealmModel realm) {
         String stored = realm.getAttribute(KEY_ATTRIBUTE);
         if (stored == null) {
-            byte[] key = new byte[32];
-            RANDOM.nextBytes(key);
-            stored = Base64.getEncoder().encodeToString(key);
-            realm.setAttribute(KEY_ATTRIBUTE, stored);
+            stored = storeKey(session.getKeycloakSessionFactory(), realm.getId());
         }
         return Base64.getDecoder().decode(stored);
+    }
+
+    /**
+     * Creates the realm's key in a transaction of its own. The realm's first sign-ins may race (on one node or
+     * several): one of them stores its key, the others fail on the attribute's unique key and use the stored one.
+     * In the sign-in's own transaction the loser's sign-in would fail instead.
+     */
+    private static String storeKey(KeycloakSessionFactory factory, String realmId) {
+        try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
+                RealmModel realm = session.realms().getRealm(realmId);
+                String stored = realm.getAttribute(KEY_ATTRIBUTE);
+                if (stored == null) {
+                    byte[] key = new byte[32];
+                    RANDOM.nextBytes(key);
+                    stored = Base64.getEncoder().encodeToString(key);
+                    realm.setAttribute(KEY_ATTRIBUTE, stored);
+                }
+                return stored;
+            });
+        } catch (ModelDuplicateException e) {
+            String stored = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    session -> session.realms().getRealm(realmId).getAttribute(KEY_ATTRIBUTE));
+            if (stored == null) {
+                throw e;
+            }
+            return stored;
+        }
     }
 
     private static String randomId() {

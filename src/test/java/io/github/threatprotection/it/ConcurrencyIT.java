@@ -1,6 +1,7 @@
 package io.github.threatprotection.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -26,19 +27,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Sign-ins that race each other: every failure is counted (one row per failure, no read-modify-write of a
  * counter that parallel requests could overwrite, the kind of lost update behind CVE-2024-4629 in Keycloak's
  * brute-force detection) and every success is recorded. The next sign-in's velocity reason states the counts.
+ * The realm's first browser sign-ins, racing, all succeed and agree on one device key.
  */
 @ExtendWith(KeycloakExtension.class)
 class ConcurrencyIT {
 
     private static final int PARALLEL_FAILURES = 50;
     private static final int PARALLEL_SUCCESSES = 10;
+    private static final int PARALLEL_DEVICES = 8;
+    private static final String DEVICE_COOKIE = "KC_THREAT_PROTECTION_DEVICE";
 
     private static TestRealm realm;
+    private static String baseUrl;
 
     @BeforeAll
     static void setUp(KeycloakServer server) {
-        realm = TestRealm.create(new AdminApi(server.baseUrl()), "concurrency", "raced", "sprayed-target",
-                "popular");
+        baseUrl = server.baseUrl();
+        realm = TestRealm.create(new AdminApi(baseUrl), "concurrency", "raced", "sprayed-target", "popular");
+        for (int i = 0; i < PARALLEL_DEVICES; i++) {
+            realm.addUser("device-" + i);
+        }
         realm.saveSettings(Map.of("mode", "AUDIT"));
     }
 
@@ -88,6 +96,28 @@ class ConcurrencyIT {
         assertEquals(PARALLEL_SUCCESSES, addresses.size(), "one event per sign-in, none written twice");
     }
 
+    /** The other tests use the password grant, which has no device cookie: these are the realm's first. */
+    @Test
+    void theRealmsFirstBrowserSignInsAtOnceAllSucceedAndTheirDevicesAreKnownNextTime() throws Exception {
+        List<Browser> browsers = new ArrayList<>();
+        for (int i = 0; i < PARALLEL_DEVICES; i++) {
+            browsers.add(new Browser(baseUrl, "192.0.2." + (150 + i)));
+        }
+        List<Browser.Result> first = inParallel(PARALLEL_DEVICES,
+                i -> browsers.get(i).signIn(realm.name(), TestRealm.CLIENT, "device-" + i, TestRealm.PASSWORD));
+        for (Browser.Result result : first) {
+            assertTrue(result.signedIn(), result.status() + ": " + result.page());
+        }
+
+        for (int i = 0; i < PARALLEL_DEVICES; i++) {
+            Browser browser = browsers.get(i);
+            browser.keepOnlyCookie(DEVICE_COOKIE);
+            assertTrue(browser.signIn(realm.name(), TestRealm.CLIENT, "device-" + i, TestRealm.PASSWORD).signedIn());
+            JsonNode again = realm.latestUserEvent(realm.userId("device-" + i));
+            assertFalse(again.at("/risk/reasons").toString().contains("NEW_DEVICE"), again.toString());
+        }
+    }
+
     private static int grant(String username, String password, String address) {
         HttpResponse<String> response = realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, username,
                 password, "X-Forwarded-For", address);
@@ -95,11 +125,11 @@ class ConcurrencyIT {
     }
 
     /** Runs the calls on as many threads, released together; returns their results in order. */
-    private static List<Integer> inParallel(int count, IntFunction<Integer> call) throws Exception {
+    private static <T> List<T> inParallel(int count, IntFunction<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(count);
         CountDownLatch start = new CountDownLatch(1);
         try {
-            List<CompletableFuture<Integer>> futures = new ArrayList<>();
+            List<CompletableFuture<T>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int index = i;
                 futures.add(CompletableFuture.supplyAsync(() -> {
@@ -113,8 +143,8 @@ class ConcurrencyIT {
                 }, pool));
             }
             start.countDown();
-            List<Integer> results = new ArrayList<>();
-            for (CompletableFuture<Integer> future : futures) {
+            List<T> results = new ArrayList<>();
+            for (CompletableFuture<T> future : futures) {
                 results.add(future.get());
             }
             return results;
