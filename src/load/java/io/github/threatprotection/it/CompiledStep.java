@@ -22,7 +22,7 @@ final class CompiledStep {
             "io.github.threatprotection.flow.SignInSignals.score(",
             "io.github.threatprotection.risk.SignInRiskEvaluator.evaluate(",
             "io.github.threatprotection.risk.RiskScorer.score(");
-    static final int C2 = 4;
+    private static final int C2 = 4;
     /** nmethod state "in use" in Compiler.codelist's third column; not-entrant code is on its way out. */
     private static final String IN_USE = "0";
 

@@ -407,7 +407,7 @@ public final class LoadDriver {
     /**
      * A production server compiled the step with C2 long ago. HotSpot does that only after thousands of calls of a
      * method, which the warm-up of each concurrency level does not reach: the step stayed at level 3 through a
-     * whole run, its mean about 0.2 ms (20 %) higher than at level 4. So, before anything is measured, rounds of
+     * whole run, its mean 0.1–0.2 ms (10–20 %) higher than at level 4. So, before anything is measured, rounds of
      * sign-ins at concurrency 8 in every realm until the step's methods run at level 4 on every server, for at most
      * option jit minutes. Returns the report's line about it.
      */

@@ -46,7 +46,8 @@ final class DeviceCookie {
         if (parts.length != 3) {
             return null;
         }
-        byte[] expected = sign(session, realm, parts[0] + "." + parts[1] + "." + user.getId()).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = sign(session, realm, parts[0] + "." + parts[1] + "." + user.getId())
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] given = parts[2].getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given) ? parts[0] : null;
     }
