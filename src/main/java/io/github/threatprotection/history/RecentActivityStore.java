@@ -73,17 +73,18 @@ public final class RecentActivityStore {
                 userId, network);
         try {
             if (postgres) {
-                // The driver sends all the statements before it waits for an answer. With parameters unknown,
-                // the history has one right plan (the user index, newest first), yet PostgreSQL keeps planning
-                // it anew at every sign-in when users' history sizes are skewed; the generic plan saves that.
-                // The counts keep custom plans: their best index depends on the values. Rolling back to the
-                // savepoint after reading undoes only the SET, which the rest of the transaction must not see.
+                // The driver sends all the statements before it waits for an answer. Each read has one right
+                // plan whatever the values (the history: the user index, newest first; the counts: both indexes
+                // OR-ed), yet PostgreSQL kept planning both anew at every sign-in: the history when users'
+                // history sizes are skewed, the counts always, as a guessed time window makes the generic
+                // plan look dearer. The generic plans save that. Rolling back to the savepoint after reading
+                // undoes only the SET, which the rest of the transaction must not see.
                 // (plan_cache_mode came with PostgreSQL 12; an older server just plans as before.)
-                String genericPlan = database.getDatabaseMajorVersion() >= 12
+                String genericPlans = database.getDatabaseMajorVersion() >= 12
                         ? "SET LOCAL plan_cache_mode TO force_generic_plan; " : "";
                 List<Object> all = new ArrayList<>(countParameters);
                 all.addAll(historyParameters);
-                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + counts + "; " + genericPlan + history
+                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + genericPlans + counts + "; " + history
                         + "; ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
             }
             // Elsewhere a failed statement leaves the transaction usable.

@@ -200,7 +200,7 @@ class RecentActivityStoreTest {
     }
 
     @Test
-    void onPostgresqlTheHistoryIsPlannedOnceAndTheTransactionKeepsItsPlanSetting() throws SQLException {
+    void onPostgresqlBothReadsArePlannedOnceAndTheTransactionKeepsItsPlanSetting() throws SQLException {
         try (Connection connection = open("PostgreSQL")) {
             for (int i = 0; i < 20; i++) {
                 event(connection, REALM, "user-" + i % 4, "SIGN_IN", i, "PASS", "192.0.2." + i, null, null);
@@ -212,16 +212,20 @@ class RecentActivityStoreTest {
             }
             // The JDBC driver prepares a statement on the server from its fifth use: read well past that.
             for (int i = 0; i < 10; i++) {
-                assertEquals(5, read(connection, null, 50).signIns().size());
+                assertEquals(5, read(connection, "198.51.100.0/24", 50).signIns().size());
                 assertEquals("force_custom_plan", planCacheMode(connection), "read " + (i + 1));
                 connection.commit();
             }
-            try (Statement plans = connection.createStatement();
-                 var rows = plans.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-                         + " WHERE statement LIKE '%ORDER BY EVENT_TIME DESC%'")) {
-                assertTrue(rows.next(), "the history read is a prepared statement on the server");
-                assertTrue(rows.getLong(1) > 0, "generic plans: " + rows.getLong(1));
-                assertEquals(0, rows.getLong(2), "custom plans");
+            for (String read : List.of("ORDER BY EVENT_TIME DESC", "FROM TP_FAILED_SIGN_IN")) {
+                try (PreparedStatement plans = connection.prepareStatement("SELECT generic_plans, custom_plans"
+                        + " FROM pg_prepared_statements WHERE statement LIKE ?")) {
+                    plans.setString(1, "%" + read + "%");
+                    try (var rows = plans.executeQuery()) {
+                        assertTrue(rows.next(), read + ": a prepared statement on the server");
+                        assertTrue(rows.getLong(1) > 0, read + ": generic plans " + rows.getLong(1));
+                        assertEquals(0, rows.getLong(2), read + ": custom plans");
+                    }
+                }
             }
         }
     }
