@@ -116,7 +116,7 @@ public class RiskEvaluationBenchmark {
         addresses = RiskBenchData.clientAddresses(ADDRESSES, geoNets, block, allow, geoIpv4, random);
 
         now = Instant.parse("2026-01-15T12:00:00Z");
-        context = new RiskScorer.Context(history(random), false, null, 0, 0);
+        context = new RiskScorer.Context(history(random), false, null, 0, 0, 0);
         devices = new String[ADDRESSES];
         observations = new SignInObservation[ADDRESSES];
         int located = 0;

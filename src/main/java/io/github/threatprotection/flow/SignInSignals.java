@@ -72,14 +72,15 @@ final class SignInSignals {
                 location.accuracyRadiusKm(), deviceId, false);
         Instant since = now.minus(effective.velocityWindow());
         RecentActivity stored = threatProtection.recentActivity().read(realm.getId(), user.getId(), network, since,
-                HISTORY_SIZE);
+                HISTORY_SIZE, effective.failuresToRead());
         Optional<String> reputation = threatProtection.reputationLists().match(address);
         if (reputation.isEmpty() && (location.anonymous() || location.torExitNode())) {
             reputation = Optional.of(address + " is flagged " + (location.torExitNode() ? "as a Tor exit node"
                     : "anonymous") + " by the anonymous-IP database");
         }
         RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
-                reputation.isPresent(), reputation.orElse(null), stored.userFailures(), stored.networkUsers()));
+                reputation.isPresent(), reputation.orElse(null), stored.userFailures(), stored.networkUsers(),
+                stored.networkFailures()));
         List<String> geoProblems = threatProtection.geoLocator().problems();
         if (geoProblems.isEmpty()) {
             return score;

@@ -11,8 +11,11 @@ import io.github.threatprotection.risk.SignInObservation;
  *                     passed and those with feedback. Disowned ones (feedback INVALID) come marked, so they never
  *                     make a place known and their device stays unknown; failed ones the user or an admin
  *                     confirmed (VALID) count as theirs
- * @param userFailures failed sign-ins of the user within the velocity window
- * @param networkUsers different usernames that failed from the sign-in's network within the window
+ * @param userFailures    failed sign-ins of the user within the velocity window, counted up to the read's limit
+ * @param networkUsers    different usernames among the failures from the sign-in's network that were read
+ * @param networkFailures how many failures from the network within the window were read: the latest ones, up to
+ *                        the read's limit (when it is reached, more usernames may have failed)
  */
-public record RecentActivity(List<SignInObservation> signIns, int userFailures, int networkUsers) {
+public record RecentActivity(List<SignInObservation> signIns, int userFailures, int networkUsers,
+                             int networkFailures) {
 }

@@ -42,20 +42,22 @@ public final class RecentActivityStore {
      * @param network        the sign-in's network, or null when it has none (then no network failures count)
      * @param failuresSince  start of the velocity window
      * @param maxSignIns     how many earlier sign-ins to read at most
+     * @param maxFailures    how many of the user's and of the network's latest failures to read at most: an
+     *                       attack's own failures must not make every sign-in's read grow with them
      * @throws IllegalStateException when the database cannot answer; the sign-in's transaction stays usable
      */
     public RecentActivity read(String realmId, String userId, String network, Instant failuresSince,
-                               int maxSignIns) {
+                               int maxSignIns, int maxFailures) {
         String events = JpaUtils.getTableNameForNativeQuery("TP_RISK_EVENT", em);
         String failures = JpaUtils.getTableNameForNativeQuery("TP_FAILED_SIGN_IN", em);
         return em.unwrap(Session.class).doReturningWork(connection -> read(connection, events, failures, realmId,
-                userId, network, failuresSince, maxSignIns));
+                userId, network, failuresSince, maxSignIns, maxFailures));
     }
 
-    /** As {@link #read(String, String, String, Instant, int)}, on a connection inside a transaction. */
+    /** As {@link #read(String, String, String, Instant, int, int)}, on a connection inside a transaction. */
     static RecentActivity read(Connection connection, String eventsTable, String failuresTable, String realmId,
-                               String userId, String network, Instant failuresSince, int maxSignIns)
-            throws SQLException {
+                               String userId, String network, Instant failuresSince, int maxSignIns,
+                               int maxFailures) throws SQLException {
         DatabaseMetaData database = connection.getMetaData();
         String product = database.getDatabaseProductName();
         boolean postgres = product.contains("PostgreSQL");
@@ -64,21 +66,25 @@ public final class RecentActivityStore {
                 + " WHERE REALM_ID = ? AND USER_ID = ? AND EVENT_TYPE = ?"
                 + " AND (RESPONSE = ? OR FEEDBACK_VALUE IS NOT NULL)"
                 + " ORDER BY EVENT_TIME DESC" + limit(product, maxSignIns);
-        String counts = "SELECT COUNT(CASE WHEN USER_KEY = ? THEN 1 END),"
-                + " COUNT(DISTINCT CASE WHEN NETWORK = ? THEN USER_KEY END) FROM " + failuresTable
-                + " WHERE REALM_ID = ? AND FAILED_AT >= ? AND (USER_KEY = ? OR NETWORK = ?)";
+        // Each count walks its own index from the newest failure and stops after maxFailures rows.
+        String counts = "SELECT U.FAILURES, N.USERS, N.FAILURES FROM"
+                + " (SELECT COUNT(*) AS FAILURES FROM (SELECT FAILED_AT FROM " + failuresTable
+                + " WHERE REALM_ID = ? AND USER_KEY = ? AND FAILED_AT >= ?"
+                + " ORDER BY FAILED_AT DESC" + limit(product, maxFailures) + ") USER_FAILURES) U"
+                + " CROSS JOIN (SELECT COUNT(DISTINCT USER_KEY) AS USERS, COUNT(*) AS FAILURES FROM"
+                + " (SELECT USER_KEY FROM " + failuresTable + " WHERE REALM_ID = ? AND NETWORK = ? AND FAILED_AT >= ?"
+                + " ORDER BY FAILED_AT DESC" + limit(product, maxFailures) + ") NETWORK_FAILURES) N";
         List<Object> historyParameters = List.of(realmId, userId, EventType.SIGN_IN.name(),
                 EventResponse.PASS.name());
-        List<Object> countParameters = Arrays.asList(userId, network, realmId, failuresSince.toEpochMilli(),
-                userId, network);
+        long since = failuresSince.toEpochMilli();
+        List<Object> countParameters = Arrays.asList(realmId, userId, since, realmId, network, since);
         try {
             if (postgres) {
                 // The driver sends all the statements before it waits for an answer. Each read has one right
-                // plan whatever the values (the history: the user index, newest first; the counts: both indexes
-                // OR-ed), yet PostgreSQL kept planning both anew at every sign-in: the history when users'
-                // history sizes are skewed, the counts always, as a guessed time window makes the generic
-                // plan look dearer. The generic plans save that. Rolling back to the savepoint after reading
-                // undoes only the SET, which the rest of the transaction must not see.
+                // plan whatever the values (an index walked from the newest row), yet PostgreSQL planned them
+                // anew at every sign-in (docs/benchmarks.md, changes 4 and 8); the generic plans save that.
+                // Rolling back to the savepoint after reading undoes only the SET, which the rest of the
+                // transaction must not see.
                 // (plan_cache_mode came with PostgreSQL 12; an older server just plans as before.)
                 String genericPlans = database.getDatabaseMajorVersion() >= 12
                         ? "SET LOCAL plan_cache_mode TO force_generic_plan; " : "";
@@ -90,7 +96,8 @@ public final class RecentActivityStore {
             // Elsewhere a failed statement leaves the transaction usable.
             RecentActivity signIns = readAll(connection, history, historyParameters);
             RecentActivity counted = readAll(connection, counts, countParameters);
-            return new RecentActivity(signIns.signIns(), counted.userFailures(), counted.networkUsers());
+            return new RecentActivity(signIns.signIns(), counted.userFailures(), counted.networkUsers(),
+                    counted.networkFailures());
         } catch (SQLException e) {
             if (postgres) {
                 try (Statement undo = connection.createStatement()) {
@@ -102,8 +109,8 @@ public final class RecentActivityStore {
     }
 
     /**
-     * Runs the statement(s) and collects what they answer: a result set of two columns is the failure counts,
-     * any other the history.
+     * Runs the statement(s) and collects what they answer: a result set of three columns is the failure
+     * counts, any other the history.
      *
      * @param parameters in the order the statement text takes them; a null is a VARCHAR null
      */
@@ -112,6 +119,7 @@ public final class RecentActivityStore {
         List<SignInObservation> signIns = new ArrayList<>();
         int userFailures = 0;
         int networkUsers = 0;
+        int networkFailures = 0;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 Object value = parameters.get(i);
@@ -127,10 +135,11 @@ public final class RecentActivityStore {
             while (resultSet || statement.getUpdateCount() != -1) {
                 if (resultSet) {
                     try (ResultSet rows = statement.getResultSet()) {
-                        if (rows.getMetaData().getColumnCount() == 2) {
+                        if (rows.getMetaData().getColumnCount() == 3) {
                             rows.next();
                             userFailures = rows.getInt(1);
                             networkUsers = rows.getInt(2);
+                            networkFailures = rows.getInt(3);
                         } else {
                             while (rows.next()) {
                                 signIns.add(observation(rows));
@@ -141,7 +150,7 @@ public final class RecentActivityStore {
                 resultSet = statement.getMoreResults();
             }
         }
-        return new RecentActivity(signIns, userFailures, networkUsers);
+        return new RecentActivity(signIns, userFailures, networkUsers, networkFailures);
     }
 
     private static SignInObservation observation(ResultSet row) throws SQLException {

@@ -20,10 +20,12 @@ public final class RiskScorer {
     /**
      * What the scorer needs besides the sign-in itself.
      *
-     * @param history the user's earlier sign-ins, newest first (travel is measured from the first trusted one)
+     * @param history               the user's earlier sign-ins, newest first (travel is measured from the first
+     *                              trusted one)
+     * @param recentNetworkFailures how many of the network's failures the usernames were counted in
      */
     public record Context(List<SignInObservation> history, boolean onReputationList, String reputationDetail,
-                          int recentUserFailures, int recentNetworkUsers) {
+                          int recentUserFailures, int recentNetworkUsers, int recentNetworkFailures) {
     }
 
     public record Score(RiskLevel level, int total, List<RiskReason> reasons) {
@@ -56,12 +58,15 @@ public final class RiskScorer {
         if (context.onReputationList()) {
             add(scoring, reasons, RiskSignal.IP_REPUTATION, context.reputationDetail());
         }
+        // Counts that reached the read's limit are lower bounds.
         if (context.recentUserFailures() >= scoring.userFailures()) {
-            add(scoring, reasons, RiskSignal.FAILED_LOGIN_VELOCITY, context.recentUserFailures()
+            add(scoring, reasons, RiskSignal.FAILED_LOGIN_VELOCITY,
+                    atLeast(context.recentUserFailures(), scoring) + context.recentUserFailures()
                     + " failed sign-ins of this user in the last " + minutes(scoring.velocityWindow()));
         }
         if (context.recentNetworkUsers() >= scoring.networkUsers()) {
-            add(scoring, reasons, RiskSignal.NETWORK_VELOCITY, context.recentNetworkUsers()
+            add(scoring, reasons, RiskSignal.NETWORK_VELOCITY,
+                    atLeast(context.recentNetworkFailures(), scoring) + context.recentNetworkUsers()
                     + " usernames failed to sign in from " + now.network() + " in the last "
                     + minutes(scoring.velocityWindow()));
         }
@@ -119,6 +124,10 @@ public final class RiskScorer {
         if (score > 0) {
             reasons.add(new RiskReason(signal.name(), score, detail));
         }
+    }
+
+    private static String atLeast(int failuresRead, RiskScoring scoring) {
+        return failuresRead >= scoring.failuresToRead() ? "at least " : "";
     }
 
     private static String minutes(Duration window) {

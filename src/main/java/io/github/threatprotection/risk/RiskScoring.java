@@ -23,8 +23,19 @@ public record RiskScoring(Map<RiskSignal, Integer> scores, int mediumAt, int hig
     public static final RiskScoring DEFAULTS = new RiskScoring(defaultScores(), 30, 70, 900, 5, 10,
             Duration.ofMinutes(15));
 
+    private static final int FAILURES_READ = 1_000;
+
     public RiskScoring {
         scores = Map.copyOf(scores);
+    }
+
+    /**
+     * How many of the user's and of the network's latest failures in the window a sign-in reads at most, so that
+     * an attack's own failures cannot make every sign-in's read grow with them; never fewer than a threshold,
+     * so each threshold stays reachable.
+     */
+    public int failuresToRead() {
+        return Math.max(FAILURES_READ, Math.max(userFailures, networkUsers));
     }
 
     /** The same scoring with one signal switched off. */

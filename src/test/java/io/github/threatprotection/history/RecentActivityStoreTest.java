@@ -74,8 +74,13 @@ class RecentActivityStoreTest {
     }
 
     private static RecentActivity read(Connection connection, String network, int max) throws SQLException {
+        return read(connection, network, max, 1_000);
+    }
+
+    private static RecentActivity read(Connection connection, String network, int max, int maxFailures)
+            throws SQLException {
         return RecentActivityStore.read(connection, "TP_RISK_EVENT", "TP_FAILED_SIGN_IN", REALM, USER, network,
-                NOW.minusSeconds(3600), max);
+                NOW.minusSeconds(3600), max, maxFailures);
     }
 
     private static void event(Connection connection, String realm, String user, String type, long minutesAgo,
@@ -169,11 +174,41 @@ class RecentActivityStoreTest {
             RecentActivity activity = read(connection, "198.51.100.0/24", 50);
             assertEquals(2, activity.userFailures(), "the user's failures in the last hour, from any network");
             assertEquals(3, activity.networkUsers(), "different usernames that failed from the network in the hour");
+            assertEquals(4, activity.networkFailures(), "the network's failures in the hour");
             assertTrue(activity.signIns().isEmpty());
 
             RecentActivity noNetwork = read(connection, null, 50);
             assertEquals(2, noNetwork.userFailures());
             assertEquals(0, noNetwork.networkUsers(), "no network, no network failures");
+            assertEquals(0, noNetwork.networkFailures());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theCountsReadOnlyTheLatestFailuresUpToTheLimit(String database) throws SQLException {
+        try (Connection connection = open(database)) {
+            for (int minutesAgo = 1; minutesAgo <= 20; minutesAgo++) {
+                failure(connection, USER, "203.0.113.0/24", minutesAgo);
+            }
+            // From the network: three usernames in the latest four failures, three others before them.
+            failure(connection, "user-2", "198.51.100.0/24", 1);
+            failure(connection, "user-3", "198.51.100.0/24", 2);
+            failure(connection, "user-2", "198.51.100.0/24", 3);
+            failure(connection, "user-4", "198.51.100.0/24", 4);
+            failure(connection, "user-5", "198.51.100.0/24", 5);
+            failure(connection, "user-6", "198.51.100.0/24", 6);
+            failure(connection, "user-7", "198.51.100.0/24", 7);
+
+            RecentActivity limited = read(connection, "198.51.100.0/24", 50, 4);
+            assertEquals(4, limited.userFailures(), "the user's 20 failures, counted up to the limit");
+            assertEquals(4, limited.networkFailures());
+            assertEquals(3, limited.networkUsers(), "usernames among the network's latest 4 failures");
+
+            RecentActivity whole = read(connection, "198.51.100.0/24", 50, 1_000);
+            assertEquals(20, whole.userFailures());
+            assertEquals(7, whole.networkFailures());
+            assertEquals(6, whole.networkUsers());
         }
     }
 

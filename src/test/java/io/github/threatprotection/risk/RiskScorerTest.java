@@ -3,6 +3,7 @@ package io.github.threatprotection.risk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,7 @@ class RiskScorerTest {
     }
 
     private static RiskScorer.Context history(SignInObservation... past) {
-        return new RiskScorer.Context(List.of(past), false, null, 0, 0);
+        return new RiskScorer.Context(List.of(past), false, null, 0, 0, 0);
     }
 
     private static Set<String> signals(RiskScorer.Score score) {
@@ -103,14 +104,41 @@ class RiskScorerTest {
     @Test
     void velocityAndReputationRaiseTheLevelWithoutHistory() {
         RiskScorer.Score spray = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
-                new RiskScorer.Context(List.of(), false, null, 0, 30));
+                new RiskScorer.Context(List.of(), false, null, 0, 30, 40));
         assertEquals(RiskLevel.MEDIUM, spray.level());
         assertEquals(Set.of("NETWORK_VELOCITY"), signals(spray));
 
         RiskScorer.Score both = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
-                new RiskScorer.Context(List.of(), true, "81.2.69.142 is on tor-exits.txt", 6, 0));
+                new RiskScorer.Context(List.of(), true, "81.2.69.142 is on tor-exits.txt", 6, 0, 0));
         assertEquals(Set.of("IP_REPUTATION", "FAILED_LOGIN_VELOCITY"), signals(both));
         assertEquals(RiskLevel.HIGH, both.level());
+    }
+
+    @Test
+    void velocityCountsThatReachedTheReadsLimitAreReportedAsLowerBounds() {
+        int limit = RiskScoring.DEFAULTS.failuresToRead();
+        assertEquals(1_000, limit);
+        RiskScorer.Score belowLimit = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
+                new RiskScorer.Context(List.of(), false, null, limit - 1, 12, limit - 1));
+        assertEquals(List.of("999 failed sign-ins of this user in the last 15 minutes",
+                "12 usernames failed to sign in from 81.2.69.0/24 in the last 15 minutes"), details(belowLimit));
+
+        RiskScorer.Score atLimit = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
+                new RiskScorer.Context(List.of(), false, null, limit, 12, limit));
+        assertEquals(List.of("at least 1000 failed sign-ins of this user in the last 15 minutes",
+                "at least 12 usernames failed to sign in from 81.2.69.0/24 in the last 15 minutes"),
+                details(atLimit));
+    }
+
+    @Test
+    void theReadsLimitNeverHidesAThreshold() {
+        RiskScoring strict = new RiskScoring(RiskScoring.DEFAULTS.scores(), 30, 70, 900, 5_000, 20_000,
+                Duration.ofMinutes(60));
+        assertEquals(20_000, strict.failuresToRead());
+    }
+
+    private static List<String> details(RiskScorer.Score score) {
+        return score.reasons().stream().map(RiskReason::detail).toList();
     }
 
     @Test
