@@ -17,6 +17,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RealmProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
@@ -29,6 +30,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 final class DeviceCookie {
 
     static final String KEY_ATTRIBUTE = "threatProtection.deviceKey";
+    /** Keycloak's realm storage below its realm cache. */
+    private static final String JPA_REALMS = "jpa";
     private static final String NAME = "KC_THREAT_PROTECTION_DEVICE";
     private static final int MAX_AGE_SECONDS = 400 * 24 * 3600;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -94,13 +97,17 @@ final class DeviceCookie {
     private static String storeKey(KeycloakSessionFactory factory, String realmId) {
         try {
             return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-                RealmModel realm = session.realms().getRealm(realmId);
-                String stored = realm.getAttribute(KEY_ATTRIBUTE);
+                // The realm cache can still lack a key that a racing sign-in has just stored, and setting the
+                // attribute then would overwrite that key and invalidate the cookie it signed: look in the
+                // database itself.
+                String stored = session.getProvider(RealmProvider.class, JPA_REALMS).getRealm(realmId)
+                        .getAttribute(KEY_ATTRIBUTE);
                 if (stored == null) {
                     byte[] key = new byte[32];
                     RANDOM.nextBytes(key);
                     stored = Base64.getEncoder().encodeToString(key);
-                    realm.setAttribute(KEY_ATTRIBUTE, stored);
+                    // through the cache layer, which invalidates the cached realm on every node
+                    session.realms().getRealm(realmId).setAttribute(KEY_ATTRIBUTE, stored);
                 }
                 return stored;
             });
