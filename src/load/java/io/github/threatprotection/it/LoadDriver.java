@@ -66,7 +66,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * thread), concurrency (e.g. {@code 1,8}), curve (true/false), writes (sign-ins per realm for the statement
  * count), corpus (entries), baseline (path of a second JAR, empty for none), quiet (true/false: realm C-quiet),
  * smtp ({@code sink}, or {@code greenmail} for the tests' SMTP server), jit (at most this many minutes of sign-ins
- * at concurrency 8 before anything is measured, until the step runs as C2 code on every server; 0: none).
+ * at concurrency 8 before anything is measured, until the step runs as C2 code on every server; 0: none),
+ * failures (an attack: that many failed sign-ins from each network realm C's users sign in from, for 20,000
+ * usernames, dated inside the velocity window for the whole run; 0: none).
  */
 public final class LoadDriver {
 
@@ -202,7 +204,8 @@ public final class LoadDriver {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
         String[] defaults = {"signins", "1000", "warmup", "200", "batch", "20", "concurrency", "1,8", "curve", "true",
-            "writes", "100", "corpus", "10000000", "baseline", "", "quiet", "true", "smtp", "sink", "jit", "10"};
+            "writes", "100", "corpus", "10000000", "baseline", "", "quiet", "true", "smtp", "sink", "jit", "10",
+            "failures", "0"};
         for (int i = 0; i < defaults.length; i += 2) {
             options.put(defaults[i], defaults[i + 1]);
         }
@@ -302,6 +305,7 @@ public final class LoadDriver {
             configs.put("C1M", config(admin, "C1M", "load-c1m", enforced, data));
         }
         seedHistory(configs);
+        seedAttack(configs.get("C"), option("failures"));
         line("Realms and history ready after " + seconds(started) + " s");
         if (!options.get("baseline").isEmpty()) {
             Path baselineJar = Path.of(options.get("baseline"));
@@ -532,6 +536,30 @@ public final class LoadDriver {
     }
 
     /** Deletes the events a C realm's sign-ins added during the run, except those whose mail is still pending. */
+    /**
+     * Failures dated from 10 minutes ago onwards, 100 ms apart, so that a run of a few hours finds all of them
+     * inside the (15-minute) velocity window; a sign-in from one of these networks is then one from the
+     * attacking network of {@code VelocityReadBenchmark}.
+     */
+    private void seedAttack(Config config, int perNetwork) throws SQLException {
+        if (perNetwork == 0) {
+            return;
+        }
+        try (PreparedStatement insert = db.prepareStatement("insert into tp_failed_sign_in"
+                + " (id, realm_id, user_key, network, failed_at)"
+                + " select gen_random_uuid()::text, ?, 'sprayed-' || (g % 20000), homes.network, ? + g * 100"
+                + " from (select distinct network from tp_risk_event where realm_id = ? and network is not null)"
+                + " homes, generate_series(1, ?) g");
+             Statement statement = db.createStatement()) {
+            insert.setString(1, config.realmId);
+            insert.setLong(2, System.currentTimeMillis() - 10 * MINUTE);
+            insert.setString(3, config.realmId);
+            insert.setInt(4, perNetwork);
+            line("Failed sign-ins from the users' networks: " + insert.executeUpdate());
+            statement.execute("vacuum analyze tp_failed_sign_in");
+        }
+    }
+
     private void deleteRunEvents(Config config) throws SQLException {
         if (config.runStart < 0) {
             return;
