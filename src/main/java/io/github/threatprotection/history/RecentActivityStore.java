@@ -83,6 +83,8 @@ public final class RecentActivityStore {
                 // The driver sends all the statements before it waits for an answer. Each read has one right
                 // plan whatever the values (an index walked from the newest row), yet PostgreSQL planned them
                 // anew at every sign-in (docs/benchmarks.md, changes 4 and 8); the generic plans save that.
+                // (They stay right only while the failures table has no index on FAILED_AT alone: see the
+                // changelog and RecentActivityStoreTest.)
                 // Rolling back to the savepoint after reading undoes only the SET, which the rest of the
                 // transaction must not see.
                 // (plan_cache_mode came with PostgreSQL 12; an older server just plans as before.)
