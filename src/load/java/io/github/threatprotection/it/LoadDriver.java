@@ -535,7 +535,6 @@ public final class LoadDriver {
         }
     }
 
-    /** Deletes the events a C realm's sign-ins added during the run, except those whose mail is still pending. */
     /**
      * Failures dated from 10 minutes ago onwards, 100 ms apart, so that a run of a few hours finds all of them
      * inside the (15-minute) velocity window; a sign-in from one of these networks is then one from the
@@ -560,6 +559,7 @@ public final class LoadDriver {
         }
     }
 
+    /** Deletes the events a C realm's sign-ins added during the run, except those whose mail is still pending. */
     private void deleteRunEvents(Config config) throws SQLException {
         if (config.runStart < 0) {
             return;
