@@ -53,23 +53,17 @@ public class VelocityReadBenchmark {
     private Instant since;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException, SQLException {
+    public void setUp() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         connection = postgres.getPostgresDatabase().getConnection();
         long now = System.currentTimeMillis();
         try (Statement sql = connection.createStatement()) {
-            // The columns the reads use and the indexes, as threat-protection-changelog.xml leaves them.
-            sql.execute("CREATE TABLE TP_RISK_EVENT (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
-                    + " USER_ID VARCHAR(255), EVENT_TYPE VARCHAR(20) NOT NULL, EVENT_TIME BIGINT NOT NULL,"
-                    + " RESPONSE VARCHAR(10) NOT NULL, IP_ADDRESS VARCHAR(64), NETWORK VARCHAR(64),"
-                    + " COUNTRY VARCHAR(64), ASN BIGINT, LATITUDE DOUBLE PRECISION, LONGITUDE DOUBLE PRECISION,"
-                    + " ACCURACY_KM INT, DEVICE_ID VARCHAR(64), FEEDBACK_VALUE VARCHAR(10))");
+            RiskReadTables.create(sql);
+            // the history's index, and the failures' as the changelog leaves them
             sql.execute("CREATE INDEX IDX_TP_RISK_EVENT_USER ON TP_RISK_EVENT (REALM_ID, USER_ID, EVENT_TIME)");
-            sql.execute("CREATE TABLE TP_FAILED_SIGN_IN (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
-                    + " USER_KEY VARCHAR(255) NOT NULL, NETWORK VARCHAR(64), FAILED_AT BIGINT NOT NULL)");
-            sql.execute("CREATE INDEX IDX_TP_FAILED_SIGN_IN_USER ON TP_FAILED_SIGN_IN (REALM_ID, USER_KEY, FAILED_AT)");
-            sql.execute("CREATE INDEX IDX_TP_FAILED_SIGN_IN_NETWORK ON TP_FAILED_SIGN_IN"
-                    + " (REALM_ID, NETWORK, FAILED_AT)");
+            for (String index : RiskReadTables.changelogIndexes("TP_FAILED_SIGN_IN")) {
+                sql.execute(index);
+            }
             sql.execute("INSERT INTO TP_FAILED_SIGN_IN SELECT 'b' || g, '" + REALM + "', 'user-' || (g % 3000),"
                     + " 'network-' || (g % 500), " + now + " - g * 4000 FROM generate_series(1, 20000) g");
             sql.execute("INSERT INTO TP_FAILED_SIGN_IN SELECT 'a' || g, '" + REALM + "',"

@@ -6,39 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 import io.github.threatprotection.risk.SignInObservation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The risk score's reads in plain SQL, on H2 (Keycloak's default database) and a real PostgreSQL, where a failed
- * statement aborts the whole transaction unless it is rolled back to a savepoint. The tables have the columns
- * of {@code threat-protection-changelog.xml} that the reads use; the integration tests run them on Keycloak's own
- * schema.
+ * statement aborts the whole transaction unless it is rolled back to a savepoint. The tables are those of
+ * {@link RiskReadTables}; the integration tests run the reads on Keycloak's own schema.
  */
 class RecentActivityStoreTest {
 
@@ -67,15 +57,7 @@ class RecentActivityStoreTest {
                 ? DriverManager.getConnection("jdbc:h2:mem:" + UUID.randomUUID())
                 : postgres.getPostgresDatabase().getConnection();
         try (Statement ddl = connection.createStatement()) {
-            ddl.execute("DROP TABLE IF EXISTS TP_RISK_EVENT");
-            ddl.execute("DROP TABLE IF EXISTS TP_FAILED_SIGN_IN");
-            ddl.execute("CREATE TABLE TP_RISK_EVENT (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
-                    + " USER_ID VARCHAR(255), EVENT_TYPE VARCHAR(20) NOT NULL, EVENT_TIME BIGINT NOT NULL,"
-                    + " RESPONSE VARCHAR(10) NOT NULL, IP_ADDRESS VARCHAR(64), NETWORK VARCHAR(64),"
-                    + " COUNTRY VARCHAR(64), ASN BIGINT, LATITUDE DOUBLE PRECISION, LONGITUDE DOUBLE PRECISION,"
-                    + " ACCURACY_KM INT, DEVICE_ID VARCHAR(64), FEEDBACK_VALUE VARCHAR(10))");
-            ddl.execute("CREATE TABLE TP_FAILED_SIGN_IN (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
-                    + " USER_KEY VARCHAR(255) NOT NULL, NETWORK VARCHAR(64), FAILED_AT BIGINT NOT NULL)");
+            RiskReadTables.create(ddl);
         }
         // As in a sign-in: the reads run inside the request's transaction.
         connection.setAutoCommit(false);
@@ -283,7 +265,7 @@ class RecentActivityStoreTest {
     void onPostgresqlAnotherRealmsAttackDoesNotMakeTheReadWalkItsFailures() throws Exception {
         try (Connection connection = open("PostgreSQL")) {
             try (Statement sql = connection.createStatement()) {
-                for (String index : changelogIndexes("TP_FAILED_SIGN_IN")) {
+                for (String index : RiskReadTables.changelogIndexes("TP_FAILED_SIGN_IN")) {
                     sql.execute(index);
                 }
                 sql.execute("INSERT INTO TP_FAILED_SIGN_IN SELECT 'a' || g, 'realm-attacked', 'sprayed-' || g,"
@@ -304,36 +286,6 @@ class RecentActivityStoreTest {
                 assertTrue(rows.getLong(1) < 1_000, "failures read in 10 reads: " + rows.getLong(1));
             }
         }
-    }
-
-    /** CREATE INDEX statements for the table's indexes that the changelog creates and does not drop again. */
-    private static List<String> changelogIndexes(String table) throws Exception {
-        Map<String, String> indexes = new LinkedHashMap<>();
-        try (InputStream changelog = RecentActivityStore.class
-                .getResourceAsStream("/META-INF/threat-protection-changelog.xml")) {
-            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(changelog);
-            NodeList changes = document.getElementsByTagName("*");
-            for (int i = 0; i < changes.getLength(); i++) {
-                Element change = (Element) changes.item(i);
-                if (!table.equals(change.getAttribute("tableName"))) {
-                    continue;
-                }
-                String name = change.getAttribute("indexName");
-                if (change.getTagName().equals("dropIndex")) {
-                    indexes.remove(name);
-                } else if (change.getTagName().equals("createIndex")) {
-                    List<String> columns = new ArrayList<>();
-                    NodeList children = change.getElementsByTagName("column");
-                    for (int c = 0; c < children.getLength(); c++) {
-                        columns.add(((Element) children.item(c)).getAttribute("name"));
-                    }
-                    indexes.put(name, "CREATE INDEX " + name + " ON " + table + " ("
-                            + String.join(", ", columns) + ")");
-                }
-            }
-        }
-        assertFalse(indexes.isEmpty(), "indexes of " + table + " in the changelog");
-        return List.copyOf(indexes.values());
     }
 
     private static String planCacheMode(Connection connection) throws SQLException {
