@@ -98,11 +98,9 @@ final class DeviceCookie {
     private static String storeKey(KeycloakSessionFactory factory, String realmId) {
         try {
             return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-                // The realm cache can still lack a key that a racing sign-in has just stored, and setting the
-                // attribute then would overwrite that key and invalidate the cookie it signed: look in the
-                // database itself.
-                String stored = session.getProvider(RealmProvider.class, JPA_REALMS).getRealm(realmId)
-                        .getAttribute(KEY_ATTRIBUTE);
+                // Setting the attribute over a key a racing sign-in has just stored would invalidate the cookie
+                // that key signed.
+                String stored = keyInDatabase(session, realmId);
                 if (stored == null) {
                     byte[] key = new byte[32];
                     RANDOM.nextBytes(key);
@@ -114,12 +112,20 @@ final class DeviceCookie {
             });
         } catch (ModelDuplicateException e) {
             String stored = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> session.realms().getRealm(realmId).getAttribute(KEY_ATTRIBUTE));
+                    session -> keyInDatabase(session, realmId));
             if (stored == null) {
                 throw e;
             }
             return stored;
         }
+    }
+
+    /**
+     * The stored key as the database has it. The realm cache can still lack a key another sign-in has just
+     * stored, on this node or, until the invalidation arrives, on another.
+     */
+    private static String keyInDatabase(KeycloakSession session, String realmId) {
+        return session.getProvider(RealmProvider.class, JPA_REALMS).getRealm(realmId).getAttribute(KEY_ATTRIBUTE);
     }
 
     private static String randomId() {
