@@ -91,11 +91,25 @@ public final class CompromisedCredentialCheck {
             String why = e instanceof HttpTimeoutException ? "timed out" : e.getMessage();
             LOG.warnf("Pwned Passwords range API at %s could not be used (%s); failure policy %s", api.baseUrl(),
                     why, failurePolicy);
-            boolean closed = failurePolicy == FailurePolicy.CLOSED;
-            return new Result(Status.UNAVAILABLE, offline, closed, "the Pwned Passwords range API could not be"
-                    + " used (" + why + "); failure policy " + failurePolicy.name().toLowerCase()
-                    + (closed ? ": treated as compromised" : ": not checked"));
+            return unavailable(offline, why);
         }
+    }
+
+    /** Whether passwords the corpora do not know are looked up with the range API. */
+    public boolean usesRangeApi() {
+        return api != null;
+    }
+
+    /**
+     * The verdict when the range API was needed and could not answer: the failure policy.
+     *
+     * @param offline how often the corpora saw the password (fewer times than counts)
+     */
+    Result unavailable(long offline, String why) {
+        boolean closed = failurePolicy == FailurePolicy.CLOSED;
+        return new Result(Status.UNAVAILABLE, offline, closed, "the Pwned Passwords range API could not be used (" + why
+                + "); failure policy " + failurePolicy.name().toLowerCase() + (closed ? ": treated as compromised"
+                : ": not checked"));
     }
 
     /** Range API calls that failed since start, for metrics. */

@@ -2,6 +2,7 @@ package io.github.threatprotection.flow;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,12 +15,17 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
+import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.config.Mode;
+import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
@@ -49,11 +55,8 @@ public class SignInEventListener implements EventListenerProviderFactory {
                     threatProtection.events().setMfaOutcome(event.getRealmId(), pendingMfaEvent,
                             event.getType() == EventType.LOGIN ? MfaOutcome.SUCCESS : MfaOutcome.FAILURE);
                 }
-                String userKey = event.getType() == EventType.LOGIN_ERROR && FAILURES.contains(event.getError())
-                        ? userKey(event) : null;
-                if (userKey != null) {
-                    threatProtection.failedSignIns().add(event.getRealmId(), userKey,
-                            IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
+                if (event.getType() == EventType.LOGIN_ERROR && FAILURES.contains(event.getError())) {
+                    onFailedSignIn(session, threatProtection, event);
                 }
             }
 
@@ -65,6 +68,63 @@ public class SignInEventListener implements EventListenerProviderFactory {
             public void close() {
             }
         };
+    }
+
+    /**
+     * A failed sign-in: Keycloak's own (wrong password, unknown username) or a refusal by the threat-protection
+     * step, whose LOGIN_ERROR carries the risk event's id. Keycloak sends error events from a session of their own,
+     * on the request's thread.
+     */
+    private static void onFailedSignIn(KeycloakSession session, ThreatProtectionProvider threatProtection,
+                                       Event event) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return;
+        }
+        ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(event.getClientId());
+        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        boolean refusedByStep = details.containsKey(ThreatProtectionAuthenticator.DETAIL_RISK_EVENT_ID);
+        SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
+        if (!refusedByStep && SignInTiming.reachesBreachCheck(settings, event.getIpAddress(), breachCheck)
+                && carriesPassword(session)) {
+            // A wrong password answers as late as a right one whose breach check took its deadline. The wait
+            // comes after this session's transaction, so it holds no database connection.
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    breachCheck.waitAsIfChecked();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    breachCheck.waitAsIfChecked();
+                }
+            });
+        }
+        // A realm or client with protection off keeps no trace of its failures.
+        if (settings.mode() == Mode.OFF) {
+            return;
+        }
+        // The user's own refused attempts on a device they signed in with before had the right password; counting
+        // them would keep the user refused.
+        if (refusedByStep && "true".equals(details.get(ThreatProtectionAuthenticator.DETAIL_KNOWN_DEVICE))) {
+            return;
+        }
+        String userKey = userKey(event);
+        if (userKey != null) {
+            threatProtection.failedSignIns().add(event.getRealmId(), userKey,
+                    IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
+        }
+    }
+
+    /** Whether the failing request submitted a password: a sign-in form or a password grant, not an OTP form. */
+    private static boolean carriesPassword(KeycloakSession session) {
+        HttpRequest request = session.getContext().getHttpRequest();
+        if (request == null) {
+            return false;
+        }
+        String password = request.getDecodedFormParameters().getFirst(ThreatProtectionAuthenticator.PASSWORD_FIELD);
+        return password != null && !password.isEmpty();
     }
 
     /**

@@ -5,6 +5,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
@@ -54,6 +55,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public CompromisedCredentialCheck breachCheck() {
         return factory.breachCheck();
+    }
+
+    @Override
+    public SignInBreachCheck signInBreachCheck() {
+        return factory.signInBreachCheck();
     }
 
     @Override

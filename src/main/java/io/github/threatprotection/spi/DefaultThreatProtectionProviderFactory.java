@@ -26,6 +26,7 @@ import org.keycloak.timer.TimerProvider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.console.ConsoleClient;
 import io.github.threatprotection.console.SettingsPageFactory;
@@ -53,6 +54,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     static final String BREACH_MIN_COUNT = "breach-min-count";
     static final String PWNED_PASSWORDS_URL = "pwned-passwords-url";
     static final String PWNED_PASSWORDS_TIMEOUT = "pwned-passwords-timeout";
+    static final String PWNED_PASSWORDS_DEADLINE = "pwned-passwords-deadline";
     static final String PWNED_PASSWORDS_FAILURE = "pwned-passwords-failure";
     static final String PWNED_PASSWORDS_CACHE_SIZE = "pwned-passwords-cache-size";
     static final String PWNED_PASSWORDS_CACHE_TTL = "pwned-passwords-cache-ttl";
@@ -70,6 +72,12 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
     private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
+    /**
+     * Every sign-in's breach check takes this long when the range API is on. A range call to the public API from
+     * a server usually answers in tens of milliseconds; this leaves room for slower ones and stays short of what
+     * a person notices in a sign-in.
+     */
+    private static final int DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS = 200;
     private static final int DEFAULT_PWNED_PASSWORDS_CACHE_SIZE = 1000;
     private static final int DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS = 3600;
     private static final int DEFAULT_NOTIFICATION_RETRY_SECONDS = 60;
@@ -83,6 +91,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private long purgeIntervalMillis;
     private long breachMinCount;
     private CompromisedCredentialCheck breachCheck;
+    private SignInBreachCheck signInBreachCheck;
     private GeoLocator geoLocator;
     private IpReputationLists reputationLists;
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
@@ -132,10 +141,13 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                     + " must be open or closed, got " + failure);
         };
         breachCheck = new CompromisedCredentialCheck(corpora, api, policy);
+        signInBreachCheck = new SignInBreachCheck(breachCheck, Duration.ofMillis(atLeast(config,
+                PWNED_PASSWORDS_DEADLINE, DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS, 1)));
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
                 path(config, GEOIP_ANONYMOUS_DATABASE), fileRecheck, Clock.systemUTC());
         reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), fileRecheck, Clock.systemUTC());
-        metrics.dependencyErrors("breach_api", breachCheck, CompromisedCredentialCheck::apiFailures);
+        metrics.dependencyErrors("breach_api", this,
+                factory -> factory.breachCheck.apiFailures() + factory.signInBreachCheck.deadlineMisses());
         metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
         metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
@@ -250,6 +262,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         return breachCheck;
     }
 
+    SignInBreachCheck signInBreachCheck() {
+        return signInBreachCheck;
+    }
+
     long breachMinCount() {
         return breachMinCount;
     }
@@ -289,6 +305,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .property().name(PWNED_PASSWORDS_TIMEOUT).type("int")
                 .helpText("Milliseconds a range API call may take.")
                 .defaultValue(DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS).add()
+                .property().name(PWNED_PASSWORDS_DEADLINE).type("int")
+                .helpText("Milliseconds every sign-in's breach check takes when the range API is on, answered"
+                        + " from the cache, the network or not at all (then the failure policy applies), so that"
+                        + " response times never tell a right password from a wrong one.")
+                .defaultValue(DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS).add()
                 .property().name(PWNED_PASSWORDS_FAILURE).type("string")
                 .helpText("open: a failed range API call lets the password through; closed: it counts as"
                         + " compromised.")
@@ -345,6 +366,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     public void close() {
         if (notifications != null) {
             notifications.stop();
+        }
+        if (signInBreachCheck != null) {
+            signInBreachCheck.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.threatprotection.spi;
 import org.keycloak.provider.Provider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
@@ -24,6 +25,9 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** The breach data configured for the server. */
     CompromisedCredentialCheck breachCheck();
+
+    /** The breach check as a sign-in makes it: on the range API's deadline. */
+    SignInBreachCheck signInBreachCheck();
 
     /** Server option {@code breach-min-count}: how often a password must have been seen to count. */
     long breachMinCount();
