@@ -8,7 +8,7 @@
                 <li>${msg("threatProtectionDetailTime")}: ${threatProtectionFeedback.time}</li>
                 <li>${msg("threatProtectionDetailIp")}: ${threatProtectionFeedback.ipAddress}</li>
                 <li>${msg("threatProtectionDetailPlace")}: ${threatProtectionFeedback.place}</li>
-                <li>${msg("threatProtectionDetailDevice")}: ${threatProtectionFeedback.deviceName}</li>
+                <li>${msg("threatProtectionDetailDevice")}: <#if threatProtectionFeedback.deviceName??>${threatProtectionFeedback.deviceName}<#else>${msg("threatProtectionUnknownDevice")}</#if></li>
             </ul>
             <#if threatProtectionFeedback.recorded>
                 <#if threatProtectionFeedback.value = "INVALID">

@@ -56,12 +56,25 @@ public final class RealmSettings {
     }
 
     /**
-     * What the event history keeps of the client address.
+     * What the realm keeps about the people who sign in: of the client address in the event history, and how long
+     * a browser is remembered as a device.
      *
-     * @param storeNetworkOnly keep only the address's /24 (IPv4) or /48 (IPv6) network, in place of the address,
-     *                         its network and in reasons; the novelty signals then compare networks
+     * @param storeNetworkOnly       keep only the address's /24 (IPv4) or /48 (IPv6) network, in place of the
+     *                               address, its network and in reasons; the novelty signals then compare networks
+     * @param deviceCookieMaxAgeDays a device cookie older than this is no device (and the cookie's Max-Age); the
+     *                               cookie is re-issued at every sign-in that goes on
      */
-    public record Privacy(boolean storeNetworkOnly) {
-        public static final Privacy DEFAULT = new Privacy(false);
+    public record Privacy(boolean storeNetworkOnly, int deviceCookieMaxAgeDays) {
+        /** Browsers keep no cookie longer than 400 days (RFC 6265bis), so a longer maximum would mean nothing. */
+        public static final int MAX_DEVICE_COOKIE_DAYS = 400;
+        public static final Privacy DEFAULT = new Privacy(false, MAX_DEVICE_COOKIE_DAYS);
+
+        public Privacy withStoreNetworkOnly(boolean value) {
+            return new Privacy(value, deviceCookieMaxAgeDays);
+        }
+
+        public Privacy withDeviceCookieMaxAgeDays(int value) {
+            return new Privacy(storeNetworkOnly, value);
+        }
     }
 }

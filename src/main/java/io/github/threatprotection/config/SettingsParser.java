@@ -494,11 +494,14 @@ public final class SettingsParser {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String fieldPath = path + "." + field.getKey();
-            if (field.getKey().equals("storeNetworkOnly")) {
-                privacy = new RealmSettings.Privacy(readBoolean(field.getValue(), fieldPath,
-                        privacy.storeNetworkOnly()));
-            } else {
-                error(fieldPath, unknownField(Set.of("storeNetworkOnly"), Set.of()));
+            switch (field.getKey()) {
+                case "storeNetworkOnly" -> privacy = privacy.withStoreNetworkOnly(readBoolean(field.getValue(),
+                        fieldPath, privacy.storeNetworkOnly()));
+                case "deviceCookieMaxAgeDays" -> privacy = privacy.withDeviceCookieMaxAgeDays(readWholeNumber(
+                        field.getValue(), fieldPath, 1, RealmSettings.Privacy.MAX_DEVICE_COOKIE_DAYS,
+                        privacy.deviceCookieMaxAgeDays()));
+                default -> error(fieldPath, unknownField(Set.of("storeNetworkOnly", "deviceCookieMaxAgeDays"),
+                        Set.of()));
             }
         }
         return privacy;

@@ -31,7 +31,9 @@ public final class SettingsWriter {
     public static ObjectNode write(RealmSettings settings, Predicate<String> clientExists) {
         ObjectNode document = writeSettings(settings.realm());
         document.putObject("retention").put("eventDays", settings.retention().eventDays());
-        document.putObject("privacy").put("storeNetworkOnly", settings.privacy().storeNetworkOnly());
+        document.putObject("privacy")
+                .put("storeNetworkOnly", settings.privacy().storeNetworkOnly())
+                .put("deviceCookieMaxAgeDays", settings.privacy().deviceCookieMaxAgeDays());
         ObjectNode clients = document.putObject("clients");
         for (Map.Entry<String, ObjectNode> override : settings.clientOverrides().entrySet()) {
             if (clientExists.test(override.getKey())) {

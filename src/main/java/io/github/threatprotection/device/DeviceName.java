@@ -1,16 +1,28 @@
 package io.github.threatprotection.device;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A short, readable name for the device behind a user agent ("Firefox on Linux"), for event history and
  * notification mails. Coarse on purpose: it names the browser family and platform, never a version.
+ * <p>
+ * A user agent nothing here recognises is stored as its first {@value #MAX_LENGTH} printable characters: the
+ * event history is read by admins, for whom a bot's own name ("Go-http-client/1.1") is evidence, and who read
+ * it as what a client claimed. Whatever reaches the user (mails, the feedback page) goes through
+ * {@link #forUser}, which lets only names of this class's own vocabulary through, so text an attacker chose
+ * ("Call +1 555 0100 to unlock your account") never arrives in a genuine mail from the identity provider. The
+ * check is on the stored name, so events written by an earlier version, which kept such text, are covered too.
  */
 public final class DeviceName {
 
     /** Stored names are cut to this length; a user agent is attacker-controlled text. */
     public static final int MAX_LENGTH = 64;
+    /** The stored name when there is no user agent; users see their language's word for every unrecognised one. */
+    public static final String UNKNOWN = "Unknown device";
+    private static final String UNKNOWN_BROWSER = "Unknown browser";
 
     private record Pattern(String token, String name) {
     }
@@ -42,12 +54,15 @@ public final class DeviceName {
             new Pattern("cros", "ChromeOS"),
             new Pattern("linux", "Linux"));
 
+    /** Every name {@link #of} makes from its patterns. */
+    private static final Set<String> VOCABULARY = vocabulary();
+
     private DeviceName() {
     }
 
     public static String of(String userAgent) {
         if (userAgent == null || userAgent.isBlank()) {
-            return "Unknown device";
+            return UNKNOWN;
         }
         String lower = userAgent.toLowerCase(Locale.ROOT);
         String browser = find(BROWSERS, lower);
@@ -58,11 +73,33 @@ public final class DeviceName {
         } else if (browser != null) {
             name = browser;
         } else if (platform != null) {
-            name = "Unknown browser on " + platform;
+            name = UNKNOWN_BROWSER + " on " + platform;
         } else {
             name = printable(userAgent);
         }
         return truncate(name);
+    }
+
+    /**
+     * A stored name as the user may see it: the name when it is one of the recognised ones, else null, for which
+     * the caller writes "Unknown device" in the user's language.
+     */
+    public static String forUser(String storedName) {
+        return storedName != null && VOCABULARY.contains(storedName) ? storedName : null;
+    }
+
+    private static Set<String> vocabulary() {
+        Set<String> names = new HashSet<>();
+        for (Pattern platform : PLATFORMS) {
+            names.add(UNKNOWN_BROWSER + " on " + platform.name());
+        }
+        for (Pattern browser : BROWSERS) {
+            names.add(browser.name());
+            for (Pattern platform : PLATFORMS) {
+                names.add(browser.name() + " on " + platform.name());
+            }
+        }
+        return Set.copyOf(names);
     }
 
     private static String find(List<Pattern> patterns, String userAgent) {

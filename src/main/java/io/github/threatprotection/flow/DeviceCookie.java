@@ -1,69 +1,67 @@
 package io.github.threatprotection.flow;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
 
 import org.keycloak.common.util.Time;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RealmProvider;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
+
+import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.device.DeviceCookieValue;
 
 /**
- * The long-lived device cookie behind NEW_DEVICE: a random device id, bound to the user and signed with an
- * HMAC key of the realm (kept in a realm attribute, so every node of a cluster checks the same way). A cookie
- * that is missing, tampered with or issued to another user is no device at all. Re-issued after every
- * successful sign-in.
+ * The long-lived device cookie behind NEW_DEVICE: a random device id and its issue time, bound to the user and
+ * signed with a MAC key derived from the realm's HMAC key (HS512, Keycloak's key providers; the cookie names the
+ * key's kid). Every node checks with the same realm keys, read from Keycloak's realm cache. After a rotation in
+ * the realm's Keys tab, cookies signed with an older key stay valid while that key is enabled; the next sign-in
+ * re-issues them with the active key. A cookie that is missing, tampered with, issued to another user, signed
+ * with a removed or disabled key or older than {@code privacy.deviceCookieMaxAgeDays} is no device at all.
  */
-final class DeviceCookie {
+public final class DeviceCookie {
 
-    static final String KEY_ATTRIBUTE = "threatProtection.deviceKey";
-    /** Keycloak's realm storage below its realm cache. */
-    private static final String JPA_REALMS = "jpa";
+    /** Where an earlier version kept its own key; removed from every realm at start. */
+    public static final String LEGACY_KEY_ATTRIBUTE = "threatProtection.deviceKey";
     private static final String NAME = "KC_THREAT_PROTECTION_DEVICE";
-    private static final int MAX_AGE_SECONDS = 400 * 24 * 3600;
+    private static final String KEY_ALGORITHM = Algorithm.HS512;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private DeviceCookie() {
     }
 
     /** The device id of a valid cookie of this user, or null. */
-    static String read(KeycloakSession session, RealmModel realm, UserModel user) {
+    static String read(KeycloakSession session, DeviceCookieKeys keys, RealmModel realm, UserModel user,
+                       long maxAgeSeconds) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
         if (cookie == null || cookie.getValue() == null) {
             return null;
         }
-        String[] parts = cookie.getValue().split("\\.");
-        if (parts.length != 3) {
-            return null;
-        }
-        byte[] expected = sign(session, realm, parts[0] + "." + parts[1] + "." + user.getId())
-                .getBytes(StandardCharsets.US_ASCII);
-        byte[] given = parts[2].getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, given) ? parts[0] : null;
+        return DeviceCookieValue.verify(cookie.getValue(), user.getId(), kid -> {
+            KeyWrapper key = session.keys().getKey(realm, kid, KeyUse.SIG, KEY_ALGORITHM);
+            return key == null || key.getSecretKey() == null ? null
+                    : keys.macKey(realm.getId(), kid, key.getSecretKey());
+        }, Time.currentTime(), maxAgeSeconds);
     }
 
-    /** Issues a fresh cookie for the device (a new id when it had none). */
-    static String issue(KeycloakSession session, RealmModel realm, UserModel user, String deviceId) {
+    /** Issues a fresh cookie for the device (a new id when it had none), signed with the realm's active key. */
+    static String issue(KeycloakSession session, DeviceCookieKeys keys, RealmModel realm, UserModel user,
+                        String deviceId, int maxAgeSeconds) {
         String id = deviceId != null ? deviceId : randomId();
-        String payload = id + "." + Time.currentTime();
+        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, KEY_ALGORITHM);
+        String value = DeviceCookieValue.sign(id, Time.currentTime(), key.getKid(), user.getId(),
+                keys.macKey(realm.getId(), key.getKid(), key.getSecretKey()));
         boolean https = "https".equalsIgnoreCase(session.getContext().getUri().getBaseUri().getScheme());
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(NAME)
-                .value(payload + "." + sign(session, realm, payload + "." + user.getId()))
+                .value(value)
                 .path("/realms/" + realm.getName() + "/")
-                .maxAge(MAX_AGE_SECONDS)
+                .maxAge(maxAgeSeconds)
                 .httpOnly(true)
                 .secure(https)
                 .sameSite(NewCookie.SameSite.LAX)
@@ -71,61 +69,18 @@ final class DeviceCookie {
         return id;
     }
 
-    private static String sign(KeycloakSession session, RealmModel realm, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(session, realm), "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
-    }
-
-    private static byte[] key(KeycloakSession session, RealmModel realm) {
-        String stored = realm.getAttribute(KEY_ATTRIBUTE);
-        if (stored == null) {
-            stored = storeKey(session.getKeycloakSessionFactory(), realm.getId());
-        }
-        return Base64.getDecoder().decode(stored);
-    }
-
     /**
-     * Creates the realm's key in a transaction of its own. The realm's first sign-ins may race (on one node or
-     * several): one of them stores its key, the others fail on the attribute's unique key and use the stored one.
-     * In the sign-in's own transaction the loser's sign-in would fail instead.
+     * Removes the key an earlier version kept in a realm attribute, which {@code view-realm} could read and realm
+     * exports carried. Cookies it signed then name no device: their next sign-in counts as a new device once.
+     *
+     * @return whether the realm had it
      */
-    private static String storeKey(KeycloakSessionFactory factory, String realmId) {
-        try {
-            return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-                // Setting the attribute over a key a racing sign-in has just stored would invalidate the cookie
-                // that key signed.
-                String stored = keyInDatabase(session, realmId);
-                if (stored == null) {
-                    byte[] key = new byte[32];
-                    RANDOM.nextBytes(key);
-                    stored = Base64.getEncoder().encodeToString(key);
-                    // through the cache layer, which invalidates the cached realm on every node
-                    session.realms().getRealm(realmId).setAttribute(KEY_ATTRIBUTE, stored);
-                }
-                return stored;
-            });
-        } catch (ModelDuplicateException e) {
-            String stored = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> keyInDatabase(session, realmId));
-            if (stored == null) {
-                throw e;
-            }
-            return stored;
+    public static boolean removeLegacyKey(RealmModel realm) {
+        if (realm.getAttribute(LEGACY_KEY_ATTRIBUTE) == null) {
+            return false;
         }
-    }
-
-    /**
-     * The stored key as the database has it. The realm cache can still lack a key another sign-in has just
-     * stored, on this node or, until the invalidation arrives, on another.
-     */
-    private static String keyInDatabase(KeycloakSession session, String realmId) {
-        return session.getProvider(RealmProvider.class, JPA_REALMS).getRealm(realmId).getAttribute(KEY_ATTRIBUTE);
+        realm.removeAttribute(LEGACY_KEY_ATTRIBUTE);
+        return true;
     }
 
     private static String randomId() {

@@ -60,7 +60,8 @@ final class SignInSignals {
         this.location = threatProtection.geoLocator().locate(address);
         this.network = IpNetworks.networkOf(address);
         // API clients of the direct grant keep no cookies: for them "new device" would always be true
-        this.deviceId = directGrant ? null : DeviceCookie.read(session, realm, user);
+        this.deviceId = directGrant ? null : DeviceCookie.read(session, threatProtection.deviceCookieKeys(), realm,
+                user, deviceCookieMaxAgeSeconds());
     }
 
     RiskScorer.Score score(RiskScoring scoring) {
@@ -120,7 +121,12 @@ final class SignInSignals {
 
     /** After a sign-in that goes on: a fresh cookie for this device (a new device gets its id now). */
     String reissueDeviceCookie() {
-        return directGrant ? null : DeviceCookie.issue(session, realm, user, deviceId);
+        return directGrant ? null : DeviceCookie.issue(session, threatProtection.deviceCookieKeys(), realm, user,
+                deviceId, deviceCookieMaxAgeSeconds());
+    }
+
+    private int deviceCookieMaxAgeSeconds() {
+        return threatProtection.settings().read(realm).privacy().deviceCookieMaxAgeDays() * 24 * 3600;
     }
 
     /** The event's context: address, device and what geolocation knows. */

@@ -24,6 +24,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorPage;
 
+import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.flow.ThreatProtectionAuthenticator;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
@@ -131,7 +132,8 @@ public class FeedbackResource {
         feedback.put("time", link.event().time().toString());
         feedback.put("ipAddress", MessageText.oneLine(link.event().context().ipAddress()));
         feedback.put("place", MessageText.oneLine(place(link.event())));
-        feedback.put("deviceName", MessageText.oneLine(link.event().context().deviceName()));
+        // null for an unrecognised agent: the page says "Unknown device" rather than text an attacker chose
+        feedback.put("deviceName", DeviceName.forUser(link.event().context().deviceName()));
         feedback.put("actionUrl", session.getContext().getUri().getRequestUriBuilder().replaceQuery(null).build()
                 .toString());
         feedback.put("key", recorded ? "" : session.getContext().getUri().getQueryParameters().getFirst("key"));

@@ -18,6 +18,7 @@ import org.keycloak.theme.Theme;
 import org.keycloak.theme.beans.MessageFormatterMethod;
 import org.keycloak.theme.freemarker.FreeMarkerProvider;
 
+import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 
@@ -56,7 +57,8 @@ final class NotificationRenderer {
                 serverUrl.resolve("realms/" + realm.getName() + "/login-actions/reset-credentials").toString());
         Map<Placeholder, String> values = NotificationValues.of(event, user.getUsername(), realmName, links, locale,
                 NotificationValues.zoneOf(user.getFirstAttribute("zoneinfo")),
-                messages.getProperty("threatProtectionUnknown", "unknown"));
+                messages.getProperty("threatProtectionUnknown", "unknown"),
+                messages.getProperty("threatProtectionUnknownDevice", DeviceName.UNKNOWN));
 
         Map<String, Object> attributes = new HashMap<>();
         values.forEach((placeholder, value) -> attributes.put(camelCase(placeholder), value));

@@ -8,12 +8,14 @@ import java.util.IllformedLocaleException;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.RiskEvent;
 
 /**
  * What a notification says about its sign-in, as text for the placeholders and the theme templates alike. Every
- * value is made one line here, so nothing a user controls (username, user agent, city) can add header lines or
- * fake lines of text; HTML escaping is left to where a value goes into HTML.
+ * value is made one line here, so nothing a user controls (username, city) can add header lines or fake lines of
+ * text; HTML escaping is left to where a value goes into HTML. The device is only ever one of the names
+ * {@link DeviceName} makes, never user-agent text.
  */
 public final class NotificationValues {
 
@@ -25,11 +27,13 @@ public final class NotificationValues {
     }
 
     /**
-     * @param zone    the user's time zone when known, else UTC
-     * @param unknown what to write for a place geolocation did not find, in the user's language
+     * @param zone          the user's time zone when known, else UTC
+     * @param unknown       what to write for a place geolocation did not find, in the user's language
+     * @param unknownDevice what to write for a device that is not one of the recognised ones, in the user's
+     *                      language: an unrecognised user agent is text an attacker chose
      */
     public static Map<Placeholder, String> of(RiskEvent event, String username, String realmName, Links links,
-                                              Locale locale, ZoneId zone, String unknown) {
+                                              Locale locale, ZoneId zone, String unknown, String unknownDevice) {
         Map<Placeholder, String> values = new EnumMap<>(Placeholder.class);
         values.put(Placeholder.USERNAME, username);
         values.put(Placeholder.IP_ADDRESS, orUnknown(event.context().ipAddress(), unknown));
@@ -37,7 +41,8 @@ public final class NotificationValues {
         values.put(Placeholder.COUNTRY, orUnknown(countryName(event.context().country(), locale), unknown));
         values.put(Placeholder.LOGIN_TIME, DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
                 .withLocale(locale).withZone(zone).format(event.time()) + " (" + zone.getId() + ")");
-        values.put(Placeholder.DEVICE_NAME, orUnknown(event.context().deviceName(), unknown));
+        values.put(Placeholder.DEVICE_NAME, orUnknown(DeviceName.forUser(event.context().deviceName()),
+                unknownDevice));
         values.put(Placeholder.ONE_CLICK_LINK_VALID, links.valid());
         values.put(Placeholder.ONE_CLICK_LINK_INVALID, links.invalid());
         values.put(Placeholder.EVENT_ID, event.id());

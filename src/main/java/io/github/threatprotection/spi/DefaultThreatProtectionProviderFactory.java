@@ -30,6 +30,8 @@ import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.console.ConsoleClient;
 import io.github.threatprotection.console.SettingsPageFactory;
+import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.flow.DeviceCookie;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.flow.UpdateCompromisedPasswordFactory;
@@ -87,6 +89,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
+    private final DeviceCookieKeys deviceCookieKeys = new DeviceCookieKeys();
     private SignInRiskEvaluator riskEvaluator;
     private long purgeIntervalMillis;
     private long breachMinCount;
@@ -212,6 +215,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private void onDatabaseReady(KeycloakSessionFactory factory) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             session.realms().getRealmsStream().forEach(realm -> {
+                if (DeviceCookie.removeLegacyKey(realm)) {
+                    LOG.infof("Removed the old device-cookie key (realm attribute %s) from realm %s; device cookies"
+                            + " are now signed with keys derived from the realm's HS512 key",
+                            DeviceCookie.LEGACY_KEY_ATTRIBUTE, realm.getName());
+                }
                 UpdateCompromisedPasswordFactory.registerIn(realm);
                 addConsole(session, realm);
             });
@@ -236,6 +244,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             provider.events().deleteForRealm(removed.getRealm().getId());
             provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
+            deviceCookieKeys.forget(removed.getRealm().getId());
         }
     }
 
@@ -252,6 +261,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     RealmSettingsStore settingsStore() {
         return settingsStore;
+    }
+
+    DeviceCookieKeys deviceCookieKeys() {
+        return deviceCookieKeys;
     }
 
     SignInRiskEvaluator riskEvaluator() {

@@ -42,8 +42,8 @@ class SettingsParserPropertyTest {
     /** Field names the parser knows, so generated documents reach deep into it instead of stopping at the top. */
     private static final List<String> KNOWN_KEYS = Stream.concat(Stream.of(
             "mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring", "notification",
-            "retention", "clients", "privacy", "storeNetworkOnly", "events", "action", "requirePasswordChange", "low",
-            "medium", "high", "notify", "alwaysAllow", "alwaysBlock", "signals", "thresholds", "impossibleTravelKmh",
+            "retention", "clients", "privacy", "storeNetworkOnly", "deviceCookieMaxAgeDays", "events", "action",
+            "requirePasswordChange", "low", "medium", "high", "notify", "alwaysAllow", "alwaysBlock", "signals", "thresholds", "impossibleTravelKmh",
             "velocity", "windowMinutes", "userFailures", "networkUsers", "eventDays", "from", "replyTo",
             "linkValidityDays", "repeatAfterMinutes", "subject", "htmlBody", "textBody", "blockEmail", "mfaEmail", "noActionEmail",
             "test-app"), Stream.of(RiskSignal.values()).map(Enum::name)).toList();

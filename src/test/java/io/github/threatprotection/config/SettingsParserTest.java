@@ -64,6 +64,7 @@ class SettingsParserTest {
         assertEquals(ThreatProtectionSettings.DEFAULTS, settings.realm());
         assertEquals(730, settings.retention().eventDays());
         assertFalse(settings.privacy().storeNetworkOnly(), "full addresses unless the realm says otherwise");
+        assertEquals(400, settings.privacy().deviceCookieMaxAgeDays(), "as long as browsers keep a cookie");
     }
 
     @Test
@@ -73,6 +74,18 @@ class SettingsParserTest {
         assertEquals(Set.of("privacy.storeNetworkOnly", "privacy.networkBits"),
                 errors("{'privacy':{'storeNetworkOnly':'yes','networkBits':16}}").keySet());
         assertEquals(Set.of("privacy"), errors("{'privacy':true}").keySet());
+        assertEquals(30, parse("{'privacy':{'deviceCookieMaxAgeDays':30}}").privacy().deviceCookieMaxAgeDays());
+        assertEquals(1, parse("{'privacy':{'deviceCookieMaxAgeDays':1}}").privacy().deviceCookieMaxAgeDays());
+        assertEquals(400, parse("{'privacy':{'deviceCookieMaxAgeDays':400,'storeNetworkOnly':true}}").privacy()
+                .deviceCookieMaxAgeDays());
+        for (String bad : List.of("0", "401", "-1", "30.5", "'30'", "null", "1e10")) {
+            Map<String, String> errors = errors("{'privacy':{'deviceCookieMaxAgeDays':" + bad + "}}");
+            assertEquals(Set.of("privacy.deviceCookieMaxAgeDays"), errors.keySet(), bad);
+            assertEquals("must be a whole number from 1 to 400", errors.get("privacy.deviceCookieMaxAgeDays"));
+        }
+        assertEquals(Set.of("clients.app.privacy"),
+                errors("{'clients':{'app':{'privacy':{'deviceCookieMaxAgeDays':30}}}}").keySet(),
+                "one cookie per browser and realm: no client can have its own");
         assertEquals(Set.of("clients.app.privacy"),
                 errors("{'clients':{'app':{'privacy':{'storeNetworkOnly':true}}}}").keySet(),
                 "a client override cannot change what the realm's history keeps");
@@ -94,8 +107,8 @@ class SettingsParserTest {
                 + "'mfaEmail':{'subject':'','htmlBody':'','textBody':'{one-click-link-invalid}'},"
                 + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14,"
                 + "'repeatAfterMinutes':0},"
-                + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true},"
-                + "'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
+                + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
+                + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
         assertEquals(Json.read(json.replace('\'', '"')), written);
     }

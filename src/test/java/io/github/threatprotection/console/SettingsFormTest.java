@@ -40,7 +40,8 @@ class SettingsFormTest {
             assertTrue(fields.contains(leaf) || leaf.startsWith("clients"), "no form field for " + leaf);
         }
         assertTrue(fields.containsAll(Set.of("mode", "accountTakeover.high.notify", "ipExceptions.alwaysBlock",
-                "riskScoring.signals.NEW_DEVICE", "retention.eventDays", "notification.from", "clients")));
+                "riskScoring.signals.NEW_DEVICE", "retention.eventDays", "notification.from",
+                "privacy.deviceCookieMaxAgeDays", "clients")));
     }
 
     @Test
@@ -53,6 +54,7 @@ class SettingsFormTest {
         assertEquals(SettingsForm.Kind.LINES, fields.get("ipExceptions.alwaysAllow").kind());
         assertEquals(SettingsForm.Kind.BOOLEAN, fields.get("accountTakeover.low.notify").kind());
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("retention.eventDays").kind());
+        assertEquals(SettingsForm.Kind.NUMBER, fields.get("privacy.deviceCookieMaxAgeDays").kind());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.threatprotection.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,24 @@ class DeviceNameTest {
         assertEquals(DeviceName.MAX_LENGTH, name.length());
         assertEquals("my\tagent".replace('\t', ' '), DeviceName.of("my\tagent"));
         assertTrue(DeviceName.of("evil\r\nHeader: x").indexOf('\n') < 0);
+    }
+
+    @Test
+    void unrecognisedAgentsKeepTheirTextForAdminsButNeverReachTheUser() {
+        String attacker = "Call +1 555 0100 to unlock your account";
+        assertEquals(attacker, DeviceName.of(attacker), "the event history keeps what the client claimed");
+        assertNull(DeviceName.forUser(DeviceName.of(attacker)));
+        assertNull(DeviceName.forUser(DeviceName.of(null)), "no agent: the caller's own words for unknown");
+        assertNull(DeviceName.forUser(null));
+        assertNull(DeviceName.forUser("Firefox on Linux "), "only exact names of the vocabulary");
+        for (String agent : new String[] {
+                "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0"
+                        + " Mobile Safari/537.36",
+                "curl/8.5.0",
+                "Mozilla/5.0 (X11; Linux x86_64) Unknown/1.0"}) {
+            String name = DeviceName.of(agent);
+            assertEquals(name, DeviceName.forUser(name), agent);
+        }
     }
 }

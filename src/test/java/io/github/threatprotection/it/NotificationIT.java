@@ -41,7 +41,7 @@ class NotificationIT {
         baseUrl = server.baseUrl();
         mailbox = Mailbox.start();
         realm = TestRealm.create(new AdminApi(baseUrl), "notify", "norma", "blocky", "quiet", "auditee", "greta",
-                "custom", "outage", "victim", "owner", "replayer", "flooded");
+                "custom", "outage", "victim", "owner", "replayer", "flooded", "phished", "fox");
         realm.addUser("otto", TestRealm.otpCredential("12345678901234567890"));
         realm.installRiskBasedMfa();
         realm.update(Map.of("smtpServer", mailbox.smtpSettings(), "resetPasswordAllowed", true,
@@ -102,7 +102,7 @@ class NotificationIT {
     }
 
     @Test
-    void anAllowedRiskySignInSendsTheNoActionMailWithBothPartsAndEscapedValues() throws Exception {
+    void anAllowedRiskySignInSendsTheNoActionMailWithBothParts() throws Exception {
         realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
 
         assertTrue(signIn("norma", TestRealm.PASSWORD).signedIn());
@@ -110,13 +110,14 @@ class NotificationIT {
         String eventId = realm.latestUserEvent(realm.userId("norma")).get("id").asText();
         Mailbox.Mail mail = mailbox.awaitMail(mailOf("norma"), eventId);
         assertEquals("Notify Realm: a new sign-in to your account", mail.subject());
-        for (String expected : List.of("norma", ADDRESS, "London", "United Kingdom", eventId, SCRIPT_AGENT,
+        for (String expected : List.of("norma", ADDRESS, "London", "United Kingdom", eventId, "Device: Unknown device",
                 "/realms/notify/threat-protection/feedback?key=")) {
             assertTrue(mail.text().contains(expected), expected + " missing in:\n" + mail.text());
         }
-        assertTrue(mail.html() != null && mail.html().contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-                "the user agent is escaped in HTML:\n" + mail.html());
-        assertFalse(mail.html().contains(SCRIPT_AGENT), mail.html());
+        assertTrue(mail.html() != null && mail.html().contains("Unknown device"), mail.html());
+        for (String part : List.of(mail.text(), mail.html())) {
+            assertFalse(part.contains("script") || part.contains("alert(1)"), "no user agent text:\n" + part);
+        }
         assertEquals("SENT", awaitNotification("norma", n -> "SENT".equals(n.path("status").asText()))
                 .at("/notification/status").asText());
         assertEquals("NO_ACTION", realm.latestUserEvent(realm.userId("norma")).at("/notification/kind").asText());
@@ -190,6 +191,38 @@ class NotificationIT {
     }
 
     @Test
+    void anUnrecognisedUserAgentIsAnUnknownDeviceInTheMailAndOnTheFeedbackPage() throws Exception {
+        realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
+        String lure = "Call +1 555 0100 to unlock your account";
+
+        assertTrue(new Browser(baseUrl, ADDRESS).userAgent(lure)
+                .signIn(realm.name(), TestRealm.CLIENT, "phished", TestRealm.PASSWORD).signedIn());
+        assertTrue(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "fox", TestRealm.PASSWORD)
+                .signedIn());
+
+        JsonNode event = realm.latestUserEvent(realm.userId("phished"));
+        assertEquals(lure, event.at("/context/deviceName").asText(), "admins see what the client claimed");
+        Mailbox.Mail mail = mailbox.awaitMail(mailOf("phished"), event.get("id").asText());
+        assertTrue(mail.text().contains("Device: Unknown device"), mail.text());
+        assertTrue(mail.html().contains("Unknown device"), mail.html());
+        for (String part : List.of(mail.subject(), mail.text(), mail.html())) {
+            // Fragments that random event ids and link tokens cannot contain
+            for (String piece : List.of("Call +1", "+1 555", "555 0100", "to unlock", "unlock your account")) {
+                assertFalse(part.contains(piece), piece + " reached the mail:\n" + part);
+            }
+        }
+        Browser.Result feedbackPage = new Browser(baseUrl, ADDRESS).open(Mailbox.firstLink(mail.text(),
+                "feedback?key="));
+        assertEquals(200, feedbackPage.status());
+        assertTrue(feedbackPage.page().contains("Unknown device"), feedbackPage.page());
+        assertFalse(feedbackPage.page().contains("555 0100"), feedbackPage.page());
+
+        Mailbox.Mail recognised = mailbox.awaitMail(mailOf("fox"),
+                realm.latestUserEvent(realm.userId("fox")).get("id").asText());
+        assertTrue(recognised.text().contains("Device: Firefox on Linux"), recognised.text());
+    }
+
+    @Test
     void theMailIsInTheUsersLanguageNotTheRequests() throws Exception {
         realm.saveSettings(settings("ENFORCED", "NO_ACTION", true));
 
@@ -230,8 +263,7 @@ class NotificationIT {
         assertEquals("Sign-in to Notify Realm from " + ADDRESS, mail.subject());
         assertTrue(mail.text().startsWith("Event " + eventId + " at "), mail.text());
         assertTrue(mail.text().contains("in London, United Kingdom"), mail.text());
-        assertTrue(mail.html().startsWith("<p>Hi custom, was &lt;script&gt;alert(1)&lt;/script&gt; you?"),
-                mail.html());
+        assertTrue(mail.html().startsWith("<p>Hi custom, was Unknown device you?"), mail.html());
         assertTrue(mail.html().contains("/threat-protection/feedback?key="), mail.html());
         assertEquals("security@example.com", mail.from());
         assertEquals("help@example.com", mail.replyTo());

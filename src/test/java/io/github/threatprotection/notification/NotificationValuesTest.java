@@ -33,11 +33,12 @@ class NotificationValuesTest {
 
     @Test
     void valuesAreOneLineAndTheTimeIsInTheUsersZone() {
-        Map<Placeholder, String> values = NotificationValues.of(event("Lon\r\ndon", "GB", "Bad\nBrowser"),
-                "eve\r\nBcc: x@example.com", "Realm", LINKS, Locale.ENGLISH, ZoneId.of("Europe/Berlin"), "unknown");
+        Map<Placeholder, String> values = NotificationValues.of(event("Lon\r\ndon", "GB", "Firefox on Linux"),
+                "eve\r\nBcc: x@example.com", "Realm", LINKS, Locale.ENGLISH, ZoneId.of("Europe/Berlin"), "unknown",
+                "Unknown device");
         assertEquals("eve  Bcc: x@example.com", values.get(Placeholder.USERNAME));
         assertEquals("Lon  don", values.get(Placeholder.CITY));
-        assertEquals("Bad Browser", values.get(Placeholder.DEVICE_NAME));
+        assertEquals("Firefox on Linux", values.get(Placeholder.DEVICE_NAME), "a recognised device keeps its name");
         assertEquals("United Kingdom", values.get(Placeholder.COUNTRY));
         assertTrue(values.get(Placeholder.LOGIN_TIME).contains("4:04:05"), values.get(Placeholder.LOGIN_TIME));
         assertTrue(values.get(Placeholder.LOGIN_TIME).endsWith("(Europe/Berlin)"));
@@ -48,10 +49,21 @@ class NotificationValuesTest {
     @Test
     void unknownPlacesAndTheCountryNameFollowTheLanguage() {
         Map<Placeholder, String> values = NotificationValues.of(event(null, "GB", null), "eve", "Realm", LINKS,
-                Locale.GERMAN, ZoneId.of("UTC"), "unbekannt");
+                Locale.GERMAN, ZoneId.of("UTC"), "unbekannt", "Unbekanntes Ger\u00e4t");
         assertEquals("unbekannt", values.get(Placeholder.CITY));
-        assertEquals("unbekannt", values.get(Placeholder.DEVICE_NAME));
+        assertEquals("Unbekanntes Ger\u00e4t", values.get(Placeholder.DEVICE_NAME));
         assertEquals("Vereinigtes K\u00f6nigreich", values.get(Placeholder.COUNTRY));
+    }
+
+    @Test
+    void userAgentTextNeverReachesTheMail() {
+        // What an earlier version stored for an unrecognised agent, and what this one stores: the agent's own text
+        for (String stored : List.of("Call +1 555 0100 to unlock your account", "Bad\nBrowser", "Unknown device",
+                "Firefox on Linux <script>", "")) {
+            Map<Placeholder, String> values = NotificationValues.of(event("London", "GB", stored), "eve", "Realm",
+                    LINKS, Locale.ENGLISH, ZoneId.of("UTC"), "unknown", "Unknown device");
+            assertEquals("Unknown device", values.get(Placeholder.DEVICE_NAME), stored);
+        }
     }
 
     @Test
