@@ -1,13 +1,15 @@
 package io.github.threatprotection.flow;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.Event;
@@ -27,6 +29,8 @@ import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.Mode;
 import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.keys.RealmDerivedKeys;
+import io.github.threatprotection.keys.UsernameHash;
 import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -40,6 +44,7 @@ public class SignInEventListener implements EventListenerProviderFactory {
 
     public static final String ID = "threat-protection";
     private static final Set<String> FAILURES = Set.of(Errors.INVALID_USER_CREDENTIALS, Errors.USER_NOT_FOUND);
+    private static final String UNKNOWN_USERNAME_PREFIX = "username:";
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -110,7 +115,7 @@ public class SignInEventListener implements EventListenerProviderFactory {
         if (refusedByStep && "true".equals(details.get(ThreatProtectionAuthenticator.DETAIL_KNOWN_DEVICE))) {
             return;
         }
-        String userKey = userKey(event);
+        String userKey = userKey(session, threatProtection.realmDerivedKeys(), realm, event);
         if (userKey != null) {
             threatProtection.failedSignIns().add(event.getRealmId(), userKey,
                     IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
@@ -152,8 +157,13 @@ public class SignInEventListener implements EventListenerProviderFactory {
                 .orElse(null);
     }
 
-    /** The user's id, or the attempted username when it names no user (password spraying tries many). */
-    static String userKey(Event event) {
+    /**
+     * The user's id, or for a username that names no user (password spraying tries many) a keyed hash of it: the
+     * text typed there is often a password typed into the wrong field, and must not be kept. The key is derived
+     * from the realm's active HMAC key, so the hash counts distinct usernames without revealing them; after a
+     * rotation of that key, a username failing under both keys within the window counts twice.
+     */
+    static String userKey(KeycloakSession session, RealmDerivedKeys keys, RealmModel realm, Event event) {
         if (event.getUserId() != null) {
             return event.getUserId();
         }
@@ -161,8 +171,9 @@ public class SignInEventListener implements EventListenerProviderFactory {
         if (username == null || username.isBlank()) {
             return null;
         }
-        String key = "username:" + username.trim().toLowerCase(Locale.ROOT);
-        return key.length() > 255 ? key.substring(0, 255) : key;
+        KeyWrapper realmKey = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
+        return UNKNOWN_USERNAME_PREFIX + UsernameHash.of(username, keys.key(RealmDerivedKeys.Use.FAILED_USERNAME,
+                realm.getId(), realmKey.getKid(), realmKey.getSecretKey()));
     }
 
     @Override

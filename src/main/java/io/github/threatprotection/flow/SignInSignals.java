@@ -60,7 +60,7 @@ final class SignInSignals {
         this.location = threatProtection.geoLocator().locate(address);
         this.network = IpNetworks.networkOf(address);
         // API clients of the direct grant keep no cookies: for them "new device" would always be true
-        this.deviceId = directGrant ? null : DeviceCookie.read(session, threatProtection.deviceCookieKeys(), realm,
+        this.deviceId = directGrant ? null : DeviceCookie.read(session, threatProtection.realmDerivedKeys(), realm,
                 user, deviceCookieMaxAgeSeconds());
     }
 
@@ -121,7 +121,7 @@ final class SignInSignals {
 
     /** After a sign-in that goes on: a fresh cookie for this device (a new device gets its id now). */
     String reissueDeviceCookie() {
-        return directGrant ? null : DeviceCookie.issue(session, threatProtection.deviceCookieKeys(), realm, user,
+        return directGrant ? null : DeviceCookie.issue(session, threatProtection.realmDerivedKeys(), realm, user,
                 deviceId, deviceCookieMaxAgeSeconds());
     }
 

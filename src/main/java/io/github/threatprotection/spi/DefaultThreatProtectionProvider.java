@@ -7,7 +7,7 @@ import org.keycloak.models.RealmModel;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.history.RecentActivityStore;
@@ -102,8 +102,8 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     }
 
     @Override
-    public DeviceCookieKeys deviceCookieKeys() {
-        return factory.deviceCookieKeys();
+    public RealmDerivedKeys realmDerivedKeys() {
+        return factory.realmDerivedKeys();
     }
 
     @Override

@@ -30,7 +30,7 @@ import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.console.ConsoleClient;
 import io.github.threatprotection.console.SettingsPageFactory;
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.flow.DeviceCookie;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpReputationLists;
@@ -89,7 +89,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
-    private final DeviceCookieKeys deviceCookieKeys = new DeviceCookieKeys();
+    private final RealmDerivedKeys realmDerivedKeys = new RealmDerivedKeys();
     private SignInRiskEvaluator riskEvaluator;
     private long purgeIntervalMillis;
     private long breachMinCount;
@@ -244,7 +244,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             provider.events().deleteForRealm(removed.getRealm().getId());
             provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
-            deviceCookieKeys.forget(removed.getRealm().getId());
+            realmDerivedKeys.forget(removed.getRealm().getId());
         }
     }
 
@@ -263,8 +263,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         return settingsStore;
     }
 
-    DeviceCookieKeys deviceCookieKeys() {
-        return deviceCookieKeys;
+    RealmDerivedKeys realmDerivedKeys() {
+        return realmDerivedKeys;
     }
 
     SignInRiskEvaluator riskEvaluator() {

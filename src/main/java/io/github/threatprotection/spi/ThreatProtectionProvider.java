@@ -5,7 +5,7 @@ import org.keycloak.provider.Provider;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.history.RecentActivityStore;
@@ -51,5 +51,5 @@ public interface ThreatProtectionProvider extends Provider {
     NotificationSender notifications();
 
     /** The device cookies' MAC keys, derived from the realms' HMAC keys and memoised on this node. */
-    DeviceCookieKeys deviceCookieKeys();
+    RealmDerivedKeys realmDerivedKeys();
 }
