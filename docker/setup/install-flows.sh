@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the demo realm's protected browser and direct-grant flows (with the risk-driven MFA sub-flow) through
 # the extension's REST API, once Keycloak is ready: the call an operator makes, run by the compose stack.
+# Without ?riskDecidesMfa=true, so Keycloak's own conditional 2FA keeps asking users who have OTP.
 set -eu
 KC_URL=${KC_URL:-http://keycloak:8080}
 KC_MANAGEMENT_URL=${KC_MANAGEMENT_URL:-http://keycloak:9000}

@@ -18,6 +18,12 @@ import org.keycloak.services.resources.admin.AuthenticationManagementResource;
  * flows with the {@code threat-protection} step right after their password step, the browser copy also with
  * the risk-driven MFA sub-flow, bound as the realm's flows. The originals stay untouched, so binding them back
  * undoes it.
+ * <p>
+ * The copies keep the realm's own second-factor sub-flows (Keycloak's conditional 2FA) as they were, so every
+ * user asked for a second factor before is asked after; the risk-driven MFA sub-flow comes after them and asks
+ * in addition (its condition is false once a second factor was given in the sign-in). Only when the operator
+ * asks for it ({@code riskDecidesMfa}) are the browser copy's conditional second-factor sub-flows disabled, so
+ * that the risk level alone decides who is asked.
  */
 public final class ProtectedFlows {
 
@@ -28,31 +34,56 @@ public final class ProtectedFlows {
             PasswordFormFactory.PROVIDER_ID, "direct-grant-validate-password");
     private static final String OTP_FORM = "auth-otp-form";
     private static final String WEBAUTHN = "webauthn-authenticator";
-    private static final String USER_CONFIGURED_CONDITION = "conditional-user-configured";
+    /** Keycloak's steps that ask for a second factor, in the browser and in the direct grant. */
+    private static final Set<String> SECOND_FACTOR_STEPS = Set.of(OTP_FORM, WEBAUTHN,
+            "auth-recovery-authn-code-form", "direct-grant-validate-otp");
 
-    /** What was installed. */
-    public record Installed(String browserFlow, String directGrantFlow, List<String> disabled) {
+    /**
+     * What was installed: the flows, and the aliases of the copies' second-factor sub-flows left asking
+     * ({@code kept}) and disabled for {@code riskDecidesMfa}.
+     */
+    public record Installed(String browserFlow, String directGrantFlow, boolean riskDecidesMfa, List<String> kept,
+                            List<String> disabled) {
     }
 
     private ProtectedFlows() {
     }
 
-    /** @throws IllegalStateException when flows of these names exist already */
-    public static Installed install(KeycloakSession session, RealmModel realm) {
+    /**
+     * @param riskDecidesMfa disable the browser copy's conditional second-factor sub-flows, so that users are
+     *                       asked for a second factor only when their sign-in's risk level asks for one
+     * @throws IllegalStateException when flows of these names exist already
+     */
+    public static Installed install(KeycloakSession session, RealmModel realm, boolean riskDecidesMfa) {
         if (realm.getFlowByAlias(BROWSER) != null || realm.getFlowByAlias(DIRECT_GRANT) != null) {
             throw new IllegalStateException("flows '" + BROWSER + "' or '" + DIRECT_GRANT + "' exist already");
         }
+        List<String> kept = new ArrayList<>();
         List<String> disabled = new ArrayList<>();
         AuthenticationFlowModel browser = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getBrowserFlow(), BROWSER);
         AuthenticationExecutionModel browserStep = addAfterPasswordStep(realm, browser);
-        addMfaSubFlow(realm, browserStep, disabled);
+        List<AuthenticationExecutionModel> browserSecondFactor = secondFactorSubFlowsAfter(realm, browserStep);
+        for (AuthenticationExecutionModel subFlow : browserSecondFactor) {
+            if (riskDecidesMfa && subFlow.isConditional()) {
+                subFlow.setRequirement(Requirement.DISABLED);
+                realm.updateAuthenticatorExecution(subFlow);
+                disabled.add(alias(realm, subFlow));
+            } else if (!subFlow.isDisabled()) {
+                kept.add(alias(realm, subFlow));
+            }
+        }
+        addMfaSubFlow(realm, browserSecondFactor.isEmpty() ? browserStep
+                : browserSecondFactor.get(browserSecondFactor.size() - 1));
         AuthenticationFlowModel directGrant = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getDirectGrantFlow(), DIRECT_GRANT);
-        addAfterPasswordStep(realm, directGrant);
+        AuthenticationExecutionModel directGrantStep = addAfterPasswordStep(realm, directGrant);
+        secondFactorSubFlowsAfter(realm, directGrantStep).stream()
+                .filter(subFlow -> !subFlow.isDisabled())
+                .forEach(subFlow -> kept.add(alias(realm, subFlow)));
         realm.setBrowserFlow(browser);
         realm.setDirectGrantFlow(directGrant);
-        return new Installed(BROWSER, DIRECT_GRANT, disabled);
+        return new Installed(BROWSER, DIRECT_GRANT, riskDecidesMfa, kept, disabled);
     }
 
     /** Inserts the step right after the first password step found in the flow or its sub-flows. */
@@ -69,8 +100,12 @@ public final class ProtectedFlows {
         return insertAfter(realm, password, step);
     }
 
-    /** A CONDITIONAL sub-flow right after the step: the risk condition, then OTP Form or WebAuthn. */
-    private static void addMfaSubFlow(RealmModel realm, AuthenticationExecutionModel step, List<String> disabled) {
+    /**
+     * A CONDITIONAL sub-flow right after {@code after}: the risk condition, then OTP Form or WebAuthn. It must
+     * come after the realm's own second-factor sub-flows, so that a factor they asked for counts (the condition
+     * is then false) rather than being asked for a second time.
+     */
+    private static void addMfaSubFlow(RealmModel realm, AuthenticationExecutionModel after) {
         AuthenticationFlowModel subFlow = new AuthenticationFlowModel();
         subFlow.setAlias(BROWSER + " MFA");
         subFlow.setDescription("A second factor when the threat-protection step asks for one");
@@ -80,11 +115,11 @@ public final class ProtectedFlows {
         String subFlowId = realm.addAuthenticationFlow(subFlow).getId();
 
         AuthenticationExecutionModel gate = new AuthenticationExecutionModel();
-        gate.setParentFlow(step.getParentFlow());
+        gate.setParentFlow(after.getParentFlow());
         gate.setFlowId(subFlowId);
         gate.setAuthenticatorFlow(true);
         gate.setRequirement(Requirement.CONDITIONAL);
-        insertAfter(realm, step, gate);
+        insertAfter(realm, after, gate);
 
         int priority = 10;
         for (String[] execution : new String[][] {{RiskRequiresMfaCondition.ID, "REQUIRED"},
@@ -98,19 +133,37 @@ public final class ProtectedFlows {
             priority += 10;
             realm.addAuthenticatorExecution(model);
         }
+    }
 
-        // Keycloak's own conditional OTP sub-flow would ask every user who has OTP, whatever the risk.
-        realm.getAuthenticationExecutionsStream(step.getParentFlow())
-                .filter(AuthenticationExecutionModel::isAuthenticatorFlow)
-                .filter(execution -> !execution.getFlowId().equals(subFlowId))
-                .filter(execution -> realm.getAuthenticationExecutionsStream(execution.getFlowId())
-                        .anyMatch(inner -> USER_CONFIGURED_CONDITION.equals(inner.getAuthenticator())))
-                .toList()
-                .forEach(execution -> {
-                    execution.setRequirement(Requirement.DISABLED);
-                    realm.updateAuthenticatorExecution(execution);
-                    disabled.add(realm.getAuthenticationFlowById(execution.getFlowId()).getAlias());
-                });
+    /**
+     * The sub-flows after the step, in its own flow, that contain a step asking for a second factor (Keycloak's
+     * "Browser - Conditional 2FA" and "Direct Grant - Conditional OTP"), in order.
+     */
+    private static List<AuthenticationExecutionModel> secondFactorSubFlowsAfter(RealmModel realm,
+                                                                              AuthenticationExecutionModel step) {
+        List<AuthenticationExecutionModel> found = new ArrayList<>();
+        boolean afterStep = false;
+        for (AuthenticationExecutionModel sibling :
+                realm.getAuthenticationExecutionsStream(step.getParentFlow()).toList()) {
+            if (sibling.getId().equals(step.getId())) {
+                afterStep = true;
+            } else if (afterStep && sibling.isAuthenticatorFlow() && asksForSecondFactor(realm, sibling.getFlowId())) {
+                found.add(sibling);
+            }
+        }
+        return found;
+    }
+
+    private static boolean asksForSecondFactor(RealmModel realm, String flowId) {
+        return realm.getAuthenticationExecutionsStream(flowId)
+                .filter(execution -> !execution.isDisabled())
+                .anyMatch(execution -> execution.isAuthenticatorFlow()
+                        ? asksForSecondFactor(realm, execution.getFlowId())
+                        : SECOND_FACTOR_STEPS.contains(execution.getAuthenticator()));
+    }
+
+    private static String alias(RealmModel realm, AuthenticationExecutionModel subFlow) {
+        return realm.getAuthenticationFlowById(subFlow.getFlowId()).getAlias();
     }
 
     private static AuthenticationExecutionModel findPasswordStep(RealmModel realm, String flowId) {

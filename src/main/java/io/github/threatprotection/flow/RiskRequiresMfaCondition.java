@@ -12,11 +12,13 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * "Condition - risk requires MFA" ({@code threat-protection-mfa-condition}): true when the threat-protection
- * step before it decided that this sign-in needs a second factor, so the conditional sub-flow it gates (OTP
- * Form, WebAuthn Authenticator) runs.
+ * step before it decided that this sign-in needs a second factor and none was given yet in this sign-in, so the
+ * conditional sub-flow it gates (OTP Form, WebAuthn Authenticator) runs. A factor already asked for by the
+ * realm's own conditional 2FA sub-flow, placed before this one, counts: nobody is asked twice.
  */
 public class RiskRequiresMfaCondition implements ConditionalAuthenticator, ConditionalAuthenticatorFactory {
 
@@ -26,7 +28,8 @@ public class RiskRequiresMfaCondition implements ConditionalAuthenticator, Condi
 
     @Override
     public boolean matchCondition(AuthenticationFlowContext context) {
-        return context.getAuthenticationSession().getAuthNote(SecondFactor.PENDING_EVENT_NOTE) != null;
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        return authSession.getAuthNote(SecondFactor.PENDING_EVENT_NOTE) != null && !SecondFactor.givenIn(authSession);
     }
 
     @Override
@@ -59,8 +62,9 @@ public class RiskRequiresMfaCondition implements ConditionalAuthenticator, Condi
 
     @Override
     public String getHelpText() {
-        return "True when the threat-protection step decided that this sign-in needs a second factor. Gate a"
-                + " conditional sub-flow with OTP Form and WebAuthn Authenticator with it, after that step.";
+        return "True when the threat-protection step decided that this sign-in needs a second factor and none was"
+                + " given yet in it. Gate a conditional sub-flow with OTP Form and WebAuthn Authenticator with it,"
+                + " after that step and after the flow's own conditional 2FA sub-flow.";
     }
 
     @Override

@@ -165,23 +165,29 @@ public class ThreatProtectionResource {
 
     /**
      * Installs protected copies of the realm's browser and direct-grant flows (see {@link ProtectedFlows}) and
-     * binds them; 409 when they exist already.
+     * binds them; 409 when they exist already. The copies keep the realm's own second-factor sub-flows unless
+     * {@code riskDecidesMfa=true}; the answer names the sub-flows kept and disabled.
      */
     @POST
     @Path("flows")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response installFlows() {
+    public Response installFlows(@QueryParam("riskDecidesMfa") String riskDecidesMfa) {
         auth.realm().requireManageRealm();
+        if (riskDecidesMfa != null && !riskDecidesMfa.equals("true") && !riskDecidesMfa.equals("false")) {
+            return ErrorResponses.badRequest("riskDecidesMfa", "must be true or false");
+        }
         ProtectedFlows.Installed installed;
         try {
-            installed = ProtectedFlows.install(session, realm);
+            installed = ProtectedFlows.install(session, realm, "true".equals(riskDecidesMfa));
         } catch (IllegalStateException e) {
             return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Json.write(Json.object().put("error", e.getMessage()))).build();
         }
         ObjectNode result = Json.object()
                 .put("browserFlow", installed.browserFlow())
-                .put("directGrantFlow", installed.directGrantFlow());
+                .put("directGrantFlow", installed.directGrantFlow())
+                .put("riskDecidesMfa", installed.riskDecidesMfa());
+        installed.kept().forEach(result.putArray("keptSubFlows")::add);
         installed.disabled().forEach(result.putArray("disabledSubFlows")::add);
         adminEvent.operation(OperationType.CREATE)
                 .resourcePath(session.getContext().getUri())

@@ -56,7 +56,8 @@ public final class DemoServer {
 
         AdminApi admin = new AdminApi(server.baseUrl());
         TestRealm demo = TestRealm.createWithoutProtection(admin, "demo", "alice", "bob", "carol");
-        // the operator's one call: protected browser flow with the risk-driven MFA sub-flow, and direct grant
+        // the operator's one call: protected browser flow with the risk-driven MFA sub-flow after Keycloak's own
+        // conditional 2FA (kept), and direct grant
         AdminApi.ok(admin.post("/demo/threat-protection/flows", null));
         AdminApi.ok(demo.resetPassword(demo.userId("carol"), BreachTestData.BREACHED));
         demo.update(Map.of(

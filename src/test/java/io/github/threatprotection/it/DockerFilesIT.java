@@ -9,6 +9,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,15 @@ class DockerFilesIT {
                     + AdminApi.encode(browserFlow) + "/executions")).findValuesAsText("providerId");
             assertTrue(providers.contains("threat-protection"), providers.toString());
             assertTrue(providers.contains("threat-protection-mfa-condition"), providers.toString());
+            // installed without riskDecidesMfa: Keycloak's own 2FA keeps asking users who have a second factor
+            List<String> keycloak2fa = new ArrayList<>();
+            for (JsonNode execution : AdminApi.ok(admin.get("/" + name + "/authentication/flows/"
+                    + AdminApi.encode(browserFlow) + "/executions"))) {
+                if (execution.get("displayName").asText().endsWith("Browser - Conditional 2FA")) {
+                    keycloak2fa.add(execution.get("requirement").asText());
+                }
+            }
+            assertEquals(List.of("CONDITIONAL"), keycloak2fa);
             assertEquals("AUDIT", AdminApi.ok(admin.get("/" + name + "/threat-protection/settings"))
                     .get("mode").asText());
 

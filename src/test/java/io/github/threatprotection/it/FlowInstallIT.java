@@ -15,7 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** One REST call installs the protected flows, with the MFA sub-flow, into a realm that has Keycloak's own. */
+/**
+ * One REST call installs the protected flows, with the MFA sub-flow after Keycloak's own conditional 2FA, into a
+ * realm that has Keycloak's own flows. What that means for users with a second factor:
+ * {@link InstalledFlowsSecondFactorIT}.
+ */
 @ExtendWith(KeycloakExtension.class)
 class FlowInstallIT {
 
@@ -36,6 +40,12 @@ class FlowInstallIT {
     @Test
     void theFlowsAreCopiedExtendedAndBoundOnceAndSignInsAreEvaluated() {
         String path = "/" + realm.name() + "/threat-protection/flows";
+        HttpResponse<String> refused = realm.admin().post(path + "?riskDecidesMfa=yes", null);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("riskDecidesMfa", AdminApi.json(refused).at("/errors/0/field").asText());
+        assertEquals("browser", AdminApi.ok(realm.admin().get("/" + realm.name())).get("browserFlow").asText(),
+                "a refused install changes nothing");
+
         HttpResponse<String> installed = realm.admin().post(path, null);
         assertEquals(201, installed.statusCode(), installed.body());
         JsonNode result = AdminApi.json(installed);
@@ -47,7 +57,12 @@ class FlowInstallIT {
         List<String> browser = providers("browser with threat protection");
         int password = browser.indexOf("auth-username-password-form");
         assertEquals("threat-protection", browser.get(password + 1), browser.toString());
-        assertEquals("threat-protection-mfa-condition", browser.get(password + 3), browser.toString());
+        // Keycloak's own 2FA first, then the risk-driven MFA sub-flow: a factor given to the first counts for both
+        int keycloak2fa = browser.indexOf("browser with threat protection Browser - Conditional 2FA");
+        assertEquals(password + 2, keycloak2fa, browser.toString());
+        int riskMfa = browser.indexOf("browser with threat protection MFA");
+        assertTrue(riskMfa > keycloak2fa, browser.toString());
+        assertEquals("threat-protection-mfa-condition", browser.get(riskMfa + 1), browser.toString());
         List<String> direct = providers("direct grant with threat protection");
         assertEquals("threat-protection", direct.get(direct.indexOf("direct-grant-validate-password") + 1),
                 direct.toString());

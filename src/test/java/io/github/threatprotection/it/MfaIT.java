@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -107,7 +101,7 @@ class MfaIT {
         Browser browser = new Browser(baseUrl, ADDRESS);
 
         Browser.Result challenge = browser.signIn(realm.name(), TestRealm.CLIENT, "wrong-code", TestRealm.PASSWORD);
-        String wrong = totp(0).equals("000000") ? "111111" : "000000";
+        String wrong = Totp.wrongCode(OTP_SECRET);
         Browser.Result refused = browser.submitForm(challenge.page(), "kc-otp-login-form", Map.of("otp", wrong));
 
         assertFalse(refused.signedIn());
@@ -164,20 +158,8 @@ class MfaIT {
         realm.addUser(username, TestRealm.otpCredential(OTP_SECRET));
     }
 
-    /** A TOTP code (RFC 6238, HMAC-SHA1, 30 s, 6 digits) for the current time step plus {@code offset}. */
     private static String totp(int offset) {
-        try {
-            long step = System.currentTimeMillis() / 30_000 + offset;
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(OTP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
-            int at = hash[hash.length - 1] & 0x0F;
-            int binary = ((hash[at] & 0x7F) << 24) | ((hash[at + 1] & 0xFF) << 16) | ((hash[at + 2] & 0xFF) << 8)
-                    | (hash[at + 3] & 0xFF);
-            return String.format("%06d", binary % 1_000_000);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Totp.code(OTP_SECRET, offset);
     }
 
     private static JsonNode payload(String jwt) {
