@@ -1,6 +1,7 @@
 package io.github.threatprotection;
 
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,7 +30,7 @@ public final class Main {
     private static final String USAGE = """
             usage:
               corpus build --input <file|folder> --output <file> [--format hibp-sha1|plaintext] [--temp-dir <folder>]
-              corpus check <corpus> -      reads the password from standard input
+              corpus check <corpus> -      asks for the password (or reads it from standard input)
               corpus info <corpus>
             """;
 
@@ -113,7 +114,7 @@ public final class Main {
         }
         String password = args.get(1);
         if (password.equals("-")) {
-            password = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+            password = readPassword(in);
             if (password == null) {
                 err.println("error: no password on standard input");
                 return 1;
@@ -133,6 +134,16 @@ public final class Main {
             out.println(count > 0 ? "found: true\ncount: at least " + count : "found: false");
         }
         return 0;
+    }
+
+    /** At a terminal without echoing it, else the first line of {@code in}; null when there is none. */
+    private static String readPassword(InputStream in) throws IOException {
+        Console console = System.console();
+        if (in == System.in && console != null) {
+            char[] typed = console.readPassword("password: ");
+            return typed == null ? null : new String(typed);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
     }
 
     private static int info(List<String> args, PrintStream out, PrintStream err) throws IOException {
