@@ -97,6 +97,13 @@ class BreachCorpusTest {
     @Test
     void anIndexThatGoesBackwardsIsRefused() throws IOException {
         long middle = blocks() / 2;
+        String message = refusal(bytes -> setIndexEntry(bytes, middle, indexEntry(bytes, middle - 1) - 8));
+        assertTrue(message.contains("before it starts"), message);
+    }
+
+    @Test
+    void twoIndexEntriesSwappedAreRefused() throws IOException {
+        long middle = blocks() / 2;
         String message = refusal(bytes -> {
             long a = indexEntry(bytes, middle);
             setIndexEntry(bytes, middle, indexEntry(bytes, middle + 1));
