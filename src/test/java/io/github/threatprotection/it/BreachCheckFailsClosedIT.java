@@ -106,9 +106,7 @@ class BreachCheckFailsClosedIT {
             assertEquals(400, change.statusCode(), change.body());
         } finally {
             ReplaceableCorpus.putBackTheFirstEdition();
-            realm.saveSettings(Map.of("mode", "AUDIT"));
             ReplaceableCorpus.awaitFirstEdition(realm, "probe");
-            realm.saveSettings(Map.of("mode", "ENFORCED"));
             realm.update(Map.of("passwordPolicy", ""));
         }
         assertTrue(new Browser(server.baseUrl(), "192.0.2.61").signIn(realm.name(), TestRealm.CLIENT, "reader",

@@ -60,7 +60,6 @@ class CorpusReplacementIT {
     @AfterEach
     void putBackTheFirstEdition() throws Exception {
         ReplaceableCorpus.putBackTheFirstEdition();
-        realm.saveSettings(Map.of("mode", "AUDIT"));
         ReplaceableCorpus.awaitFirstEdition(realm, "probe");
     }
 

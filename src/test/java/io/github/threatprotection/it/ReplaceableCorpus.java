@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The test server's second breach corpus ({@link BreachTestData#REPLACEABLE_CORPUS}), which only the corpus
@@ -65,22 +66,28 @@ final class ReplaceableCorpus {
     /**
      * Waits until the server finds the first edition's password again: sets it as {@code probeUser}'s
      * password through the admin API until the recorded password change says "compromised". The realm must
-     * have the {@code notCompromised} policy and be in AUDIT mode: a change the policy refuses is rolled back
-     * with its event.
+     * have the {@code notCompromised} policy; it is switched to AUDIT meanwhile, since a change the policy
+     * refuses is rolled back with its event, and its settings are put back afterwards.
      */
     static void awaitFirstEdition(TestRealm realm, String probeUser) throws InterruptedException {
         String userId = realm.userId(probeUser);
-        long deadline = System.currentTimeMillis() + RELOAD_TIMEOUT_MILLIS;
-        JsonNode event = null;
-        while (System.currentTimeMillis() < deadline) {
-            realm.resetPassword(userId, BreachTestData.FIRST_EDITION);
-            event = realm.latestUserEvent(userId);
-            if (event.at("/risk/reasons").findValuesAsText("signal").contains("COMPROMISED_CREDENTIALS")) {
-                return;
+        JsonNode settings = realm.settings();
+        realm.saveSettings(((ObjectNode) settings.deepCopy()).put("mode", "AUDIT"));
+        try {
+            long deadline = System.currentTimeMillis() + RELOAD_TIMEOUT_MILLIS;
+            JsonNode event = null;
+            while (System.currentTimeMillis() < deadline) {
+                AdminApi.ok(realm.resetPassword(userId, BreachTestData.FIRST_EDITION));
+                event = realm.latestUserEvent(userId);
+                if (event.at("/risk/reasons").findValuesAsText("signal").contains("COMPROMISED_CREDENTIALS")) {
+                    return;
+                }
+                Thread.sleep(200);
             }
-            Thread.sleep(200);
+            throw new AssertionError("the server did not answer from the first edition again within "
+                    + RELOAD_TIMEOUT_MILLIS + " ms; last event " + event);
+        } finally {
+            realm.saveSettings(settings);
         }
-        throw new AssertionError("the server did not answer from the first edition again within "
-                + RELOAD_TIMEOUT_MILLIS + " ms; last event " + event);
     }
 }
