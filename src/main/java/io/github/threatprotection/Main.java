@@ -1,10 +1,15 @@
 package io.github.threatprotection;
 
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -17,14 +22,15 @@ import io.github.threatprotection.breach.PasswordHash;
 
 /**
  * The JAR's command line: {@code java -jar keycloak-threat-protection-<version>.jar corpus build|check|info}.
- * Needs no Keycloak.
+ * Needs no Keycloak. Answers go to standard output; an error is one line on standard error ("error: …") and
+ * exit code 1, a usage mistake the usage text and exit code 2.
  */
 public final class Main {
 
     private static final String USAGE = """
             usage:
               corpus build --input <file|folder> --output <file> [--format hibp-sha1|plaintext] [--temp-dir <folder>]
-              corpus check <corpus> <password|->      (- reads the password from standard input)
+              corpus check <corpus> -      asks for the password (or reads it from standard input)
               corpus info <corpus>
             """;
 
@@ -32,10 +38,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.in, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         try {
             if (args.length < 2 || !args[0].equals("corpus")) {
                 err.print(USAGE);
@@ -44,17 +50,37 @@ public final class Main {
             List<String> rest = List.of(args).subList(2, args.length);
             return switch (args[1]) {
                 case "build" -> build(rest, out, err);
-                case "check" -> check(rest, out, err);
+                case "check" -> check(rest, in, out, err);
                 case "info" -> info(rest, out, err);
                 default -> {
                     err.print(USAGE);
                     yield 2;
                 }
             };
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
+        } catch (Exception | Error e) {
+            // An operator's tool: what went wrong, in one line, not a stack trace.
+            err.println("error: " + describe(e));
             return 1;
         }
+    }
+
+    /** The problem in one line, naming the file where the exception only gives its path. */
+    static String describe(Throwable e) {
+        String text;
+        if (e instanceof NoSuchFileException missing) {
+            text = "no such file or folder: " + missing.getFile();
+        } else if (e instanceof AccessDeniedException denied) {
+            text = "permission denied: " + denied.getFile();
+        } else if (e instanceof FileSystemException file && file.getReason() != null) {
+            text = file.getFile() + ": " + file.getReason();
+        } else if (e instanceof OutOfMemoryError) {
+            text = "out of memory (give Java more with -Xmx, e.g. java -Xmx2g -jar …)";
+        } else if (e.getMessage() != null) {
+            text = e.getMessage();
+        } else {
+            text = e.getClass().getSimpleName();
+        }
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     private static int build(List<String> args, PrintStream out, PrintStream err) throws IOException {
@@ -80,22 +106,44 @@ public final class Main {
         return 0;
     }
 
-    private static int check(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    private static int check(List<String> args, InputStream in, PrintStream out, PrintStream err)
+            throws IOException {
         if (args.size() != 2) {
             err.print(USAGE);
             return 2;
         }
         String password = args.get(1);
         if (password.equals("-")) {
-            password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            password = readPassword(in);
             if (password == null) {
                 err.println("error: no password on standard input");
                 return 1;
             }
+        } else {
+            err.println("warning: a password given as an argument is visible to every user of this machine in the"
+                    + " process list and may stay in the shell's history; use - and give it on standard input");
         }
-        long count = BreachCorpus.open(Path.of(args.get(0))).count(PasswordHash.sha1(password));
-        out.println(count > 0 ? "found: true\ncount: at least " + count : "found: false");
+        Path file = Path.of(args.get(0));
+        try (BreachCorpus corpus = open(file)) {
+            long count;
+            try {
+                count = corpus.count(PasswordHash.sha1(password));
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            out.println(count > 0 ? "found: true\ncount: at least " + count : "found: false");
+        }
         return 0;
+    }
+
+    /** At a terminal without echoing it, else the first line of {@code in}; null when there is none. */
+    private static String readPassword(InputStream in) throws IOException {
+        Console console = System.console();
+        if (in == System.in && console != null) {
+            char[] typed = console.readPassword("password: ");
+            return typed == null ? null : new String(typed);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
     }
 
     private static int info(List<String> args, PrintStream out, PrintStream err) throws IOException {
@@ -103,9 +151,21 @@ public final class Main {
             err.print(USAGE);
             return 2;
         }
-        BreachCorpus corpus = BreachCorpus.open(Path.of(args.get(0)));
-        out.printf("entries: %d%nbytes: %d%nbytes per entry: %.3f%nfalse-positive rate: %.3g%n",
-                corpus.entries(), corpus.sizeBytes(), corpus.bytesPerEntry(), corpus.falsePositiveRate());
+        try (BreachCorpus corpus = open(Path.of(args.get(0)))) {
+            out.printf("entries: %d%nbytes: %d%nbytes per entry: %.3f%nfalse-positive rate: %.3g%n",
+                    corpus.entries(), corpus.sizeBytes(), corpus.bytesPerEntry(), corpus.falsePositiveRate());
+        }
         return 0;
+    }
+
+    /** Opens a corpus with the server's checks; a refusal names the file. */
+    private static BreachCorpus open(Path file) throws IOException {
+        try {
+            return BreachCorpus.open(file);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -18,7 +18,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Single-threaded lookup latency of the corpus and the two baselines over the same set of n SHA-1s, with every
- * file memory-mapped and resident in the page cache. Members and non-members are separate benchmarks; each
+ * file resident in the page cache. The corpus is read as the server reads it, with positional reads
+ * ({@code corpus*}), and memory-mapped as the builder's check reads it ({@code corpusMapped*}); the baselines
+ * are memory-mapped. Members and non-members are separate benchmarks; each
  * invocation looks up the next of 2^20 pre-computed query hashes (members drawn at random from the set), so the
  * SHA-1 of the password is not part of the time. Mode.SampleTime gives the percentiles.
  */
@@ -35,6 +37,7 @@ public class LookupBenchmark {
         public long entries;
 
         BreachCorpus corpus;
+        BreachCorpus mapped;
         SortedSha1File sorted;
         BloomFilter.Mapped bloom;
         WordDecodeProbe wordDecode;
@@ -45,6 +48,7 @@ public class LookupBenchmark {
         public void setUp() throws IOException {
             Path dir = BenchData.dir(Path.of(System.getProperty("bench.dir", "target/bench")), entries);
             corpus = BreachCorpus.open(dir.resolve("corpus.bin"));
+            mapped = BreachCorpus.openMapped(dir.resolve("corpus.bin"));
             sorted = new SortedSha1File(dir.resolve("sorted.sha1"));
             bloom = new BloomFilter.Mapped(dir.resolve("bloom.bin"));
             wordDecode = new WordDecodeProbe(dir.resolve("corpus.bin"));
@@ -65,7 +69,9 @@ public class LookupBenchmark {
                 sum += corpus.countBucket(h40, 0);
             }
             for (int i = 0; i < QUERIES; i++) {
-                if (corpus.count(members[i]) == 0 || wordDecode.count(members[i]) != corpus.count(members[i]) || sorted.find(members[i]) < 0 || !bloom.mightContain(members[i])) {
+                if (corpus.count(members[i]) == 0 || wordDecode.count(members[i]) != corpus.count(members[i])
+                        || mapped.count(members[i]) != corpus.count(members[i]) || sorted.find(members[i]) < 0
+                        || !bloom.mightContain(members[i])) {
                     throw new IllegalStateException("member query " + i + " not found");
                 }
                 sum += corpus.count(nonMembers[i]) + sorted.find(nonMembers[i]) + (bloom.mightContain(nonMembers[i]) ? 1 : 0);
@@ -86,13 +92,23 @@ public class LookupBenchmark {
     }
 
     @Benchmark
-    public long corpusMember(Data d, Cursor c) {
+    public long corpusMember(Data d, Cursor c) throws IOException {
         return d.corpus.count(d.members[c.next()]);
     }
 
     @Benchmark
-    public long corpusNonMember(Data d, Cursor c) {
+    public long corpusNonMember(Data d, Cursor c) throws IOException {
         return d.corpus.count(d.nonMembers[c.next()]);
+    }
+
+    @Benchmark
+    public long corpusMappedMember(Data d, Cursor c) throws IOException {
+        return d.mapped.count(d.members[c.next()]);
+    }
+
+    @Benchmark
+    public long corpusMappedNonMember(Data d, Cursor c) throws IOException {
+        return d.mapped.count(d.nonMembers[c.next()]);
     }
 
     @Benchmark

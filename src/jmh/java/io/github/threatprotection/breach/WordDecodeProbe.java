@@ -20,7 +20,7 @@ final class WordDecodeProbe {
     private final long indexOffset;
 
     WordDecodeProbe(Path path) throws IOException {
-        BreachCorpus.open(path).path(); // validates the header
+        BreachCorpus.open(path).close(); // opening checks the header and the index
         file = new MappedCorpusFile(path);
         subBuckets = file.getLong(32);
         indexOffset = file.getLong(48);

@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -48,20 +51,40 @@ public final class CorpusBuilder {
         }
     }
 
+    /**
+     * Builds the corpus into a new file next to {@code output} and, once it is complete and checked, moves it
+     * over {@code output} in one atomic rename. A server reading the old file keeps reading it, whole, until
+     * it opens the new one; a failed build leaves {@code output} as it was.
+     */
     public Report build(CorpusInput input, Path output, Path tempDirectory) throws IOException {
         long started = System.nanoTime();
         int partitionBits = partitionBits(input.estimatedEntries(), recordsPerPartition);
+        Path target = output.toAbsolutePath();
+        Path partial = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".partial");
         Path work = Files.createTempDirectory(tempDirectory, "corpus-build-");
         try {
             long records = partition(input, work, partitionBits, started);
-            long entries = write(work, partitionBits, records, output);
-            verify(work, partitionBits, output);
+            long entries = write(work, partitionBits, records, partial);
+            verify(work, partitionBits, partial);
+            keepPermissions(target, partial);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             double seconds = (System.nanoTime() - started) / 1e9;
-            progress.printf("done: %,d entries, %,d bytes (%.2f bytes per entry) in %.1f s%n", entries,
-                    Files.size(output), entries == 0 ? 0 : (double) Files.size(output) / entries, seconds);
-            return new Report(entries, Files.size(output), seconds);
+            long bytes = Files.size(target);
+            progress.printf("done: %,d entries, %,d bytes (%.2f bytes per entry) in %.1f s%n", entries, bytes,
+                    entries == 0 ? 0 : (double) bytes / entries, seconds);
+            return new Report(entries, bytes, seconds);
         } finally {
+            Files.deleteIfExists(partial);
             deleteRecursively(work);
+        }
+    }
+
+    /** A rebuilt corpus keeps the permissions of the file it replaces (its owner is whoever builds it). */
+    private static void keepPermissions(Path existing, Path replacement) throws IOException {
+        if (Files.exists(existing)
+                && Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(existing));
         }
     }
 
@@ -133,25 +156,29 @@ public final class CorpusBuilder {
         }
     }
 
-    /** Pass 3: every input entry must be found in the finished file with at least its count. */
+    /**
+     * Pass 3: the finished file is opened with the server's checks, and every input entry must be found in it
+     * with at least its count. It is memory-mapped here, which is safe since no one else knows the file yet.
+     */
     private void verify(Path work, int partitionBits, Path output) throws IOException {
-        BreachCorpus corpus = BreachCorpus.open(output);
         long missing = 0;
         long checked = 0;
-        for (int p = 0; p < 1 << partitionBits; p++) {
-            Partition partition = Partition.read(partitionFile(work, p));
-            for (int i = 0; i < partition.size; i++) {
-                long h40 = partition.keys[i] >>> 24;
-                int bucket = CorpusFormat.countBucket(partition.keys[i] & MAX_COUNT);
-                if (corpus.countBucket(h40, partition.fingerprints[i]) < bucket) {
-                    missing++;
+        try (BreachCorpus corpus = BreachCorpus.openMapped(output)) {
+            for (int p = 0; p < 1 << partitionBits; p++) {
+                Partition partition = Partition.read(partitionFile(work, p));
+                for (int i = 0; i < partition.size; i++) {
+                    long h40 = partition.keys[i] >>> 24;
+                    int bucket = CorpusFormat.countBucket(partition.keys[i] & MAX_COUNT);
+                    if (corpus.countBucket(h40, partition.fingerprints[i]) < bucket) {
+                        missing++;
+                    }
+                    checked++;
                 }
-                checked++;
             }
         }
         if (missing > 0) {
-            throw new IOException("verification failed: " + missing + " of " + checked + " entries not found in "
-                    + output);
+            throw new IOException("verification failed: " + missing + " of " + checked + " entries not found in"
+                    + " the new corpus");
         }
         progress.printf("verified: all %,d input entries are found%n", checked);
     }
@@ -263,7 +290,8 @@ public final class CorpusBuilder {
             this.subBuckets = subBuckets;
             this.blocks = blocks;
             this.blockOffsets = new long[(int) blocks + 1];
-            this.bits = new BitOutput(Files.newOutputStream(output));
+            this.bits = new BitOutput(Files.newOutputStream(output, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
             bits.writeBytes(new byte[CorpusFormat.HEADER_BYTES]);
         }
 
@@ -325,6 +353,8 @@ public final class CorpusBuilder {
                     .flip();
             try (FileChannel channel = FileChannel.open(output, StandardOpenOption.WRITE)) {
                 channel.write(header, 0);
+                // On disk before it is moved over the old corpus, so a crash cannot leave an empty file there.
+                channel.force(true);
             }
             return entries;
         }

@@ -1,5 +1,6 @@
 package io.github.threatprotection.breach;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,11 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A read-only file mapped into memory in 1 GiB segments (a single mapping is limited to 2 GiB), read with
- * absolute big-endian accessors. Lookups touch only the pages they need; the operating system's page cache
- * keeps hot pages, shared by all threads.
+ * A read-only file mapped into memory in 1 GiB segments (a single mapping is limited to 2 GiB). Only for files
+ * no one else writes while they are mapped: the builder's check of the corpus it has just written, and the
+ * benchmarks. The server reads corpora with {@link PositionalCorpusFile}, since a mapped file truncated under
+ * it cannot be read safely.
  */
-final class MappedCorpusFile {
+final class MappedCorpusFile implements CorpusFile {
 
     private static final int SEGMENT_BITS = 30;
     private static final long SEGMENT_SIZE = 1L << SEGMENT_BITS;
@@ -32,9 +34,33 @@ final class MappedCorpusFile {
         }
     }
 
-    long size() {
+    @Override
+    public long size() {
         return size;
     }
+
+    @Override
+    public void read(long position, byte[] into, int length) throws IOException {
+        if (position < 0 || position > size - length) {
+            throw new EOFException("the file is shorter than its index says: it was truncated");
+        }
+        int done = 0;
+        while (done < length) {
+            long at = position + done;
+            MappedByteBuffer segment = segments[(int) (at >>> SEGMENT_BITS)];
+            int offset = (int) (at & SEGMENT_MASK);
+            int count = Math.min(length - done, segment.limit() - offset);
+            segment.get(offset, into, done, count);
+            done += count;
+        }
+    }
+
+    /** Nothing to release: the mapping goes when it is no longer referenced. */
+    @Override
+    public void close() {
+    }
+
+    // Absolute accessors for the benchmarks' WordDecodeProbe, which decodes straight from the mapping.
 
     int getByte(long position) {
         return segments[(int) (position >>> SEGMENT_BITS)].get((int) (position & SEGMENT_MASK)) & 0xFF;

@@ -1,15 +1,26 @@
 package io.github.threatprotection.breach;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Pwned Passwords range API, or a self-hosted mirror of it, with k-anonymity: only the first five hex
@@ -18,6 +29,12 @@ import java.util.Map;
  */
 public final class PwnedPasswordsClient {
 
+    /**
+     * The largest range answer read. A padded answer is 800 to 1,000 rows of about 40 bytes, 30 to 40 KB; a
+     * mebibyte leaves room for a mirror that pads more, while bounding what one answer can make a sign-in hold
+     * in memory and parse. A larger answer counts as a failed call.
+     */
+    static final int MAX_BODY_BYTES = 1 << 20;
     private static final int PREFIX_HEX_DIGITS = 5;
     private static final int SUFFIX_HEX_DIGITS = 35;
 
@@ -84,6 +101,10 @@ public final class PwnedPasswordsClient {
         }
     }
 
+    /**
+     * The timeout covers the whole call, body included: the HTTP client's own request timeout ends when the
+     * headers arrive, so a server trickling its body would otherwise hold the sign-in for as long as it likes.
+     */
     private Range fetch(String prefix) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("range/" + prefix))
                 .timeout(timeout)
@@ -91,12 +112,22 @@ public final class PwnedPasswordsClient {
                 .header("User-Agent", "keycloak-threat-protection")
                 .GET()
                 .build();
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(request, info -> new LimitedBody());
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException cause) {
+                throw cause;
+            }
+            throw new IOException(String.valueOf(e.getCause()), e.getCause());
         }
         if (response.statusCode() != 200) {
             throw new IOException("answered HTTP " + response.statusCode());
@@ -140,6 +171,52 @@ public final class PwnedPasswordsClient {
         }
         long[][] sorted = sortTogether(Arrays.copyOf(suffixes, size), Arrays.copyOf(counts, size));
         return new Range(sorted[0], sorted[1], clock.millis());
+    }
+
+    /** Collects a body of at most {@link #MAX_BODY_BYTES}; a larger one ends the call instead of being kept. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription value) {
+            subscription = value;
+            value.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (body.isDone()) {
+                    return;
+                }
+                if (bytes.size() + buffer.remaining() > MAX_BODY_BYTES) {
+                    subscription.cancel();
+                    body.completeExceptionally(new IOException("answered more than " + MAX_BODY_BYTES
+                            + " bytes, larger than any range answer"));
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private static long[][] sortTogether(long[] keys, long[] values) {

@@ -53,6 +53,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     public static final String ID = "default";
     static final String RETENTION_PURGE_INTERVAL = "retention-purge-interval";
     static final String BREACH_CORPUS = "breach-corpus";
+    static final String BREACH_CORPUS_FAILURE = "breach-corpus-failure";
     static final String BREACH_MIN_COUNT = "breach-min-count";
     static final String PWNED_PASSWORDS_URL = "pwned-passwords-url";
     static final String PWNED_PASSWORDS_TIMEOUT = "pwned-passwords-timeout";
@@ -136,14 +137,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                             DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS, 0)),
                     Clock.systemUTC());
         }
-        String failure = config.get(PWNED_PASSWORDS_FAILURE, "open");
-        CompromisedCredentialCheck.FailurePolicy policy = switch (failure) {
-            case "open" -> CompromisedCredentialCheck.FailurePolicy.OPEN;
-            case "closed" -> CompromisedCredentialCheck.FailurePolicy.CLOSED;
-            default -> throw new IllegalArgumentException(option(PWNED_PASSWORDS_FAILURE)
-                    + " must be open or closed, got " + failure);
-        };
-        breachCheck = new CompromisedCredentialCheck(corpora, api, policy);
+        CompromisedCredentialCheck.FailurePolicy apiFailure = failurePolicy(config, PWNED_PASSWORDS_FAILURE);
+        CompromisedCredentialCheck.FailurePolicy corpusFailure = failurePolicy(config, BREACH_CORPUS_FAILURE);
+        breachCheck = new CompromisedCredentialCheck(corpora, corpusFailure, api, apiFailure);
         signInBreachCheck = new SignInBreachCheck(breachCheck, Duration.ofMillis(atLeast(config,
                 PWNED_PASSWORDS_DEADLINE, DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS, 1)));
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
@@ -155,11 +151,26 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
         metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
         if (breachCheck.isConfigured()) {
-            LOG.infof("Compromised-credential checks: %d offline corpus file(s), range API %s (failure policy %s),"
-                    + " minimum count %d", corpora.size(), api == null ? "off" : api.baseUrl(), failure, breachMinCount);
+            LOG.infof("Compromised-credential checks: %d offline corpus file(s) (failure policy %s), range API %s"
+                    + " (failure policy %s), minimum count %d", corpora.size(), name(corpusFailure),
+                    api == null ? "off" : api.baseUrl(), name(apiFailure), breachMinCount);
         } else {
             LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
         }
+    }
+
+    /** {@code open} or {@code closed}, open when unset. */
+    private static CompromisedCredentialCheck.FailurePolicy failurePolicy(Config.Scope config, String name) {
+        String text = config.get(name, "open").trim();
+        return switch (text) {
+            case "open" -> CompromisedCredentialCheck.FailurePolicy.OPEN;
+            case "closed" -> CompromisedCredentialCheck.FailurePolicy.CLOSED;
+            default -> throw new IllegalArgumentException(option(name) + " must be open or closed, got " + text);
+        };
+    }
+
+    private static String name(CompromisedCredentialCheck.FailurePolicy policy) {
+        return policy.name().toLowerCase(Locale.ROOT);
     }
 
     private static RiskAction failureAction(Config.Scope config) {
@@ -309,6 +320,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .property().name(BREACH_CORPUS).type("string")
                 .helpText("Comma-separated offline breach corpus files, built with the JAR's 'corpus build'"
                         + " command.").add()
+                .property().name(BREACH_CORPUS_FAILURE).type("string")
+                .helpText("open: a corpus that cannot be read (damaged, truncated, missing) lets passwords through"
+                        + " unchecked against it; closed: they count as compromised (a block, never an account"
+                        + " lock).")
+                .defaultValue("open").add()
                 .property().name(BREACH_MIN_COUNT).type("int")
                 .helpText("A password counts as compromised when seen at least this often.")
                 .defaultValue(1).add()

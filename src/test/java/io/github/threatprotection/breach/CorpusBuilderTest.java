@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,11 +60,11 @@ class CorpusBuilderTest {
         BreachCorpus corpus = build(hibpFile(passwords), "hibp-sha1", CorpusBuilder.RECORDS_PER_PARTITION);
 
         assertEquals(passwords.size(), corpus.entries());
-        passwords.forEach((password, count) -> {
-            long found = corpus.count(PasswordHash.sha1(password));
-            assertEquals(CorpusFormat.countOfBucket(CorpusFormat.countBucket(count)), found, password);
-            assertTrue(found <= count);
-        });
+        for (Map.Entry<String, Long> entry : passwords.entrySet()) {
+            long found = corpus.count(PasswordHash.sha1(entry.getKey()));
+            assertEquals(CorpusFormat.countOfBucket(CorpusFormat.countBucket(entry.getValue())), found, entry.getKey());
+            assertTrue(found <= entry.getValue());
+        }
         assertTrue(progress.toString().contains("verified: all 20,000 input entries are found"), progress.toString());
     }
 
@@ -109,7 +110,9 @@ class CorpusBuilderTest {
         }
         BreachCorpus corpus = build(folder, "hibp-sha1", CorpusBuilder.RECORDS_PER_PARTITION);
         assertEquals(passwords.size(), corpus.entries());
-        passwords.keySet().forEach(password -> assertTrue(corpus.count(PasswordHash.sha1(password)) > 0, password));
+        for (String password : passwords.keySet()) {
+            assertTrue(corpus.count(PasswordHash.sha1(password)) > 0, password);
+        }
     }
 
     @Test
@@ -146,6 +149,45 @@ class CorpusBuilderTest {
         BreachCorpus corpus = build(file, "hibp-sha1", 1000);
         assertEquals(0, corpus.entries());
         assertEquals(0, corpus.count(PasswordHash.sha1("anything")));
+    }
+
+    @Test
+    void rebuildingOntoAnOpenCorpusLeavesTheOpenOneIntact() throws IOException {
+        Map<String, Long> first = generated(30_000, 5);
+        BreachCorpus open = build(hibpFile(first), "hibp-sha1", CorpusBuilder.RECORDS_PER_PARTITION);
+        Map<String, Long> second = generated(2_000, 6);
+
+        BreachCorpus rebuilt = build(hibpFile(second), "hibp-sha1", CorpusBuilder.RECORDS_PER_PARTITION);
+
+        // The server's open file is never written: the new one is moved over its name once complete.
+        assertEquals(open.path(), rebuilt.path());
+        assertEquals(2_000, rebuilt.entries());
+        for (String password : first.keySet()) {
+            assertTrue(open.count(PasswordHash.sha1(password)) > 0, password);
+        }
+        for (String password : second.keySet()) {
+            assertTrue(rebuilt.count(PasswordHash.sha1(password)) > 0, password);
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("corpus.bin", "pwned-passwords-sha1.txt"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void aFailedBuildLeavesTheExistingCorpusAndNoTemporaryFile() throws IOException {
+        BreachCorpus existing = build(hibpFile(generated(1_000, 7)), "hibp-sha1", CorpusBuilder.RECORDS_PER_PARTITION);
+        byte[] before = Files.readAllBytes(existing.path());
+        Path file = dir.resolve("bad.txt");
+        Files.writeString(file, PasswordHash.hex(PasswordHash.sha1("a")) + ":3\nnot-a-hash:4\n");
+
+        assertThrows(IOException.class, () -> build(file, "hibp-sha1", 1000));
+
+        assertArrayEquals(before, Files.readAllBytes(existing.path()));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("bad.txt", "corpus.bin", "pwned-passwords-sha1.txt"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 
     @Test

@@ -34,6 +34,7 @@ class PwnedPasswordsClientTest {
     private final List<String> padding = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> body = new AtomicReference<>();
     private volatile long delayMillis;
+    private volatile long trickleMillis;
 
     @BeforeEach
     void start() throws IOException {
@@ -47,9 +48,26 @@ class PwnedPasswordsClientTest {
                 Thread.currentThread().interrupt();
             }
             byte[] answer = body.get().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
+            if (trickleMillis == 0) {
+                exchange.sendResponseHeaders(200, answer.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(answer);
+                }
+                return;
+            }
+            // Headers at once, then the body in four parts, each after a pause.
+            exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
+                int part = answer.length / 4 + 1;
+                for (int from = 0; from < answer.length; from += part) {
+                    Thread.sleep(trickleMillis);
+                    out.write(answer, from, Math.min(part, answer.length - from));
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the client gave up
             }
         });
         server.start();
@@ -122,6 +140,24 @@ class PwnedPasswordsClientTest {
         delayMillis = 3000;
         PwnedPasswordsClient client = client(Clock.systemUTC(), Duration.ofMillis(300));
         assertThrows(HttpTimeoutException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
+    }
+
+    @Test
+    void aBodyTricklingInForLongerThanTheTimeoutTimesOut() {
+        trickleMillis = 400;
+        PwnedPasswordsClient client = client(Clock.systemUTC(), Duration.ofMillis(500));
+        // The headers come at once: the client's own request timeout alone would wait for the whole body.
+        assertThrows(HttpTimeoutException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsAnErrorEvenIfItLooksLikeARange() {
+        // Far beyond any padded range answer: rows of a well-formed range, 2 MiB of them.
+        String row = "0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n";
+        body.set(row.repeat((2 << 20) / row.length()));
+        PwnedPasswordsClient client = client(Clock.systemUTC());
+        IOException error = assertThrows(IOException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
+        assertTrue(error.getMessage().contains("larger than"), error.getMessage());
     }
 
     @Test

@@ -4,7 +4,9 @@ import java.io.File;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.testcontainers.Testcontainers;
 import org.testcontainers.utility.MountableFile;
@@ -21,7 +23,7 @@ final class ContainerKeycloakServer implements KeycloakServer {
 
     private static final String CORPUS_OPTION = "--spi-threat-protection--default--breach-corpus=";
     private static final String RANGE_API_OPTION = "--spi-threat-protection--default--pwned-passwords-url=";
-    private static final String CONTAINER_CORPUS = "/opt/keycloak/data/breached.corpus";
+    private static final String CONTAINER_CORPORA = "/opt/keycloak/data/breached-";
 
     private final KeycloakContainer container;
 
@@ -31,15 +33,20 @@ final class ContainerKeycloakServer implements KeycloakServer {
 
     static ContainerKeycloakServer start(String version, Path providerJar, List<String> options) {
         List<String> command = new ArrayList<>();
-        List<MountableFile> copies = new ArrayList<>();
+        Map<String, MountableFile> copies = new LinkedHashMap<>();
         for (String option : options) {
             if (option.startsWith("--proxy-trusted-addresses")) {
                 continue;
             }
             if (option.startsWith(CORPUS_OPTION)) {
-                // The corpus file goes into the container.
-                copies.add(MountableFile.forHostPath(option.substring(CORPUS_OPTION.length())));
-                command.add(CORPUS_OPTION + CONTAINER_CORPUS);
+                // The corpus files go into the container.
+                List<String> inContainer = new ArrayList<>();
+                for (String file : option.substring(CORPUS_OPTION.length()).split(",")) {
+                    String target = CONTAINER_CORPORA + copies.size() + ".corpus";
+                    copies.put(target, MountableFile.forHostPath(file));
+                    inContainer.add(target);
+                }
+                command.add(CORPUS_OPTION + String.join(",", inContainer));
             } else if (option.startsWith(RANGE_API_OPTION)) {
                 // The range API stub listens on the host; the container reaches it through testcontainers.
                 URI url = URI.create(option.substring(RANGE_API_OPTION.length()));
@@ -56,7 +63,7 @@ final class ContainerKeycloakServer implements KeycloakServer {
                 .withProviderLibsFrom(List.of(new File(providerJar.toString())))
                 .withAccessToHost(true)
                 .withCustomCommand(String.join(" ", command));
-        copies.forEach(file -> container.withCopyFileToContainer(file, CONTAINER_CORPUS));
+        copies.forEach((target, file) -> container.withCopyFileToContainer(file, target));
         container.start();
         return new ContainerKeycloakServer(container);
     }
@@ -71,6 +78,12 @@ final class ContainerKeycloakServer implements KeycloakServer {
     public String managementUrl() {
         String url = container.getMgmtServerUrl();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The corpora are copies inside the container: what a test does to the files does not reach it. */
+    @Override
+    public boolean sharesFilesWithTests() {
+        return false;
     }
 
     /** A new container starts from an empty database. */

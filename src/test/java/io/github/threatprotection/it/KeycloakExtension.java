@@ -77,8 +77,8 @@ public class KeycloakExtension implements ParameterResolver {
     }
 
     /**
-     * Builds the test breach corpus with the JAR's command line, starts the range API stub, then Keycloak
-     * pointed at both.
+     * Builds the test breach corpora with the JAR's command line (the shared one, and one that only
+     * {@link ReplaceableCorpus} changes), starts the range API stub, then Keycloak pointed at them.
      */
     private static Running start() {
         String version = System.getProperty("keycloak.version", "26.7.3");
@@ -87,9 +87,10 @@ public class KeycloakExtension implements ParameterResolver {
         RangeApiStub rangeApi = null;
         try {
             Path corpus = BreachTestData.buildCorpus(jar, work.resolve("breach"));
+            Path replaceable = BreachTestData.buildReplaceableCorpus(jar, work.resolve("breach"));
             rangeApi = RangeApiStub.start();
             List<String> options = new ArrayList<>(SERVER_OPTIONS);
-            options.add("--spi-threat-protection--default--breach-corpus=" + corpus);
+            options.add("--spi-threat-protection--default--breach-corpus=" + corpus + "," + replaceable);
             options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApi.url());
             options.add("--spi-threat-protection--default--pwned-passwords-timeout=" + RANGE_API_TIMEOUT_MILLIS);
             options.add("--spi-threat-protection--default--pwned-passwords-deadline=" + RANGE_API_DEADLINE_MILLIS);

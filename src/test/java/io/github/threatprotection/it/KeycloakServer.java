@@ -17,6 +17,11 @@ public interface KeycloakServer extends AutoCloseable {
     /** Whether {@link #restart()} keeps the database, so tests can check what survives a restart. */
     boolean keepsDataAcrossRestart();
 
+    /** Whether the server reads files (breach corpora) at the paths the tests write them to. */
+    default boolean sharesFilesWithTests() {
+        return true;
+    }
+
     /** Restarts with the run's options. */
     default void restart() throws Exception {
         restart(List.of());
