@@ -132,8 +132,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             // fails this sign-in alone.
             if (risk.compromisedCredentials()
                     && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK) {
-                CompromisedPasswordLock.lock(session, realm, user, CompromisedPasswordLock.Reason.BREACHED_PASSWORD,
-                        eventId);
+                CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
+                        CompromisedPasswordLock.Reason.BREACHED_PASSWORD, eventId);
             }
             WrongPasswordResponse.send(context, signals.knownDevice());
             return;

@@ -31,7 +31,7 @@ public final class FeedbackEffects {
         if (updated.isPresent() && feedback.value() == Feedback.Value.INVALID) {
             CompromisedPasswordLock.lock(session, realm, user, feedback.provider() == Feedback.Provider.ADMIN
                     ? CompromisedPasswordLock.Reason.DISOWNED_BY_ADMIN : CompromisedPasswordLock.Reason.DISOWNED_BY_USER,
-                    eventId);
+                    eventId, session.getContext().getConnection().getRemoteHost());
         }
         return updated;
     }

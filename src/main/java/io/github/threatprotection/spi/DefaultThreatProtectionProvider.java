@@ -1,5 +1,7 @@
 package io.github.threatprotection.spi;
 
+import java.util.concurrent.Executor;
+
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -99,6 +101,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public NotificationSender notifications() {
         return factory.notifications();
+    }
+
+    @Override
+    public Executor accountLocks() {
+        return factory.accountLocks();
     }
 
     @Override

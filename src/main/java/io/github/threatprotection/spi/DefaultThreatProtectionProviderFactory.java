@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -101,6 +104,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
     private DeliverySchedule notificationSchedule;
     private NotificationSender notifications;
+    private final ExecutorService accountLocks = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "threat-protection-account-locks");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Override
     public ThreatProtectionProvider create(KeycloakSession session) {
@@ -310,6 +318,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         return notifications;
     }
 
+    Executor accountLocks() {
+        return accountLocks;
+    }
+
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
@@ -393,6 +405,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void close() {
+        accountLocks.shutdown();
         if (notifications != null) {
             notifications.stop();
         }

@@ -1,5 +1,7 @@
 package io.github.threatprotection.spi;
 
+import java.util.concurrent.Executor;
+
 import org.keycloak.provider.Provider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
@@ -49,6 +51,9 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** Sends notification e-mails after the sign-in's transaction, off the request thread. */
     NotificationSender notifications();
+
+    /** Where accounts are locked after a sign-in with a breached password, off the request thread. */
+    Executor accountLocks();
 
     /** The device cookies' MAC keys, derived from the realms' HMAC keys and memoised on this node. */
     RealmDerivedKeys realmDerivedKeys();
