@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +117,7 @@ public class RiskEvaluationBenchmark {
         addresses = RiskBenchData.clientAddresses(ADDRESSES, geoNets, block, allow, geoIpv4, random);
 
         now = Instant.parse("2026-01-15T12:00:00Z");
-        context = new RiskScorer.Context(history(random), false, null, 0, 0, 0);
+        context = new RiskScorer.Context(history(random), false, null, Map.of(), 0, 0);
         devices = new String[ADDRESSES];
         observations = new SignInObservation[ADDRESSES];
         int located = 0;

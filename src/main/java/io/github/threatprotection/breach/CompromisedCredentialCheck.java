@@ -152,6 +152,22 @@ public final class CompromisedCredentialCheck {
         }
     }
 
+    /** Whether passwords the corpora do not know are looked up with the range API. */
+    public boolean usesRangeApi() {
+        return api != null;
+    }
+
+    /**
+     * The verdict when the range API was needed and gave no answer in time: its failure policy.
+     *
+     * @param offline how often the corpora saw the password (fewer times than counts)
+     */
+    Result unavailable(long offline, String why) {
+        return new Result(Status.UNAVAILABLE, offline, apiFailurePolicy == FailurePolicy.CLOSED,
+                "the Pwned Passwords range API could not be used (" + why + "); failure policy "
+                        + policyText(apiFailurePolicy));
+    }
+
     private static String policyText(FailurePolicy policy) {
         return policy.name().toLowerCase(Locale.ROOT)
                 + (policy == FailurePolicy.CLOSED ? ": treated as compromised" : ": not checked");

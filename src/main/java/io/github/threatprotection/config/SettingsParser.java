@@ -50,6 +50,8 @@ public final class SettingsParser {
     private static final int MAX_SUBJECT_LENGTH = 998;
     private static final int MAX_BODY_LENGTH = 100_000;
     private static final int MAX_LINK_VALIDITY_DAYS = 90;
+    /** A week: a longer quiet time would hide a second attack from the user. */
+    private static final int MAX_REPEAT_AFTER_MINUTES = 7 * 24 * 60;
 
     private static final Set<String> SETTINGS_KEYS =
             Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring",
@@ -383,15 +385,20 @@ public final class SettingsParser {
             switch (field.getKey()) {
                 case "from" -> result = new NotificationSettings(readAddress(field.getValue(), fieldPath,
                         result.from()), result.replyTo(), result.blockEmail(), result.mfaEmail(),
-                        result.noActionEmail(), result.linkValidityDays());
+                        result.noActionEmail(), result.linkValidityDays(), result.repeatAfterMinutes());
                 case "replyTo" -> result = new NotificationSettings(result.from(), readAddress(field.getValue(),
                         fieldPath, result.replyTo()), result.blockEmail(), result.mfaEmail(), result.noActionEmail(),
-                        result.linkValidityDays());
+                        result.linkValidityDays(), result.repeatAfterMinutes());
                 case "linkValidityDays" -> result = new NotificationSettings(result.from(), result.replyTo(),
                         result.blockEmail(), result.mfaEmail(), result.noActionEmail(),
                         readWholeNumber(field.getValue(), fieldPath, 1, MAX_LINK_VALIDITY_DAYS,
-                                result.linkValidityDays()));
-                default -> error(fieldPath, unknownField(Set.of("from", "replyTo", "linkValidityDays"),
+                                result.linkValidityDays()), result.repeatAfterMinutes());
+                case "repeatAfterMinutes" -> result = new NotificationSettings(result.from(), result.replyTo(),
+                        result.blockEmail(), result.mfaEmail(), result.noActionEmail(), result.linkValidityDays(),
+                        readWholeNumber(field.getValue(), fieldPath, 0, MAX_REPEAT_AFTER_MINUTES,
+                                result.repeatAfterMinutes()));
+                default -> error(fieldPath, unknownField(Set.of("from", "replyTo", "linkValidityDays",
+                                "repeatAfterMinutes"),
                         Arrays.stream(NotificationKind.values()).map(NotificationKind::settingsField)
                                 .collect(Collectors.toSet())));
             }

@@ -106,6 +106,7 @@ public final class SettingsWriter {
                     .put("textBody", template.textBody());
         }
         target.put("linkValidityDays", notification.linkValidityDays());
+        target.put("repeatAfterMinutes", notification.repeatAfterMinutes());
     }
 
     private static void writeRanges(ArrayNode target, IpRangeSet ranges) {

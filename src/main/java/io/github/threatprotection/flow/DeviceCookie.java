@@ -14,7 +14,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.device.DeviceCookieValue;
 
 /**
@@ -37,7 +37,7 @@ public final class DeviceCookie {
     }
 
     /** The device id of a valid cookie of this user, or null. */
-    static String read(KeycloakSession session, DeviceCookieKeys keys, RealmModel realm, UserModel user,
+    static String read(KeycloakSession session, RealmDerivedKeys keys, RealmModel realm, UserModel user,
                        long maxAgeSeconds) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
         if (cookie == null || cookie.getValue() == null) {
@@ -46,17 +46,17 @@ public final class DeviceCookie {
         return DeviceCookieValue.verify(cookie.getValue(), user.getId(), kid -> {
             KeyWrapper key = session.keys().getKey(realm, kid, KeyUse.SIG, KEY_ALGORITHM);
             return key == null || key.getSecretKey() == null ? null
-                    : keys.macKey(realm.getId(), kid, key.getSecretKey());
+                    : keys.key(RealmDerivedKeys.Use.DEVICE_COOKIE, realm.getId(), kid, key.getSecretKey());
         }, Time.currentTime(), maxAgeSeconds);
     }
 
     /** Issues a fresh cookie for the device (a new id when it had none), signed with the realm's active key. */
-    static String issue(KeycloakSession session, DeviceCookieKeys keys, RealmModel realm, UserModel user,
+    static String issue(KeycloakSession session, RealmDerivedKeys keys, RealmModel realm, UserModel user,
                         String deviceId, int maxAgeSeconds) {
         String id = deviceId != null ? deviceId : randomId();
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, KEY_ALGORITHM);
         String value = DeviceCookieValue.sign(id, Time.currentTime(), key.getKid(), user.getId(),
-                keys.macKey(realm.getId(), key.getKid(), key.getSecretKey()));
+                keys.key(RealmDerivedKeys.Use.DEVICE_COOKIE, realm.getId(), key.getKid(), key.getSecretKey()));
         boolean https = "https".equalsIgnoreCase(session.getContext().getUri().getBaseUri().getScheme());
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(NAME)
                 .value(value)

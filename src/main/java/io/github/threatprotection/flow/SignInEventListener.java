@@ -1,12 +1,15 @@
 package io.github.threatprotection.flow;
 
 import java.time.Instant;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.Event;
@@ -14,13 +17,20 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
+import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.config.Mode;
+import io.github.threatprotection.config.ThreatProtectionSettings;
 import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.keys.RealmDerivedKeys;
+import io.github.threatprotection.keys.UsernameHash;
 import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -34,6 +44,7 @@ public class SignInEventListener implements EventListenerProviderFactory {
 
     public static final String ID = "threat-protection";
     private static final Set<String> FAILURES = Set.of(Errors.INVALID_USER_CREDENTIALS, Errors.USER_NOT_FOUND);
+    private static final String UNKNOWN_USERNAME_PREFIX = "username:";
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -49,11 +60,8 @@ public class SignInEventListener implements EventListenerProviderFactory {
                     threatProtection.events().setMfaOutcome(event.getRealmId(), pendingMfaEvent,
                             event.getType() == EventType.LOGIN ? MfaOutcome.SUCCESS : MfaOutcome.FAILURE);
                 }
-                String userKey = event.getType() == EventType.LOGIN_ERROR && FAILURES.contains(event.getError())
-                        ? userKey(event) : null;
-                if (userKey != null) {
-                    threatProtection.failedSignIns().add(event.getRealmId(), userKey,
-                            IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
+                if (event.getType() == EventType.LOGIN_ERROR && FAILURES.contains(event.getError())) {
+                    onFailedSignIn(session, threatProtection, event);
                 }
             }
 
@@ -65,6 +73,63 @@ public class SignInEventListener implements EventListenerProviderFactory {
             public void close() {
             }
         };
+    }
+
+    /**
+     * A failed sign-in: Keycloak's own (wrong password, unknown username) or a refusal by the threat-protection
+     * step, whose LOGIN_ERROR carries the risk event's id. Keycloak sends error events from a session of their own,
+     * on the request's thread.
+     */
+    private static void onFailedSignIn(KeycloakSession session, ThreatProtectionProvider threatProtection,
+                                       Event event) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return;
+        }
+        ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(event.getClientId());
+        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        boolean refusedByStep = details.containsKey(ThreatProtectionAuthenticator.DETAIL_RISK_EVENT_ID);
+        SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
+        if (!refusedByStep && SignInTiming.reachesBreachCheck(settings, event.getIpAddress(), breachCheck)
+                && carriesPassword(session)) {
+            // A wrong password answers as late as a right one whose breach check took its deadline. The wait
+            // comes after this session's transaction, so it holds no database connection.
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    breachCheck.waitAsIfChecked();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    breachCheck.waitAsIfChecked();
+                }
+            });
+        }
+        // A realm or client with protection off keeps no trace of its failures.
+        if (settings.mode() == Mode.OFF) {
+            return;
+        }
+        // The user's own refused attempts on a device they signed in with before had the right password; counting
+        // them would keep the user refused.
+        if (refusedByStep && "true".equals(details.get(ThreatProtectionAuthenticator.DETAIL_KNOWN_DEVICE))) {
+            return;
+        }
+        String userKey = userKey(session, threatProtection.realmDerivedKeys(), realm, event);
+        if (userKey != null) {
+            threatProtection.failedSignIns().add(event.getRealmId(), userKey,
+                    IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
+        }
+    }
+
+    /** Whether the failing request submitted a password: a sign-in form or a password grant, not an OTP form. */
+    private static boolean carriesPassword(KeycloakSession session) {
+        HttpRequest request = session.getContext().getHttpRequest();
+        if (request == null) {
+            return false;
+        }
+        String password = request.getDecodedFormParameters().getFirst(ThreatProtectionAuthenticator.PASSWORD_FIELD);
+        return password != null && !password.isEmpty();
     }
 
     /**
@@ -92,8 +157,13 @@ public class SignInEventListener implements EventListenerProviderFactory {
                 .orElse(null);
     }
 
-    /** The user's id, or the attempted username when it names no user (password spraying tries many). */
-    static String userKey(Event event) {
+    /**
+     * The user's id, or for a username that names no user (password spraying tries many) a keyed hash of it: the
+     * text typed there is often a password typed into the wrong field, and must not be kept. The key is derived
+     * from the realm's active HMAC key, so the hash counts distinct usernames without revealing them; after a
+     * rotation of that key, a username failing under both keys within the window counts twice.
+     */
+    static String userKey(KeycloakSession session, RealmDerivedKeys keys, RealmModel realm, Event event) {
         if (event.getUserId() != null) {
             return event.getUserId();
         }
@@ -101,8 +171,9 @@ public class SignInEventListener implements EventListenerProviderFactory {
         if (username == null || username.isBlank()) {
             return null;
         }
-        String key = "username:" + username.trim().toLowerCase(Locale.ROOT);
-        return key.length() > 255 ? key.substring(0, 255) : key;
+        KeyWrapper realmKey = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
+        return UNKNOWN_USERNAME_PREFIX + UsernameHash.of(username, keys.key(RealmDerivedKeys.Use.FAILED_USERNAME,
+                realm.getId(), realmKey.getKid(), realmKey.getSecretKey()));
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.github.threatprotection.flow;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
@@ -45,6 +47,7 @@ final class SignInSignals {
     private final GeoLocation location;
     private final String network;
     private final String deviceId;
+    private boolean knownDevice;
 
     SignInSignals(KeycloakSession session, ThreatProtectionProvider threatProtection, RealmModel realm,
                   UserModel user, String address, boolean directGrant) {
@@ -57,7 +60,7 @@ final class SignInSignals {
         this.location = threatProtection.geoLocator().locate(address);
         this.network = IpNetworks.networkOf(address);
         // API clients of the direct grant keep no cookies: for them "new device" would always be true
-        this.deviceId = directGrant ? null : DeviceCookie.read(session, threatProtection.deviceCookieKeys(), realm,
+        this.deviceId = directGrant ? null : DeviceCookie.read(session, threatProtection.realmDerivedKeys(), realm,
                 user, deviceCookieMaxAgeSeconds());
     }
 
@@ -80,8 +83,10 @@ final class SignInSignals {
                     : "anonymous") + " by the anonymous-IP database");
         }
         RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
-                reputation.isPresent(), reputation.orElse(null), stored.userFailures(), stored.networkUsers(),
-                stored.networkFailures()));
+                reputation.isPresent(), reputation.orElse(null),
+                networkOnly ? asStoredNetworks(stored.userFailuresByNetwork()) : stored.userFailuresByNetwork(),
+                stored.networkUsers(), stored.networkFailures()));
+        knownDevice = score.knownDevice();
         List<String> geoProblems = threatProtection.geoLocator().problems();
         if (geoProblems.isEmpty()) {
             return score;
@@ -89,7 +94,24 @@ final class SignInSignals {
         List<RiskReason> reasons = new ArrayList<>(score.reasons());
         reasons.add(new RiskReason(GEO_UNAVAILABLE_SIGNAL, 0, String.join("; ", geoProblems)
                 + ": location signals were not evaluated"));
-        return new RiskScorer.Score(score.level(), score.total(), reasons);
+        return new RiskScorer.Score(score.level(), score.total(), reasons, score.knownDevice());
+    }
+
+    /**
+     * Failures keep the /24 or /64 they came from; a realm that stores networks only keeps /24 or /48 in its
+     * history. Compared like with like, so that failures from a known network count as such.
+     */
+    private static Map<String, Integer> asStoredNetworks(Map<String, Integer> failuresByNetwork) {
+        Map<String, Integer> converted = new HashMap<>();
+        failuresByNetwork.forEach((failureNetwork, count) -> converted.merge(failureNetwork == null ? null
+                : IpNetworks.privacyNetworkOf(failureNetwork.substring(0, failureNetwork.indexOf('/') < 0
+                ? failureNetwork.length() : failureNetwork.indexOf('/'))), count, Integer::sum));
+        return converted;
+    }
+
+    /** Whether the score found this browser among the user's trusted earlier sign-ins; false before scoring. */
+    boolean knownDevice() {
+        return knownDevice;
     }
 
     /** The device id of the valid cookie this request brought, or null. */
@@ -99,7 +121,7 @@ final class SignInSignals {
 
     /** After a sign-in that goes on: a fresh cookie for this device (a new device gets its id now). */
     String reissueDeviceCookie() {
-        return directGrant ? null : DeviceCookie.issue(session, threatProtection.deviceCookieKeys(), realm, user,
+        return directGrant ? null : DeviceCookie.issue(session, threatProtection.realmDerivedKeys(), realm, user,
                 deviceId, deviceCookieMaxAgeSeconds());
     }
 

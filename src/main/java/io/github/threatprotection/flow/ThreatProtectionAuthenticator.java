@@ -3,6 +3,7 @@ package io.github.threatprotection.flow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -13,6 +14,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.CompromisedCredentialsAction;
 import io.github.threatprotection.config.Mode;
 import io.github.threatprotection.config.ThreatProtectionSettings;
@@ -25,6 +27,7 @@ import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.notification.NotificationKind;
 import io.github.threatprotection.notification.NotificationPolicy;
 import io.github.threatprotection.notification.NotificationSender;
+import io.github.threatprotection.notification.UserMailLimit;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
@@ -44,10 +47,12 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     public static final String DETAIL_RISK_LEVEL = "risk_level";
     public static final String DETAIL_RISK_ACTION = "risk_action";
     public static final String DETAIL_RISK_EVENT_ID = "risk_event_id";
+    /** On a refusal's LOGIN_ERROR: the browser brought a device cookie of this user seen before. */
+    static final String DETAIL_KNOWN_DEVICE = "risk_known_device";
     static final String LOCKED_SIGNAL = "COMPROMISED_PASSWORD_LOCK";
     static final String MFA_UNAVAILABLE_SIGNAL = "MFA_REQUIRED_WITHOUT_SECOND_FACTOR";
     static final String MFA_NOT_IN_FLOW_SIGNAL = "MFA_NOT_POSSIBLE_IN_FLOW";
-    private static final String PASSWORD_FIELD = "password";
+    static final String PASSWORD_FIELD = "password";
 
     private final KeycloakSession session;
 
@@ -63,16 +68,22 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         UserModel user = context.getUser();
         String clientId = context.getAuthenticationSession().getClient().getClientId();
         ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(clientId);
+        String address = context.getConnection().getRemoteAddr();
+        SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
+        boolean checksPassword = SignInTiming.reachesBreachCheck(settings, address, breachCheck);
 
         // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
         if (CompromisedPasswordLock.isLocked(user)) {
+            if (checksPassword) {
+                // as late as a wrong password for this account would be answered
+                breachCheck.waitAsIfChecked();
+            }
             RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
                     List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its password (breached,"
                             + " or used in a disowned sign-in) is replaced through the e-mailed reset")));
             record(context, threatProtection, clientId, locked, EventResponse.FAIL, null,
-                    RiskEvent.Context.of(context.getConnection().getRemoteAddr(), deviceName(context)), started,
-                    null);
-            WrongPasswordResponse.send(context);
+                    RiskEvent.Context.of(address, deviceName(context)), started, null);
+            WrongPasswordResponse.send(context, false);
             return;
         }
         if (settings.mode() == Mode.OFF) {
@@ -82,11 +93,9 @@ public class ThreatProtectionAuthenticator implements Authenticator {
 
         CompromisedCredentialCheck.Result breach = null;
         String password = context.getHttpRequest().getDecodedFormParameters().getFirst(PASSWORD_FIELD);
-        if (settings.compromisedCredentials().events().contains(EventType.SIGN_IN)
-                && threatProtection.breachCheck().isConfigured() && password != null && !password.isEmpty()) {
-            breach = threatProtection.breachCheck().check(password, threatProtection.breachMinCount());
+        if (checksPassword && password != null && !password.isEmpty()) {
+            breach = breachCheck.check(password, threatProtection.breachMinCount());
         }
-        String address = context.getConnection().getRemoteAddr();
         SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address,
                 WrongPasswordResponse.isDirectGrant(context));
         RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, breach,
@@ -109,13 +118,12 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         boolean blocked = risk.blocks() || mfaImpossible;
         String deviceId = blocked ? signals.deviceId() : signals.reissueDeviceCookie();
-        NotificationKind notify = NotificationPolicy.kindFor(risk,
-                settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, secondFactor);
+        Notification notification = notification(threatProtection, realm, user, settings, NotificationPolicy
+                .kindFor(risk, settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, secondFactor));
         String eventId = record(context, threatProtection, clientId, risk,
                 blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null,
-                signals.context(deviceName(context), deviceId), started,
-                notify == null ? null : new Notification(notify, NotificationStatus.PENDING, null, 0));
-        if (notify != null) {
+                signals.context(deviceName(context), deviceId), started, notification);
+        if (notification != null && notification.status() == NotificationStatus.PENDING) {
             threatProtection.notifications().sendAfterCommit(session, eventId);
         }
 
@@ -124,9 +132,10 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             // fails this sign-in alone.
             if (risk.compromisedCredentials()
                     && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK) {
-                CompromisedPasswordLock.lock(session, realm, user);
+                CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
+                        CompromisedPasswordLock.Reason.BREACHED_PASSWORD, eventId);
             }
-            WrongPasswordResponse.send(context);
+            WrongPasswordResponse.send(context, signals.knownDevice());
             return;
         }
         if (secondFactor) {
@@ -139,6 +148,21 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.EVENT_ID_NOTE, eventId);
         context.success();
+    }
+
+    /** The sign-in's notification: none, pending, or skipped because the user had one of its kind lately. */
+    private Notification notification(ThreatProtectionProvider threatProtection, RealmModel realm, UserModel user,
+                                      ThreatProtectionSettings settings, NotificationKind kind) {
+        if (kind == null) {
+            return null;
+        }
+        Optional<String> skipped = UserMailLimit.skipReason(session, realm.getId(), user.getId(), kind,
+                settings.notification().repeatAfterMinutes());
+        if (skipped.isEmpty()) {
+            return new Notification(kind, NotificationStatus.PENDING, null, 0);
+        }
+        threatProtection.metrics().notification(realm.getName(), kind, "skipped");
+        return new Notification(kind, NotificationStatus.SKIPPED, skipped.get(), 0);
     }
 
     private static String deviceName(AuthenticationFlowContext context) {

@@ -36,9 +36,17 @@ final class WrongPasswordResponse {
     private WrongPasswordResponse() {
     }
 
-    static void send(AuthenticationFlowContext context) {
+    /**
+     * @param fromKnownDevice the browser signed in as this user before: the failure listener then leaves this
+     *                        refusal out of the user's failure count, so a user refused on their own device does
+     *                        not keep their next sign-ins refused
+     */
+    static void send(AuthenticationFlowContext context, boolean fromKnownDevice) {
         UserModel user = context.getUser();
         context.getEvent().user(user);
+        if (fromKnownDevice) {
+            context.getEvent().detail(ThreatProtectionAuthenticator.DETAIL_KNOWN_DEVICE, "true");
+        }
         context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
         if (isDirectGrant(context)) {
             Response response = new ValidatePassword().errorResponse(Response.Status.BAD_REQUEST.getStatusCode(),

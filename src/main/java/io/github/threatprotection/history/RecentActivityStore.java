@@ -10,7 +10,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.persistence.EntityManager;
 
@@ -21,7 +23,7 @@ import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.SignInObservation;
 
 /**
- * Reads what a sign-in's risk score needs in the sign-in's own transaction and connection, in at most two
+ * Reads what a sign-in's risk score needs in the sign-in's own transaction and connection, in three
  * statements (one round trip on PostgreSQL). A failed read must fail only the score, never the sign-in's
  * transaction: the reads go through JDBC, since a failed JPA query would mark the transaction rollback-only,
  * and on PostgreSQL, where any error aborts the whole transaction, they run inside a savepoint that a failure
@@ -66,40 +68,44 @@ public final class RecentActivityStore {
                 + " WHERE REALM_ID = ? AND USER_ID = ? AND EVENT_TYPE = ?"
                 + " AND (RESPONSE = ? OR FEEDBACK_VALUE IS NOT NULL)"
                 + " ORDER BY EVENT_TIME DESC" + limit(product, maxSignIns);
-        // Each count walks its own index from the newest failure and stops after maxFailures rows.
-        String counts = "SELECT U.FAILURES, N.USERS, N.FAILURES FROM"
-                + " (SELECT COUNT(*) AS FAILURES FROM (SELECT FAILED_AT FROM " + failuresTable
-                + " WHERE REALM_ID = ? AND USER_KEY = ? AND FAILED_AT >= ?"
-                + " ORDER BY FAILED_AT DESC" + limit(product, maxFailures) + ") USER_FAILURES) U"
-                + " CROSS JOIN (SELECT COUNT(DISTINCT USER_KEY) AS USERS, COUNT(*) AS FAILURES FROM"
+        long since = failuresSince.toEpochMilli();
+        // Each read walks its own index from the newest failure and stops after maxFailures rows. The user's
+        // failures come by network, since those from networks the user never signed in from weigh less.
+        String userFailures = "SELECT NETWORK AS FAILURE_NETWORK, COUNT(*) AS FAILURES FROM (SELECT NETWORK FROM "
+                + failuresTable + " WHERE REALM_ID = ? AND USER_KEY = ? AND FAILED_AT >= ?"
+                + " ORDER BY FAILED_AT DESC" + limit(product, maxFailures) + ") USER_FAILURES GROUP BY NETWORK";
+        String networkFailures = "SELECT COUNT(DISTINCT USER_KEY) AS USERS, COUNT(*) AS FAILURES FROM"
                 + " (SELECT USER_KEY FROM " + failuresTable + " WHERE REALM_ID = ? AND NETWORK = ? AND FAILED_AT >= ?"
-                + " ORDER BY FAILED_AT DESC" + limit(product, maxFailures) + ") NETWORK_FAILURES) N";
+                + " ORDER BY FAILED_AT DESC" + limit(product, maxFailures) + ") NETWORK_FAILURES";
         List<Object> historyParameters = List.of(realmId, userId, EventType.SIGN_IN.name(),
                 EventResponse.PASS.name());
-        long since = failuresSince.toEpochMilli();
-        List<Object> countParameters = Arrays.asList(realmId, userId, since, realmId, network, since);
+        List<Object> userParameters = List.of(realmId, userId, since);
+        List<Object> networkParameters = Arrays.asList(realmId, network, since);
         try {
             if (postgres) {
                 // The driver sends all the statements before it waits for an answer. Each read has one right
-                // plan whatever the values (an index walked from the newest row), yet PostgreSQL planned them
-                // anew at every sign-in (docs/benchmarks.md, changes 4 and 8); the generic plans save that.
-                // (They stay right only while the failures table has no index on FAILED_AT alone: see the
-                // changelog and RecentActivityStoreTest.)
+                // plan whatever the values (an index walked from the newest row), yet PostgreSQL would plan them
+                // anew at every sign-in (docs/benchmarks.md); generic plans save that. They stay right only while
+                // the failures table has no index on FAILED_AT alone: see the changelog and
+                // RecentActivityStoreTest.
                 // Rolling back to the savepoint after reading undoes only the SET, which the rest of the
                 // transaction must not see.
                 // (plan_cache_mode came with PostgreSQL 12; an older server just plans as before.)
                 String genericPlans = database.getDatabaseMajorVersion() >= 12
                         ? "SET LOCAL plan_cache_mode TO force_generic_plan; " : "";
-                List<Object> all = new ArrayList<>(countParameters);
+                List<Object> all = new ArrayList<>(userParameters);
+                all.addAll(networkParameters);
                 all.addAll(historyParameters);
-                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + genericPlans + counts + "; " + history
-                        + "; ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
+                return readAll(connection, "SAVEPOINT " + SAVEPOINT + "; " + genericPlans + userFailures + "; "
+                        + networkFailures + "; " + history + "; ROLLBACK TO SAVEPOINT " + SAVEPOINT
+                        + "; RELEASE SAVEPOINT " + SAVEPOINT, all);
             }
             // Elsewhere a failed statement leaves the transaction usable.
             RecentActivity signIns = readAll(connection, history, historyParameters);
-            RecentActivity counted = readAll(connection, counts, countParameters);
-            return new RecentActivity(signIns.signIns(), counted.userFailures(), counted.networkUsers(),
-                    counted.networkFailures());
+            RecentActivity byUser = readAll(connection, userFailures, userParameters);
+            RecentActivity byNetwork = readAll(connection, networkFailures, networkParameters);
+            return new RecentActivity(signIns.signIns(), byUser.userFailuresByNetwork(), byNetwork.networkUsers(),
+                    byNetwork.networkFailures());
         } catch (SQLException e) {
             if (postgres) {
                 try (Statement undo = connection.createStatement()) {
@@ -111,15 +117,15 @@ public final class RecentActivityStore {
     }
 
     /**
-     * Runs the statement(s) and collects what they answer: a result set of three columns is the failure
-     * counts, any other the history.
+     * Runs the statement(s) and collects what they answer, telling the result sets apart by their first column:
+     * the user's failures by network, the network's failure counts, or the history.
      *
      * @param parameters in the order the statement text takes them; a null is a VARCHAR null
      */
     private static RecentActivity readAll(Connection connection, String sql, List<Object> parameters)
             throws SQLException {
         List<SignInObservation> signIns = new ArrayList<>();
-        int userFailures = 0;
+        Map<String, Integer> userFailures = new HashMap<>();
         int networkUsers = 0;
         int networkFailures = 0;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -137,11 +143,15 @@ public final class RecentActivityStore {
             while (resultSet || statement.getUpdateCount() != -1) {
                 if (resultSet) {
                     try (ResultSet rows = statement.getResultSet()) {
-                        if (rows.getMetaData().getColumnCount() == 3) {
+                        String first = rows.getMetaData().getColumnLabel(1);
+                        if ("FAILURE_NETWORK".equalsIgnoreCase(first)) {
+                            while (rows.next()) {
+                                userFailures.merge(rows.getString(1), rows.getInt(2), Integer::sum);
+                            }
+                        } else if ("USERS".equalsIgnoreCase(first)) {
                             rows.next();
-                            userFailures = rows.getInt(1);
-                            networkUsers = rows.getInt(2);
-                            networkFailures = rows.getInt(3);
+                            networkUsers = rows.getInt(1);
+                            networkFailures = rows.getInt(2);
                         } else {
                             while (rows.next()) {
                                 signIns.add(observation(rows));

@@ -29,7 +29,9 @@ public final class FeedbackEffects {
         Optional<RiskEvent> updated = session.getProvider(ThreatProtectionProvider.class).events()
                 .setFeedback(realm.getId(), user.getId(), eventId, feedback);
         if (updated.isPresent() && feedback.value() == Feedback.Value.INVALID) {
-            CompromisedPasswordLock.lock(session, realm, user);
+            CompromisedPasswordLock.lock(session, realm, user, feedback.provider() == Feedback.Provider.ADMIN
+                    ? CompromisedPasswordLock.Reason.DISOWNED_BY_ADMIN : CompromisedPasswordLock.Reason.DISOWNED_BY_USER,
+                    eventId, session.getContext().getConnection().getRemoteHost());
         }
         return updated;
     }

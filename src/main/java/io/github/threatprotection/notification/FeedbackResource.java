@@ -14,8 +14,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -23,6 +25,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorPage;
 
 import io.github.threatprotection.device.DeviceName;
+import io.github.threatprotection.flow.ThreatProtectionAuthenticator;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
@@ -35,7 +38,9 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
  */
 public class FeedbackResource {
 
-    private static final Logger LOG = Logger.getLogger(FeedbackResource.class);
+    /** Details of the Keycloak user event an answer records. */
+    public static final String FEEDBACK_ACTION = "threat-protection-feedback";
+    public static final String DETAIL_FEEDBACK = "threat_protection_feedback";
     static final String TEMPLATE = "threat-protection-feedback.ftl";
     private static final String INVALID_LINK = "threatProtectionFeedbackLinkInvalid";
     private static final String USED_LINK = "threatProtectionFeedbackLinkUsed";
@@ -76,8 +81,15 @@ public class FeedbackResource {
         Feedback feedback = new Feedback(link.token().value(), Feedback.Provider.USER,
                 Instant.ofEpochMilli(Time.currentTimeMillis()));
         FeedbackEffects.apply(session, realm, link.user(), link.event().id(), feedback);
-        LOG.debugf("User %s gave feedback %s on risk event %s", link.user().getId(), feedback.value(),
-                link.event().id());
+        // Keycloak has no user event type of an extension's own: the answer to a security prompt is recorded
+        // as a completed custom action, named in its details.
+        new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.CUSTOM_REQUIRED_ACTION)
+                .user(link.user())
+                .detail(Details.CUSTOM_REQUIRED_ACTION, FEEDBACK_ACTION)
+                .detail(ThreatProtectionAuthenticator.DETAIL_RISK_EVENT_ID, link.event().id())
+                .detail(DETAIL_FEEDBACK, feedback.value().name())
+                .success();
         return page(link, true);
     }
 

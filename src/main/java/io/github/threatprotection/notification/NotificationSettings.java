@@ -6,14 +6,19 @@ package io.github.threatprotection.notification;
  * @param from              sender address; empty for the realm's SMTP settings
  * @param replyTo           reply-to address; empty for the realm's SMTP settings
  * @param linkValidityDays  how long the one-click feedback links in a notification work
+ * @param repeatAfterMinutes after a mail of one kind to a user, further mails of that kind to them within this
+ *                          many minutes are skipped (0: every one is sent), so that nobody can flood a mailbox
+ *                          by making sign-ins in the user's name
  */
 public record NotificationSettings(String from, String replyTo, EmailTemplate blockEmail, EmailTemplate mfaEmail,
-                                   EmailTemplate noActionEmail, int linkValidityDays) {
+                                   EmailTemplate noActionEmail, int linkValidityDays, int repeatAfterMinutes) {
 
     public static final int DEFAULT_LINK_VALIDITY_DAYS = 7;
+    public static final int DEFAULT_REPEAT_AFTER_MINUTES = 60;
 
     public static final NotificationSettings DEFAULTS = new NotificationSettings("", "", EmailTemplate.FROM_THEME,
-            EmailTemplate.FROM_THEME, EmailTemplate.FROM_THEME, DEFAULT_LINK_VALIDITY_DAYS);
+            EmailTemplate.FROM_THEME, EmailTemplate.FROM_THEME, DEFAULT_LINK_VALIDITY_DAYS,
+            DEFAULT_REPEAT_AFTER_MINUTES);
 
     public EmailTemplate template(NotificationKind kind) {
         return switch (kind) {
@@ -28,6 +33,6 @@ public record NotificationSettings(String from, String replyTo, EmailTemplate bl
                 kind == NotificationKind.BLOCKED ? template : blockEmail,
                 kind == NotificationKind.MFA ? template : mfaEmail,
                 kind == NotificationKind.NO_ACTION ? template : noActionEmail,
-                linkValidityDays);
+                linkValidityDays, repeatAfterMinutes);
     }
 }

@@ -204,6 +204,9 @@ public class ThreatProtectionResource {
                                   @QueryParam("max") String max) {
         UserModel user = user(userId);
         auth.users().requireView(user);
+        // A user's risk events are sign-in history (addresses, devices, places): like the realm's list and
+        // Keycloak's own events, they need view-events.
+        auth.realm().requireViewEvents();
         List<FieldError> errors = new ArrayList<>();
         int firstResult = intParam("first", first, 0, 0, Integer.MAX_VALUE, errors);
         int maxResults = intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
@@ -293,7 +296,12 @@ public class ThreatProtectionResource {
                 Instant.ofEpochMilli(Time.currentTimeMillis()));
         RiskEvent updated = FeedbackEffects.apply(session, realm, user, eventId, feedback)
                 .orElseThrow(() -> new NotFoundException("No risk event " + eventId + " for this user"));
-        return json(RiskEventJson.write(updated));
+        ObjectNode answer = RiskEventJson.write(updated);
+        adminEvent.operation(OperationType.ACTION)
+                .resourcePath(session.getContext().getUri())
+                .representation(answer)
+                .success();
+        return json(answer);
     }
 
     private ObjectNode settingsDocument(RealmSettings settings) {

@@ -3,10 +3,15 @@ package io.github.threatprotection.risk;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.github.threatprotection.geo.GeoLocator;
 
@@ -17,27 +22,46 @@ import io.github.threatprotection.geo.GeoLocator;
  */
 public final class RiskScorer {
 
+    /** Reason code of a HIGH level held at MEDIUM because only attacker-made failures raised it. */
+    public static final String KNOWN_DEVICE_LIMIT = "KNOWN_DEVICE_LIMIT";
+
     /**
      * What the scorer needs besides the sign-in itself.
      *
-     * @param history               the user's earlier sign-ins, newest first (travel is measured from the first
-     *                              trusted one)
-     * @param recentNetworkFailures how many of the network's failures the usernames were counted in
+     * @param history                   the user's earlier sign-ins, newest first (travel is measured from the
+     *                                  first trusted one)
+     * @param recentUserFailures        the user's failed sign-ins in the window by the network they came from
+     *                                  (in the form the history's networks take; null key: no address)
+     * @param recentNetworkFailures     how many of the network's failures the usernames were counted in
      */
     public record Context(List<SignInObservation> history, boolean onReputationList, String reputationDetail,
-                          int recentUserFailures, int recentNetworkUsers, int recentNetworkFailures) {
+                          Map<String, Integer> recentUserFailures, int recentNetworkUsers,
+                          int recentNetworkFailures) {
+
+        public Context {
+            recentUserFailures = Collections.unmodifiableMap(new HashMap<>(recentUserFailures));
+        }
+
+        int userFailures() {
+            return recentUserFailures.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
-    public record Score(RiskLevel level, int total, List<RiskReason> reasons) {
+    /**
+     * @param knownDevice the browser brought a device cookie of this user seen in a trusted earlier sign-in
+     */
+    public record Score(RiskLevel level, int total, List<RiskReason> reasons, boolean knownDevice) {
     }
 
     public Score score(RiskScoring scoring, SignInObservation now, Context context) {
         List<RiskReason> reasons = new ArrayList<>();
         List<SignInObservation> trusted = context.history().stream().filter(past -> !past.disowned()).toList();
+        // A device seen in a disowned sign-in stays unknown, however often it signed in before.
+        boolean disownedDevice = now.deviceId() != null && context.history().stream()
+                .anyMatch(past -> past.disowned() && now.deviceId().equals(past.deviceId()));
+        boolean knownDevice = !disownedDevice && now.deviceId() != null
+                && trusted.stream().anyMatch(past -> now.deviceId().equals(past.deviceId()));
         if (!trusted.isEmpty()) {
-            // A device seen in a disowned sign-in stays unknown, however often it signed in before.
-            boolean disownedDevice = now.deviceId() != null && context.history().stream()
-                    .anyMatch(past -> past.disowned() && now.deviceId().equals(past.deviceId()));
             if (disownedDevice) {
                 add(scoring, reasons, RiskSignal.NEW_DEVICE, "this browser signed in as this user in a sign-in"
                         + " the user or an admin disowned");
@@ -59,19 +83,49 @@ public final class RiskScorer {
             add(scoring, reasons, RiskSignal.IP_REPUTATION, context.reputationDetail());
         }
         // Counts that reached the read's limit are lower bounds.
-        if (context.recentUserFailures() >= scoring.userFailures()) {
-            add(scoring, reasons, RiskSignal.FAILED_LOGIN_VELOCITY,
-                    atLeast(context.recentUserFailures(), scoring) + context.recentUserFailures()
+        int userFailures = context.userFailures();
+        boolean userVelocity = userFailures >= scoring.userFailures();
+        if (userVelocity) {
+            add(scoring, reasons, RiskSignal.FAILED_LOGIN_VELOCITY, atLeast(userFailures, scoring) + userFailures
                     + " failed sign-ins of this user in the last " + minutes(scoring.velocityWindow()));
         }
-        if (context.recentNetworkUsers() >= scoring.networkUsers()) {
+        boolean networkVelocity = context.recentNetworkUsers() >= scoring.networkUsers();
+        if (networkVelocity) {
             add(scoring, reasons, RiskSignal.NETWORK_VELOCITY,
                     atLeast(context.recentNetworkFailures(), scoring) + context.recentNetworkUsers()
                     + " usernames failed to sign in from " + now.network() + " in the last "
                     + minutes(scoring.velocityWindow()));
         }
         int total = reasons.stream().mapToInt(RiskReason::score).sum();
-        return new Score(scoring.levelOf(total), total, reasons);
+        RiskLevel level = scoring.levelOf(total);
+        if (level == RiskLevel.HIGH && knownDevice) {
+            // Anyone can make failed sign-ins in a user's name, or from a network; a browser this user signed in
+            // with before is evidence only the user has. Failures from networks the user never signed in from
+            // must not, alone, push such a sign-in to the level that blocks (or asks a factor the user may lack).
+            Set<String> knownNetworks = trusted.stream().map(SignInObservation::network).filter(Objects::nonNull)
+                    .collect(Collectors.toSet());
+            int attackerMade = 0;
+            if (userVelocity && fromKnownNetworks(context, knownNetworks) < scoring.userFailures()) {
+                attackerMade += scoring.scoreOf(RiskSignal.FAILED_LOGIN_VELOCITY);
+            }
+            if (networkVelocity && !knownNetworks.contains(now.network())) {
+                attackerMade += scoring.scoreOf(RiskSignal.NETWORK_VELOCITY);
+            }
+            if (attackerMade > 0 && scoring.levelOf(total - attackerMade) != RiskLevel.HIGH) {
+                level = RiskLevel.MEDIUM;
+                reasons.add(new RiskReason(KNOWN_DEVICE_LIMIT, 0, "held at MEDIUM: this browser signed in as"
+                        + " this user before, and only failed sign-ins from networks the user never signed in from"
+                        + " made this sign-in HIGH"));
+            }
+        }
+        return new Score(level, total, reasons, knownDevice);
+    }
+
+    private static int fromKnownNetworks(Context context, Set<String> knownNetworks) {
+        return context.recentUserFailures().entrySet().stream()
+                .filter(failures -> failures.getKey() != null && knownNetworks.contains(failures.getKey()))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     /**

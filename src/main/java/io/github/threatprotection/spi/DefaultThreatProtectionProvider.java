@@ -1,12 +1,15 @@
 package io.github.threatprotection.spi;
 
+import java.util.concurrent.Executor;
+
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.history.RecentActivityStore;
@@ -58,6 +61,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     }
 
     @Override
+    public SignInBreachCheck signInBreachCheck() {
+        return factory.signInBreachCheck();
+    }
+
+    @Override
     public long breachMinCount() {
         return factory.breachMinCount();
     }
@@ -96,8 +104,13 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     }
 
     @Override
-    public DeviceCookieKeys deviceCookieKeys() {
-        return factory.deviceCookieKeys();
+    public Executor accountLocks() {
+        return factory.accountLocks();
+    }
+
+    @Override
+    public RealmDerivedKeys realmDerivedKeys() {
+        return factory.realmDerivedKeys();
     }
 
     @Override

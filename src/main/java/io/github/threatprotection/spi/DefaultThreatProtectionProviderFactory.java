@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -26,10 +29,11 @@ import org.keycloak.timer.TimerProvider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
 import io.github.threatprotection.console.ConsoleClient;
 import io.github.threatprotection.console.SettingsPageFactory;
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.flow.DeviceCookie;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpReputationLists;
@@ -56,6 +60,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     static final String BREACH_MIN_COUNT = "breach-min-count";
     static final String PWNED_PASSWORDS_URL = "pwned-passwords-url";
     static final String PWNED_PASSWORDS_TIMEOUT = "pwned-passwords-timeout";
+    static final String PWNED_PASSWORDS_DEADLINE = "pwned-passwords-deadline";
     static final String PWNED_PASSWORDS_FAILURE = "pwned-passwords-failure";
     static final String PWNED_PASSWORDS_CACHE_SIZE = "pwned-passwords-cache-size";
     static final String PWNED_PASSWORDS_CACHE_TTL = "pwned-passwords-cache-ttl";
@@ -73,6 +78,12 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
     private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
+    /**
+     * Every sign-in's breach check takes this long when the range API is on. A range call to the public API from
+     * a server usually answers in tens of milliseconds; this leaves room for slower ones and stays short of what
+     * a person notices in a sign-in.
+     */
+    private static final int DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS = 200;
     private static final int DEFAULT_PWNED_PASSWORDS_CACHE_SIZE = 1000;
     private static final int DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS = 3600;
     private static final int DEFAULT_NOTIFICATION_RETRY_SECONDS = 60;
@@ -82,16 +93,22 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
-    private final DeviceCookieKeys deviceCookieKeys = new DeviceCookieKeys();
+    private final RealmDerivedKeys realmDerivedKeys = new RealmDerivedKeys();
     private SignInRiskEvaluator riskEvaluator;
     private long purgeIntervalMillis;
     private long breachMinCount;
     private CompromisedCredentialCheck breachCheck;
+    private SignInBreachCheck signInBreachCheck;
     private GeoLocator geoLocator;
     private IpReputationLists reputationLists;
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
     private DeliverySchedule notificationSchedule;
     private NotificationSender notifications;
+    private final ExecutorService accountLocks = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "threat-protection-account-locks");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Override
     public ThreatProtectionProvider create(KeycloakSession session) {
@@ -131,10 +148,13 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         CompromisedCredentialCheck.FailurePolicy apiFailure = failurePolicy(config, PWNED_PASSWORDS_FAILURE);
         CompromisedCredentialCheck.FailurePolicy corpusFailure = failurePolicy(config, BREACH_CORPUS_FAILURE);
         breachCheck = new CompromisedCredentialCheck(corpora, corpusFailure, api, apiFailure);
+        signInBreachCheck = new SignInBreachCheck(breachCheck, Duration.ofMillis(atLeast(config,
+                PWNED_PASSWORDS_DEADLINE, DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS, 1)));
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
                 path(config, GEOIP_ANONYMOUS_DATABASE), fileRecheck, Clock.systemUTC());
         reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), fileRecheck, Clock.systemUTC());
-        metrics.dependencyErrors("breach_api", breachCheck, CompromisedCredentialCheck::apiFailures);
+        metrics.dependencyErrors("breach_api", this,
+                factory -> factory.breachCheck.apiFailures() + factory.signInBreachCheck.deadlineMisses());
         metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
         metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
@@ -243,7 +263,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             provider.events().deleteForRealm(removed.getRealm().getId());
             provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
-            deviceCookieKeys.forget(removed.getRealm().getId());
+            realmDerivedKeys.forget(removed.getRealm().getId());
         }
     }
 
@@ -262,8 +282,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         return settingsStore;
     }
 
-    DeviceCookieKeys deviceCookieKeys() {
-        return deviceCookieKeys;
+    RealmDerivedKeys realmDerivedKeys() {
+        return realmDerivedKeys;
     }
 
     SignInRiskEvaluator riskEvaluator() {
@@ -272,6 +292,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     CompromisedCredentialCheck breachCheck() {
         return breachCheck;
+    }
+
+    SignInBreachCheck signInBreachCheck() {
+        return signInBreachCheck;
     }
 
     long breachMinCount() {
@@ -292,6 +316,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     NotificationSender notifications() {
         return notifications;
+    }
+
+    Executor accountLocks() {
+        return accountLocks;
     }
 
     @Override
@@ -318,6 +346,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .property().name(PWNED_PASSWORDS_TIMEOUT).type("int")
                 .helpText("Milliseconds a range API call may take.")
                 .defaultValue(DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS).add()
+                .property().name(PWNED_PASSWORDS_DEADLINE).type("int")
+                .helpText("Milliseconds every sign-in's breach check takes when the range API is on, answered"
+                        + " from the cache, the network or not at all (then the failure policy applies), so that"
+                        + " response times never tell a right password from a wrong one.")
+                .defaultValue(DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS).add()
                 .property().name(PWNED_PASSWORDS_FAILURE).type("string")
                 .helpText("open: a failed range API call lets the password through; closed: it counts as"
                         + " compromised.")
@@ -372,8 +405,12 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void close() {
+        accountLocks.shutdown();
         if (notifications != null) {
             notifications.stop();
+        }
+        if (signInBreachCheck != null) {
+            signInBreachCheck.close();
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.github.threatprotection.spi;
 
+import java.util.concurrent.Executor;
+
 import org.keycloak.provider.Provider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.config.RealmSettingsStore;
-import io.github.threatprotection.device.DeviceCookieKeys;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.history.RecentActivityStore;
@@ -26,6 +29,9 @@ public interface ThreatProtectionProvider extends Provider {
     /** The breach data configured for the server. */
     CompromisedCredentialCheck breachCheck();
 
+    /** The breach check as a sign-in makes it: on the range API's deadline. */
+    SignInBreachCheck signInBreachCheck();
+
     /** Server option {@code breach-min-count}: how often a password must have been seen to count. */
     long breachMinCount();
 
@@ -46,6 +52,9 @@ public interface ThreatProtectionProvider extends Provider {
     /** Sends notification e-mails after the sign-in's transaction, off the request thread. */
     NotificationSender notifications();
 
+    /** Where accounts are locked after a sign-in with a breached password, off the request thread. */
+    Executor accountLocks();
+
     /** The device cookies' MAC keys, derived from the realms' HMAC keys and memoised on this node. */
-    DeviceCookieKeys deviceCookieKeys();
+    RealmDerivedKeys realmDerivedKeys();
 }

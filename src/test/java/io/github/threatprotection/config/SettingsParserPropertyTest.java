@@ -45,7 +45,7 @@ class SettingsParserPropertyTest {
             "retention", "clients", "privacy", "storeNetworkOnly", "deviceCookieMaxAgeDays", "events", "action",
             "requirePasswordChange", "low", "medium", "high", "notify", "alwaysAllow", "alwaysBlock", "signals", "thresholds", "impossibleTravelKmh",
             "velocity", "windowMinutes", "userFailures", "networkUsers", "eventDays", "from", "replyTo",
-            "linkValidityDays", "subject", "htmlBody", "textBody", "blockEmail", "mfaEmail", "noActionEmail",
+            "linkValidityDays", "repeatAfterMinutes", "subject", "htmlBody", "textBody", "blockEmail", "mfaEmail", "noActionEmail",
             "test-app"), Stream.of(RiskSignal.values()).map(Enum::name)).toList();
 
     /** Values the parser gives meaning to, next to arbitrary ones. */

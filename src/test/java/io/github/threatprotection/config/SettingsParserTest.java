@@ -105,7 +105,8 @@ class SettingsParserTest {
                 + "'notification':{'from':'security@example.com','replyTo':'',"
                 + "'blockEmail':{'subject':'Blocked: {username}','htmlBody':'<p>{ip-address}</p>','textBody':''},"
                 + "'mfaEmail':{'subject':'','htmlBody':'','textBody':'{one-click-link-invalid}'},"
-                + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14},"
+                + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14,"
+                + "'repeatAfterMinutes':0},"
                 + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
                 + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
@@ -322,13 +323,15 @@ class SettingsParserTest {
         assertEquals("App: {event-id}", app.subject());
         assertEquals("From {ip-address} at {login-time}", app.textBody());
         assertEquals(NotificationSettings.DEFAULT_LINK_VALIDITY_DAYS, realm.linkValidityDays());
+        assertEquals(60, realm.repeatAfterMinutes(), "one mail of a kind per user and hour");
     }
 
     @Test
     void notificationProblemsNameTheirField() throws Exception {
         Map<String, String> errors = errors("{'notification': {'from': 'a b@example.com', 'replyTo': 'nobody',"
                 + " 'mfaEmail': {'htmlBody': '<p>{username} {password}</p>', 'subject': 'Hi\\r\\nBcc: x@example.com'},"
-                + " 'noActionEmail': {'textBody': 7, 'footer': ''}, 'linkValidityDays': 0, 'sender': ''}}");
+                + " 'noActionEmail': {'textBody': 7, 'footer': ''}, 'linkValidityDays': 0, 'sender': '',"
+                + " 'repeatAfterMinutes': 10081}}");
         assertTrue(errors.get("notification.from").contains("e-mail address"), errors.toString());
         assertTrue(errors.get("notification.replyTo").contains("e-mail address"), errors.toString());
         assertTrue(errors.get("notification.mfaEmail.htmlBody").contains("unknown placeholder {password}"),
@@ -338,7 +341,8 @@ class SettingsParserTest {
         assertTrue(errors.containsKey("notification.noActionEmail.footer"), errors.toString());
         assertTrue(errors.get("notification.linkValidityDays").contains("from 1 to 90"), errors.toString());
         assertTrue(errors.get("notification.sender").contains("blockEmail"), errors.toString());
-        assertEquals(8, errors.size(), errors.toString());
+        assertTrue(errors.get("notification.repeatAfterMinutes").contains("from 0 to 10080"), errors.toString());
+        assertEquals(9, errors.size(), errors.toString());
     }
 
     @Test

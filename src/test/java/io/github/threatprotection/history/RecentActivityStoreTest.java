@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -164,6 +165,8 @@ class RecentActivityStoreTest {
 
             RecentActivity activity = read(connection, "198.51.100.0/24", 50);
             assertEquals(2, activity.userFailures(), "the user's failures in the last hour, from any network");
+            assertEquals(Map.of("198.51.100.0/24", 1, "203.0.113.0/24", 1), activity.userFailuresByNetwork(),
+                    "each network's share, so that failures from networks the user never used can weigh less");
             assertEquals(3, activity.networkUsers(), "different usernames that failed from the network in the hour");
             assertEquals(4, activity.networkFailures(), "the network's failures in the hour");
             assertTrue(activity.signIns().isEmpty());
@@ -193,6 +196,7 @@ class RecentActivityStoreTest {
 
             RecentActivity limited = read(connection, "198.51.100.0/24", 50, 4);
             assertEquals(4, limited.userFailures(), "the user's 20 failures, counted up to the limit");
+            assertEquals(Map.of("203.0.113.0/24", 4), limited.userFailuresByNetwork());
             assertEquals(4, limited.networkFailures());
             assertEquals(3, limited.networkUsers(), "usernames among the network's latest 4 failures");
 

@@ -3,6 +3,7 @@ package io.github.threatprotection.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,12 @@ class AuthorizationIT {
     @BeforeAll
     static void setUp(KeycloakServer server) {
         admin = new AdminApi(server.baseUrl());
-        realmA = TestRealm.create(admin, "authz-a", "admin-a");
+        realmA = TestRealm.create(admin, "authz-a", "admin-a", "user-viewer", "event-viewer", "user-a");
         realmB = TestRealm.create(admin, "authz-b", "user-b");
         grantAllRealmManagementRoles(realmA, "admin-a");
+        grantRealmManagementRoles(realmA, "user-viewer", Set.of("view-users"));
+        grantRealmManagementRoles(realmA, "event-viewer", Set.of("view-users", "view-events"));
+        realmA.saveSettings(Map.of("mode", "AUDIT"));
         realmB.saveSettings(Map.of("mode", "AUDIT"));
         // An event in B for A's admin to try to read and change
         admin.passwordGrant(realmB.name(), TestRealm.CLIENT, "user-b", TestRealm.PASSWORD);
@@ -74,14 +78,43 @@ class AuthorizationIT {
         assertTrue(realmB.latestUserEvent(userB).get("feedback").isNull(), "B's event unchanged");
     }
 
+    /**
+     * A user's risk events are sign-in history (addresses, devices, places): viewing users alone does not show
+     * them, as it does not show Keycloak's own events.
+     */
+    @Test
+    void aUsersRiskEventsNeedViewEventsAsWellAsViewUsers() {
+        String userA = realmA.userId("user-a");
+        admin.passwordGrant(realmA.name(), TestRealm.CLIENT, "user-a", TestRealm.PASSWORD);
+        String path = "/" + realmA.name() + "/threat-protection/users/" + userA + "/events";
+
+        String userViewer = admin.passwordGrant(realmA.name(), TestRealm.CLIENT, "user-viewer", TestRealm.PASSWORD)
+                .get("access_token").asText();
+        assertEquals(403, admin.request("GET", path, null, userViewer).statusCode(), "view-users alone");
+        assertEquals(403, admin.request("GET", "/" + realmA.name() + "/events", null, userViewer).statusCode(),
+                "as Keycloak's own events");
+
+        String eventViewer = admin.passwordGrant(realmA.name(), TestRealm.CLIENT, "event-viewer",
+                TestRealm.PASSWORD).get("access_token").asText();
+        HttpResponse<String> allowed = admin.request("GET", path, null, eventViewer);
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertEquals(1, AdminApi.json(allowed).size());
+    }
+
     private static void grantAllRealmManagementRoles(TestRealm realm, String username) {
+        grantRealmManagementRoles(realm, username, null);
+    }
+
+    /** The named roles of realm-management, or all of them for null. */
+    private static void grantRealmManagementRoles(TestRealm realm, String username, Set<String> names) {
         String base = "/" + realm.name();
         String clientUuid = AdminApi.ok(admin.get(base + "/clients?clientId=realm-management")).get(0).get("id")
                 .asText();
         ArrayNode roles = AdminApi.JSON.createArrayNode();
         Set<String> seen = new HashSet<>();
         for (JsonNode role : AdminApi.ok(admin.get(base + "/clients/" + clientUuid + "/roles"))) {
-            if (seen.add(role.get("name").asText())) {
+            String name = role.get("name").asText();
+            if ((names == null || names.contains(name)) && seen.add(name)) {
                 roles.add(role);
             }
         }

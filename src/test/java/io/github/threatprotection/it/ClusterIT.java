@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -137,6 +138,32 @@ class ClusterIT {
 
         JsonNode event = realm.latestUserEvent(realm.userId("velocity"));
         assertTrue(reason(event, "FAILED_LOGIN_VELOCITY").startsWith("5 failed sign-ins"), event.toString());
+    }
+
+    /**
+     * What is typed as a username is often a password typed into the wrong field: a username that names nobody
+     * is kept as a keyed hash, the same on both nodes (they read the same realm key), so spraying is still
+     * counted by distinct usernames.
+     */
+    @Test
+    void aUsernameThatNamesNobodyIsKeptAsAKeyedHashNeverAsText() throws Exception {
+        String typed = "Autumn2026!typed-as-username";
+        assertEquals(400, adminA.passwordGrantResponse(realm.name(), TestRealm.CLIENT, typed, "x",
+                "X-Forwarded-For", "192.0.2.80").statusCode());
+        assertEquals(400, adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT, typed.toUpperCase(), "y",
+                "X-Forwarded-For", "192.0.2.81").statusCode());
+        List<String> keys = new ArrayList<>();
+        try (Connection db = keycloakDatabase(); PreparedStatement query = db.prepareStatement(
+                "SELECT USER_KEY FROM TP_FAILED_SIGN_IN WHERE NETWORK = '192.0.2.0/24' AND USER_KEY LIKE 'username:%'");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+        assertEquals(2, keys.size(), keys.toString());
+        assertEquals(keys.get(0), keys.get(1), "the same name, from either node, is the same key");
+        assertFalse(keys.get(0).toLowerCase().contains("autumn"), keys.get(0));
+        assertEquals("username:".length() + 43, keys.get(0).length());
     }
 
     @Test

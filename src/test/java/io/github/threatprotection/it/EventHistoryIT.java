@@ -89,6 +89,7 @@ class EventHistoryIT {
         String eventId = realm.latestUserEvent(userId).get("id").asText();
         String path = "/" + realm.name() + "/threat-protection/users/" + userId + "/events/" + eventId + "/feedback";
 
+        realm.update(Map.of("adminEventsEnabled", true, "adminEventsDetailsEnabled", true));
         JsonNode updated = AdminApi.ok(realm.admin().put(path, Map.of("value", "INVALID")));
 
         assertEquals("INVALID", updated.at("/feedback/value").asText());
@@ -96,6 +97,15 @@ class EventHistoryIT {
         assertEquals("INVALID", realm.latestUserEvent(userId).at("/feedback/value").asText());
         assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken)
                 .statusCode(), "an admin's INVALID ends the user's sessions, as the user's own does");
+        JsonNode adminEvent = AdminApi.ok(realm.admin().get("/" + realm.name() + "/admin-events?operationTypes=ACTION"))
+                .get(0);
+        assertTrue(adminEvent.get("resourcePath").asText().endsWith("/events/" + eventId + "/feedback"),
+                adminEvent.toString());
+        assertTrue(adminEvent.get("representation").asText().contains("\"INVALID\""), adminEvent.toString());
+        JsonNode lock = realm.keycloakEvents("USER_DISABLED_BY_PERMANENT_LOCKOUT").get(0);
+        assertEquals(userId, lock.get("userId").asText());
+        assertEquals("DISOWNED_BY_ADMIN", lock.at("/details/threat_protection_lock").asText());
+        assertEquals(eventId, lock.at("/details/risk_event_id").asText());
         HttpResponse<String> badValue = realm.admin().put(path, Map.of("value", "MAYBE"));
         assertEquals(400, badValue.statusCode());
         assertTrue(badValue.body().contains("\"field\":\"value\""), badValue.body());

@@ -41,7 +41,7 @@ class NotificationIT {
         baseUrl = server.baseUrl();
         mailbox = Mailbox.start();
         realm = TestRealm.create(new AdminApi(baseUrl), "notify", "norma", "blocky", "quiet", "auditee", "greta",
-                "custom", "outage", "victim", "owner", "replayer", "phished", "fox");
+                "custom", "outage", "victim", "owner", "replayer", "flooded", "phished", "fox");
         realm.addUser("otto", TestRealm.otpCredential("12345678901234567890"));
         realm.installRiskBasedMfa();
         realm.update(Map.of("smtpServer", mailbox.smtpSettings(), "resetPasswordAllowed", true,
@@ -58,8 +58,18 @@ class NotificationIT {
         mailbox.close();
     }
 
-    /** Every level gets the same action and notify flag, so a first sign-in (LOW) shows it. */
+    /**
+     * Every level gets the same action and notify flag, so a first sign-in (LOW) shows it. Every sign-in mails:
+     * these tests look at the mails themselves; the per-user limit has its own test.
+     */
     private static ObjectNode settings(String mode, String action, boolean notify) {
+        ObjectNode document = limited(mode, action, notify);
+        document.putObject("notification").put("repeatAfterMinutes", 0);
+        return document;
+    }
+
+    /** As {@link #settings}, with the default limit of one mail of a kind per user and hour. */
+    private static ObjectNode limited(String mode, String action, boolean notify) {
         ObjectNode document = AdminApi.JSON.createObjectNode().put("mode", mode);
         ObjectNode takeover = document.putObject("accountTakeover");
         for (String level : List.of("low", "medium", "high")) {
@@ -124,6 +134,29 @@ class NotificationIT {
         assertEquals("Notify Realm: a sign-in to your account was blocked", mail.subject());
         assertTrue(mail.text().contains("we blocked a sign-in"), mail.text());
         assertTrue(mail.html().contains("we blocked a sign-in"), mail.html());
+    }
+
+    @Test
+    void aUserGetsOneMailOfAKindPerHourHoweverOftenSomeoneTries() throws Exception {
+        realm.saveSettings(limited("ENFORCED", "BLOCK", true));
+        String userId = realm.userId("flooded");
+
+        assertFalse(signIn("flooded", TestRealm.PASSWORD).signedIn());
+        String first = realm.latestUserEvent(userId).get("id").asText();
+        for (int i = 0; i < 4; i++) {
+            assertFalse(signIn("flooded", TestRealm.PASSWORD).signedIn());
+            JsonNode skipped = realm.latestUserEvent(userId);
+            assertEquals("SKIPPED", skipped.at("/notification/status").asText(), skipped.toString());
+            assertEquals("BLOCKED", skipped.at("/notification/kind").asText());
+            assertTrue(skipped.at("/notification/detail").asText().contains("notification.repeatAfterMinutes"),
+                    skipped.toString());
+        }
+        mailbox.awaitMail(mailOf("flooded"), first);
+        // A mail sent now arriving after the first shows that nothing else was queued for the user.
+        realm.saveSettings(settings("ENFORCED", "BLOCK", true));
+        assertFalse(signIn("flooded", TestRealm.PASSWORD).signedIn());
+        mailbox.awaitMail(mailOf("flooded"), realm.latestUserEvent(userId).get("id").asText());
+        assertEquals(2, mailbox.count(mailOf("flooded")), "five blocked sign-ins in a row mailed the user once");
     }
 
     @Test
@@ -310,6 +343,14 @@ class NotificationIT {
         assertEquals("USER", event.at("/feedback/provider").asText());
         assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken)
                 .statusCode(), "sessions ended");
+        JsonNode answer = realm.keycloakEvents("CUSTOM_REQUIRED_ACTION").get(0);
+        assertEquals(userId, answer.get("userId").asText());
+        assertEquals("threat-protection-feedback", answer.at("/details/custom_required_action").asText());
+        assertEquals("INVALID", answer.at("/details/threat_protection_feedback").asText());
+        assertEquals(eventId, answer.at("/details/risk_event_id").asText());
+        JsonNode lock = realm.keycloakEvents("USER_DISABLED_BY_PERMANENT_LOCKOUT").get(0);
+        assertEquals(userId, lock.get("userId").asText());
+        assertEquals("DISOWNED_BY_USER", lock.at("/details/threat_protection_lock").asText());
         assertFalse(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "victim",
                 TestRealm.PASSWORD).signedIn(), "the old password no longer signs in");
 

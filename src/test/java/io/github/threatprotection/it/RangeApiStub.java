@@ -23,6 +23,11 @@ public final class RangeApiStub implements AutoCloseable {
         NORMAL,
         /** Answers after two seconds, beyond the timeout the test server is configured with. */
         SLOW,
+        /**
+         * Answers after 200 ms: within the test server's timeout, beyond its sign-in deadline, as a distant or
+         * busy range API does.
+         */
+        DELAYED,
         /** Answers 200 with something that is not a range. */
         GARBAGE
     }
@@ -67,6 +72,8 @@ public final class RangeApiStub implements AutoCloseable {
         try {
             if (behaviour == Behaviour.SLOW) {
                 Thread.sleep(2000);
+            } else if (behaviour == Behaviour.DELAYED) {
+                Thread.sleep(200);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,10 +1,13 @@
 package io.github.threatprotection.it;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -298,6 +301,21 @@ public final class TestRealm implements AutoCloseable {
     /** Keycloak's own user events of a type, newest first. */
     public JsonNode keycloakEvents(String type) {
         return AdminApi.ok(admin.get("/" + name + "/events?type=" + type));
+    }
+
+    /**
+     * The newest of Keycloak's user events of a type, once there is one: account locks after a breached
+     * password are made after the sign-in's answer.
+     */
+    public JsonNode awaitKeycloakEvent(String type) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode events = keycloakEvents(type);
+        while (events.isEmpty() && System.nanoTime() < giveUp) {
+            Thread.sleep(50);
+            events = keycloakEvents(type);
+        }
+        assertFalse(events.isEmpty(), "no " + type + " event within 10 s");
+        return events.get(0);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -29,7 +30,7 @@ class RiskScorerTest {
     }
 
     private static RiskScorer.Context history(SignInObservation... past) {
-        return new RiskScorer.Context(List.of(past), false, null, 0, 0, 0);
+        return new RiskScorer.Context(List.of(past), false, null, Map.of(), 0, 0);
     }
 
     private static Set<String> signals(RiskScorer.Score score) {
@@ -104,12 +105,13 @@ class RiskScorerTest {
     @Test
     void velocityAndReputationRaiseTheLevelWithoutHistory() {
         RiskScorer.Score spray = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
-                new RiskScorer.Context(List.of(), false, null, 0, 30, 40));
+                new RiskScorer.Context(List.of(), false, null, Map.of(), 30, 40));
         assertEquals(RiskLevel.MEDIUM, spray.level());
         assertEquals(Set.of("NETWORK_VELOCITY"), signals(spray));
 
         RiskScorer.Score both = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
-                new RiskScorer.Context(List.of(), true, "81.2.69.142 is on tor-exits.txt", 6, 0, 0));
+                new RiskScorer.Context(List.of(), true, "81.2.69.142 is on tor-exits.txt",
+                        Map.of("203.0.113.0/24", 6), 0, 0));
         assertEquals(Set.of("IP_REPUTATION", "FAILED_LOGIN_VELOCITY"), signals(both));
         assertEquals(RiskLevel.HIGH, both.level());
     }
@@ -119,15 +121,65 @@ class RiskScorerTest {
         int limit = RiskScoring.DEFAULTS.failuresToRead();
         assertEquals(1_000, limit);
         RiskScorer.Score belowLimit = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
-                new RiskScorer.Context(List.of(), false, null, limit - 1, 12, limit - 1));
+                new RiskScorer.Context(List.of(), false, null, Map.of("203.0.113.0/24", limit - 1), 12, limit - 1));
         assertEquals(List.of("999 failed sign-ins of this user in the last 15 minutes",
                 "12 usernames failed to sign in from 81.2.69.0/24 in the last 15 minutes"), details(belowLimit));
 
         RiskScorer.Score atLimit = scorer.score(RiskScoring.DEFAULTS, london(T0, null),
-                new RiskScorer.Context(List.of(), false, null, limit, 12, limit));
+                new RiskScorer.Context(List.of(), false, null, Map.of("203.0.113.0/24", limit), 12, limit));
         assertEquals(List.of("at least 1000 failed sign-ins of this user in the last 15 minutes",
                 "at least 12 usernames failed to sign in from 81.2.69.0/24 in the last 15 minutes"),
                 details(atLimit));
+    }
+
+    /** A known device travelling to a new country and network, while someone fails in the user's name elsewhere. */
+    private static RiskScorer.Score abroadWithFailures(String device, Map<String, Integer> failures,
+                                                       int networkUsers) {
+        SignInObservation home = london(T0, "d1");
+        SignInObservation abroad = at(T0.plusSeconds(48 * 3600), "89.160.20.113", "SE", 29518L, 58.4167, 15.6167,
+                device);
+        return new RiskScorer().score(RiskScoring.DEFAULTS, abroad,
+                new RiskScorer.Context(List.of(home), false, null, failures, networkUsers, networkUsers));
+    }
+
+    @Test
+    void failuresFromStrangersAloneNeverMakeAKnownDeviceHigh() {
+        // NEW_IP 5 + NEW_NETWORK 10 + NEW_COUNTRY 20 + NEW_ASN 10 + FAILED_LOGIN_VELOCITY 30 = 75: HIGH
+        RiskScorer.Score known = abroadWithFailures("d1", Map.of("198.51.100.0/24", 5), 0);
+        assertEquals(RiskLevel.MEDIUM, known.level(), known.toString());
+        assertEquals(75, known.total());
+        assertTrue(known.knownDevice());
+        assertTrue(signals(known).containsAll(Set.of("FAILED_LOGIN_VELOCITY", RiskScorer.KNOWN_DEVICE_LIMIT)));
+
+        RiskScorer.Score unknown = abroadWithFailures(null, Map.of("198.51.100.0/24", 5), 0);
+        assertEquals(RiskLevel.HIGH, unknown.level(), "a browser without the user's cookie gets no benefit");
+        assertTrue(!unknown.knownDevice());
+    }
+
+    @Test
+    void failuresFromTheUsersOwnNetworksStillCountInFull() {
+        RiskScorer.Score fromHome = abroadWithFailures("d1", Map.of("81.2.69.0/24", 5), 0);
+        assertEquals(RiskLevel.HIGH, fromHome.level(), fromHome.toString());
+        assertTrue(!signals(fromHome).contains(RiskScorer.KNOWN_DEVICE_LIMIT));
+
+        RiskScorer.Score mixed = abroadWithFailures("d1", Map.of("81.2.69.0/24", 2, "198.51.100.0/24", 3), 0);
+        assertEquals(RiskLevel.MEDIUM, mixed.level(), "two from home are below the threshold of five");
+    }
+
+    @Test
+    void aStrangeNetworksFailuresCannotMakeAKnownDeviceHighEither() {
+        // NEW_IP 5 + NEW_NETWORK 10 + NEW_COUNTRY 20 + NEW_ASN 10 + NETWORK_VELOCITY 40 = 85
+        RiskScorer.Score sharedNat = abroadWithFailures("d1", Map.of(), 10);
+        assertEquals(RiskLevel.MEDIUM, sharedNat.level(), sharedNat.toString());
+    }
+
+    @Test
+    void otherSignalsThatReachHighOnTheirOwnAreNotHeldBack() {
+        SignInObservation changchun = at(T0.plusSeconds(60), "175.16.199.1", "CN", 4837L, 43.88, 125.3228, "d1");
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, changchun, new RiskScorer.Context(
+                List.of(london(T0, "d1")), false, null, Map.of("198.51.100.0/24", 5), 0, 0));
+        assertEquals(RiskLevel.HIGH, score.level(), "impossible travel alone is HIGH");
+        assertTrue(!signals(score).contains(RiskScorer.KNOWN_DEVICE_LIMIT));
     }
 
     @Test

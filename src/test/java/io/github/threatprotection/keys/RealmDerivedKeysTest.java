@@ -1,4 +1,4 @@
-package io.github.threatprotection.device;
+package io.github.threatprotection.keys;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,8 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
-class DeviceCookieKeysTest {
+class RealmDerivedKeysTest {
 
+    private static final RealmDerivedKeys.Use COOKIE = RealmDerivedKeys.Use.DEVICE_COOKIE;
     private static final SecretKeySpec REALM_KEY = new SecretKeySpec(new byte[64], "HmacSHA512");
 
     @Test
@@ -24,7 +25,7 @@ class DeviceCookieKeysTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));
         byte[] expected = mac.doFinal("threat-protection device cookie".getBytes(StandardCharsets.US_ASCII));
-        assertArrayEquals(expected, new DeviceCookieKeys().macKey("realm", "kid",
+        assertArrayEquals(expected, new RealmDerivedKeys().key(RealmDerivedKeys.Use.DEVICE_COOKIE, "realm", "kid",
                 new SecretKeySpec(secret, "HmacSHA512")));
         assertFalse(Arrays.equals(secret, expected));
         assertEquals(32, expected.length);
@@ -32,18 +33,25 @@ class DeviceCookieKeysTest {
 
     @Test
     void aKidIsDerivedOnceAndAgainOnlyWhenItsSecretChanges() {
-        DeviceCookieKeys keys = new DeviceCookieKeys();
-        byte[] first = keys.macKey("realm", "kid", REALM_KEY);
-        assertSame(first, keys.macKey("realm", "kid", new SecretKeySpec(new byte[64], "HmacSHA512")),
+        RealmDerivedKeys keys = new RealmDerivedKeys();
+        byte[] first = keys.key(COOKIE, "realm", "kid", REALM_KEY);
+        assertSame(first, keys.key(COOKIE, "realm", "kid", new SecretKeySpec(new byte[64], "HmacSHA512")),
                 "memoised: the same secret under the same kid");
         byte[] other = new byte[64];
         other[0] = 1;
-        byte[] changed = keys.macKey("realm", "kid", new SecretKeySpec(other, "HmacSHA512"));
+        byte[] changed = keys.key(COOKIE, "realm", "kid", new SecretKeySpec(other, "HmacSHA512"));
         assertFalse(Arrays.equals(first, changed), "a kid that names another secret is derived anew");
-        assertArrayEquals(first, keys.macKey("other-realm", "kid", REALM_KEY));
+        assertArrayEquals(first, keys.key(COOKIE, "other-realm", "kid", REALM_KEY));
 
         keys.forget("realm");
-        byte[] again = keys.macKey("realm", "kid", REALM_KEY);
+        byte[] again = keys.key(COOKIE, "realm", "kid", REALM_KEY);
         assertArrayEquals(first, again);
+    }
+
+    @Test
+    void eachUseHasAKeyOfItsOwn() {
+        RealmDerivedKeys keys = new RealmDerivedKeys();
+        assertFalse(Arrays.equals(keys.key(COOKIE, "realm", "kid", REALM_KEY),
+                keys.key(RealmDerivedKeys.Use.FAILED_USERNAME, "realm", "kid", REALM_KEY)));
     }
 }
