@@ -26,12 +26,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.github.threatprotection.config.ThreatProtectionSettings;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.geo.GeoLocation;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.RiskBenchData.Net;
+import io.github.threatprotection.decision.SignInRiskEvaluator;
 
 /**
  * Latency of the work one sign-in costs the extension apart from database I/O: the client's network, its
@@ -107,7 +108,7 @@ public class RiskEvaluationBenchmark {
         smallAlwaysBlock = RiskBenchData.rangeSet(block.subList(0, SMALL_LIST_SIZE));
         IpRangeSet smallAlwaysAllow = RiskBenchData.rangeSet(allow.subList(0, SMALL_LIST_SIZE));
         ThreatProtectionSettings enforced = ThreatProtectionSettings.DEFAULTS
-                .withMode(io.github.threatprotection.config.Mode.ENFORCED);
+                .withMode(io.github.threatprotection.settings.Mode.ENFORCED);
         settings = enforced.withIpExceptions(new ThreatProtectionSettings.IpExceptions(alwaysAllow, alwaysBlock));
         smallListSettings = enforced.withIpExceptions(
                 new ThreatProtectionSettings.IpExceptions(smallAlwaysAllow, smallAlwaysBlock));

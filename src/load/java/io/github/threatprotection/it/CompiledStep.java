@@ -18,9 +18,9 @@ final class CompiledStep {
 
     /** The step's methods that HotSpot compiles on their own (what they call is inlined into them at level 4). */
     static final List<String> METHODS = List.of(
-            "io.github.threatprotection.flow.ThreatProtectionAuthenticator.authenticate(",
-            "io.github.threatprotection.flow.SignInSignals.score(",
-            "io.github.threatprotection.risk.SignInRiskEvaluator.evaluate(",
+            "io.github.threatprotection.signin.ThreatProtectionAuthenticator.authenticate(",
+            "io.github.threatprotection.signin.SignInSignals.score(",
+            "io.github.threatprotection.decision.SignInRiskEvaluator.evaluate(",
             "io.github.threatprotection.risk.RiskScorer.score(");
     private static final int C2 = 4;
     /** nmethod state "in use" in Compiler.codelist's third column; not-entrant code is on its way out. */

@@ -34,6 +34,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.notification.NotificationSender;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.DistributionKeycloakServer;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Mailbox;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * What protection costs a real sign-in: real browser-flow sign-ins (login page, form POST, redirect with the code,

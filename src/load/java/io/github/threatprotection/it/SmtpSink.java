@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import io.github.threatprotection.it.support.Mailbox;
 
 /**
  * An SMTP server that accepts every message and keeps none: enough of RFC 5321 for Keycloak's sender (EHLO or

@@ -17,11 +17,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.config.CompromisedCredentialsAction;
-import io.github.threatprotection.config.FieldError;
-import io.github.threatprotection.config.Mode;
-import io.github.threatprotection.config.RealmSettings;
-import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.FieldError;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.SettingsWriter;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 

@@ -20,17 +20,17 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.ui.extend.UiPageProvider;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
-import io.github.threatprotection.config.InvalidSettingsException;
-import io.github.threatprotection.config.RealmSettings;
-import io.github.threatprotection.config.SettingsParser;
-import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.settings.InvalidSettingsException;
+import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.SettingsParser;
+import io.github.threatprotection.settings.SettingsWriter;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
  * The realm's "threat-protection" page in the admin console (declarative UI, feature {@code declarative-ui}).
  * <p>
  * The admin console keeps such a page as a component of the realm and saves it through the components REST
- * API. The realm attribute of {@link io.github.threatprotection.config.RealmSettingsStore} stays the one source
+ * API. The realm attribute of {@link io.github.threatprotection.settings.RealmSettingsStore} stays the one source
  * of truth: saving the page validates its form with the settings parser and writes the attribute, and every
  * settings change through {@code PUT /settings} (and start-up) writes the current settings back into the
  * component, so the page always shows what {@code GET /settings} returns.

@@ -2,13 +2,14 @@ package io.github.threatprotection.history;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
 
-import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.settings.RealmSettingsStore;
 
 /**
  * Deletes each realm's risk events older than its {@code retention.eventDays}, and failed sign-ins older than
@@ -23,14 +24,24 @@ public class EventRetentionTask implements ScheduledTask {
     /** Failed sign-ins matter only inside the longest velocity window a realm may set. */
     private static final Duration MAX_VELOCITY_WINDOW = Duration.ofDays(1);
 
+    private final RealmSettingsStore settings;
+    private final Function<KeycloakSession, RiskEventStore> events;
+    private final Function<KeycloakSession, FailedSignInStore> failedSignIns;
+
+    public EventRetentionTask(RealmSettingsStore settings, Function<KeycloakSession, RiskEventStore> events,
+                              Function<KeycloakSession, FailedSignInStore> failedSignIns) {
+        this.settings = settings;
+        this.events = events;
+        this.failedSignIns = failedSignIns;
+    }
+
     @Override
     public void run(KeycloakSession session) {
-        ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
         Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
-        threatProtection.failedSignIns().deleteOlderThan(now.minus(MAX_VELOCITY_WINDOW));
+        failedSignIns.apply(session).deleteOlderThan(now.minus(MAX_VELOCITY_WINDOW));
         session.realms().getRealmsStream().forEach(realm -> {
-            int days = threatProtection.settings().read(realm).retention().eventDays();
-            int deleted = threatProtection.events().deleteOlderThan(realm.getId(), now.minus(Duration.ofDays(days)));
+            int days = settings.read(realm).retention().eventDays();
+            int deleted = events.apply(session).deleteOlderThan(realm.getId(), now.minus(Duration.ofDays(days)));
             if (deleted > 0) {
                 LOG.infof("Deleted %d risk events older than %d days in realm %s", deleted, days, realm.getName());
             }

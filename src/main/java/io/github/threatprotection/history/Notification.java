@@ -1,6 +1,6 @@
 package io.github.threatprotection.history;
 
-import io.github.threatprotection.notification.NotificationKind;
+import io.github.threatprotection.risk.NotificationKind;
 
 /**
  * The notification e-mail of an event.

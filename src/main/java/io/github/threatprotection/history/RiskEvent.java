@@ -16,6 +16,9 @@ public record RiskEvent(String id, String realmId, EventType type, Instant time,
                         EventResponse response, RiskAssessment risk, MfaOutcome mfa, Context context,
                         Feedback feedback, Notification notification) {
 
+    /** The detail that names a risk event in Keycloak\'s own user events. */
+    public static final String DETAIL_RISK_EVENT_ID = "risk_event_id";
+
     /**
      * Where the request came from. Geolocation fields stay null when unknown; {@code deviceId} is the device
      * cookie's id, kept for the next sign-in's comparison and never shown.

@@ -15,7 +15,7 @@ import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
 import io.github.threatprotection.network.IpNetworks;
-import io.github.threatprotection.notification.NotificationKind;
+import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.RiskAction;

@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 
 import io.github.threatprotection.history.RiskEvent;
-import io.github.threatprotection.notification.NotificationKind;
+import io.github.threatprotection.risk.NotificationKind;
 
 /**
  * The extension's meters in Keycloak's Micrometer registry, exported with Keycloak's own on the management

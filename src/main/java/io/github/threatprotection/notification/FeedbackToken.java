@@ -19,6 +19,8 @@ import io.github.threatprotection.history.Feedback;
 public class FeedbackToken extends DefaultActionToken {
 
     public static final String TYPE = "threat-protection-feedback";
+    /** The realm resource that serves the links' pages: {@code /realms/{realm}/threat-protection/feedback}. */
+    public static final String RESOURCE_ID = "threat-protection";
     private static final String EVENT_CLAIM = "tp_event";
     private static final String VALUE_CLAIM = "tp_feedback";
 
@@ -56,7 +58,7 @@ public class FeedbackToken extends DefaultActionToken {
         return session.tokens().encode(this);
     }
 
-    static String issuer(URI serverUrl, RealmModel realm) {
+    public static String issuer(URI serverUrl, RealmModel realm) {
         return Urls.realmIssuer(serverUrl, realm.getName());
     }
 }

@@ -21,6 +21,10 @@ import org.keycloak.theme.freemarker.FreeMarkerProvider;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.settings.EmailTemplate;
+import io.github.threatprotection.settings.NotificationSettings;
+import io.github.threatprotection.settings.Placeholder;
 
 /**
  * Renders a notification with the realm's e-mail theme (the extension's templates unless the theme overrides
@@ -47,7 +51,7 @@ final class NotificationRenderer {
                 ? realm.getName() : realm.getDisplayName();
 
         int expires = Time.currentTime() + settings.linkValidityDays() * 24 * 3600;
-        String feedbackUrl = serverUrl.resolve("realms/" + realm.getName() + "/" + FeedbackResourceFactory.ID
+        String feedbackUrl = serverUrl.resolve("realms/" + realm.getName() + "/" + FeedbackToken.RESOURCE_ID
                 + "/feedback?key=").toString();
         NotificationValues.Links links = new NotificationValues.Links(
                 feedbackUrl + new FeedbackToken(user.getId(), event.id(), Feedback.Value.VALID, expires)

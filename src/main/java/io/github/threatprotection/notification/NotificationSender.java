@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +30,9 @@ import io.github.threatprotection.history.PendingNotification;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
-import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.settings.NotificationSettings;
+import io.github.threatprotection.settings.RealmSettingsStore;
 
 /**
  * Delivers notification e-mails off the request thread, so SMTP never slows or breaks a sign-in. The event row
@@ -54,6 +57,8 @@ public final class NotificationSender {
     private final DeliverySchedule schedule;
     private final Duration scanInterval;
     private final ThreatProtectionMetrics metrics;
+    private final RealmSettingsStore settings;
+    private final Function<KeycloakSession, RiskEventStore> events;
     private final AtomicLong smtpErrors = new AtomicLong();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, THREAD_NAME);
@@ -61,8 +66,15 @@ public final class NotificationSender {
         return thread;
     });
 
+    /**
+     * @param settings the realms' settings, for each mail's text
+     * @param events   the risk events of a session: the outbox the mails are claimed from
+     */
     public NotificationSender(KeycloakSessionFactory factory, DeliverySchedule schedule, Duration scanInterval,
-                              ThreatProtectionMetrics metrics) {
+                              ThreatProtectionMetrics metrics, RealmSettingsStore settings,
+                              Function<KeycloakSession, RiskEventStore> events) {
+        this.settings = settings;
+        this.events = events;
         this.factory = factory;
         this.schedule = schedule;
         this.scanInterval = scanInterval;
@@ -110,7 +122,7 @@ public final class NotificationSender {
         try {
             Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
             List<String> due = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> store(session).dueNotifications(now, SCAN_BATCH));
+                    session -> events.apply(session).dueNotifications(now, SCAN_BATCH));
             due.forEach(this::deliver);
         } catch (RuntimeException e) {
             // The scan runs again at the next interval; a scheduled task that throws would never run again.
@@ -123,7 +135,7 @@ public final class NotificationSender {
         boolean claimed;
         try {
             claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> store(session).claimNotification(eventId, now, claimUntil(now)));
+                    session -> events.apply(session).claimNotification(eventId, now, claimUntil(now)));
         } catch (RuntimeException e) {
             LOG.warnf(e, "Claiming the notification of event %s failed; it stays pending", eventId);
             return;
@@ -142,7 +154,7 @@ public final class NotificationSender {
     }
 
     private void attempt(KeycloakSession session, String eventId) {
-        RiskEventStore store = store(session);
+        RiskEventStore store = events.apply(session);
         Optional<PendingNotification> pending = store.pendingNotification(eventId);
         if (pending.isEmpty()) {
             return;
@@ -161,17 +173,16 @@ public final class NotificationSender {
             metrics.notification(realm.getName(), kind, "skipped");
             return;
         }
-        NotificationSettings settings = session.getProvider(ThreatProtectionProvider.class).settings().read(realm)
-                .forClient(event.clientId()).notification();
+        NotificationSettings text = settings.read(realm).forClient(event.clientId()).notification();
         try {
             NotificationRenderer.Email email = NotificationRenderer.render(session, realm, user, event, kind,
-                    settings, URI.create(pending.get().linkBase()));
+                    text, URI.create(pending.get().linkBase()));
             Map<String, String> smtp = new HashMap<>(realm.getSmtpConfig());
-            if (!settings.from().isEmpty()) {
-                smtp.put("from", settings.from());
+            if (!text.from().isEmpty()) {
+                smtp.put("from", text.from());
             }
-            if (!settings.replyTo().isEmpty()) {
-                smtp.put("replyTo", settings.replyTo());
+            if (!text.replyTo().isEmpty()) {
+                smtp.put("replyTo", text.replyTo());
             }
             session.getProvider(EmailSenderProvider.class)
                     .send(smtp, user.getEmail(), email.subject(), email.textBody(), email.htmlBody());
@@ -230,7 +241,4 @@ public final class NotificationSender {
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
-    private static RiskEventStore store(KeycloakSession session) {
-        return session.getProvider(ThreatProtectionProvider.class).events();
-    }
 }

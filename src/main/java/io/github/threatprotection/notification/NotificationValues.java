@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.settings.Placeholder;
 
 /**
  * What a notification says about its sign-in, as text for the placeholders and the theme templates alike. Every

@@ -3,6 +3,7 @@ package io.github.threatprotection.notification;
 import java.util.Optional;
 
 import org.keycloak.models.KeycloakSession;
+import io.github.threatprotection.risk.NotificationKind;
 
 /**
  * At most one mail of each kind to a user per {@code notification.repeatAfterMinutes}: whoever knows a password,

@@ -15,11 +15,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.config.FieldError;
-import io.github.threatprotection.config.InvalidSettingsException;
-import io.github.threatprotection.config.RealmSettings;
-import io.github.threatprotection.config.SettingsParser;
-import io.github.threatprotection.config.SettingsWriter;
+import io.github.threatprotection.settings.FieldError;
+import io.github.threatprotection.settings.InvalidSettingsException;
+import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.SettingsParser;
+import io.github.threatprotection.settings.SettingsWriter;
 
 class SettingsFormTest {
 

@@ -18,6 +18,12 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.HeadlessChrome;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * The admin's round trip in a real browser: set AUDIT mode on the admin console page, let a user sign in, find

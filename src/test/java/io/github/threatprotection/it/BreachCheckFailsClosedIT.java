@@ -17,6 +17,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.RangeApiStub;
+import io.github.threatprotection.it.support.ReplaceableCorpus;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * With {@code pwned-passwords-failure=closed} a range API that cannot answer blocks the sign-in, like a wrong

@@ -39,6 +39,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.DistributionKeycloakServer;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.Mailbox;
+import io.github.threatprotection.it.support.TestGeoData;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * Two Keycloak nodes from the same distribution, each in its own copy of it, on one PostgreSQL, clustered by

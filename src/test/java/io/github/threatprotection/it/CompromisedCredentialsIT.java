@@ -17,6 +17,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.BreachTestData;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Mailbox;
+import io.github.threatprotection.it.support.RangeApiStub;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * Passwords checked against breach data at sign-in (the threat-protection step), and wherever a password is

@@ -22,6 +22,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * Sign-ins that race each other: every failure is counted (one row per failure, no read-modify-write of a

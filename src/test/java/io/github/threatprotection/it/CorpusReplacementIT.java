@@ -26,6 +26,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.BreachTestData;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.ReplaceableCorpus;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * The test server's second corpus ({@link ReplaceableCorpus}) rebuilt onto its live path while users sign in,

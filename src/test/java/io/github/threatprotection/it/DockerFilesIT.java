@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.threatprotection.docker.DockerfileCopies;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
 
 /**
  * The parts of {@code docker/} that need the built JAR or a running Keycloak, checked without Docker: the

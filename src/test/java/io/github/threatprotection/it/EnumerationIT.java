@@ -18,6 +18,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.BreachTestData;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.RangeApiStub;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * What a caller can learn from a failed sign-in: an unknown user, a wrong password, a blocked address, a block

@@ -11,6 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Mailbox;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * Events, settings and pending notification mails live in Keycloak's database, not in the server's memory.

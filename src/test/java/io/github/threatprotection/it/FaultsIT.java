@@ -29,6 +29,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.RangeApiStub;
+import io.github.threatprotection.it.support.TestGeoData;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * Dependencies that fail while the server runs: the geolocation database replaced by garbage or deleted, the

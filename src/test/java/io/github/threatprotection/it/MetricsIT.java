@@ -18,6 +18,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.BreachTestData;
+import io.github.threatprotection.it.support.Browser;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.TestRealm;
 
 /** Known sign-ins show up in Keycloak's /metrics with the extension's counters. */
 @ExtendWith(KeycloakExtension.class)

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.AdminApi;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.TestGeoData;
+import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * A realm with {@code privacy.storeNetworkOnly}: its event history keeps the /24 or /48 network of each

@@ -8,6 +8,9 @@ import java.util.Locale;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.github.threatprotection.it.support.BreachTestData;
+import io.github.threatprotection.it.support.KeycloakExtension;
+import io.github.threatprotection.it.support.KeycloakServer;
 
 /** Runs after every other integration test: no password the tests typed, nor its SHA-1, reached the server log. */
 @ExtendWith(KeycloakExtension.class)

@@ -17,6 +17,7 @@ import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.settings.Placeholder;
 
 class NotificationValuesTest {
 

@@ -1,0 +1,370 @@
+package io.github.threatprotection.admin;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import io.github.threatprotection.Json;
+import io.github.threatprotection.settings.FieldError;
+import io.github.threatprotection.settings.InvalidSettingsException;
+import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.SettingsWriter;
+import io.github.threatprotection.console.SettingsPageFactory;
+import io.github.threatprotection.history.EventQuery;
+import io.github.threatprotection.history.EventSummary;
+import io.github.threatprotection.history.Feedback;
+import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.feedback.FeedbackEffects;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+
+/**
+ * {@code /admin/realms/{realm}/threat-protection}. Keycloak authenticates the caller before this resource is
+ * reached; each method checks the caller's realm-management roles.
+ */
+public class ThreatProtectionResource {
+
+    static final int DEFAULT_PAGE_SIZE = 100;
+    static final int MAX_PAGE_SIZE = 1000;
+    static final int SUMMARY_DAYS = 14;
+    static final int MAX_SUMMARY_DAYS = 366;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+    private final ThreatProtectionProvider threatProtection;
+
+    ThreatProtectionResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                             AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        // CUSTOM rather than a type of our own: Keycloak's admin-event search rejects types it does not know.
+        this.adminEvent = adminEvent.resource(ResourceType.CUSTOM);
+        this.threatProtection = session.getProvider(ThreatProtectionProvider.class);
+    }
+
+    @GET
+    @Path("settings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getSettings() {
+        auth.realm().requireViewRealm();
+        return json(settingsDocument(threatProtection.settings().read(realm)));
+    }
+
+    @PUT
+    @Path("settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response putSettings(String body) {
+        auth.realm().requireManageRealm();
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        RealmSettings saved;
+        try {
+            saved = threatProtection.settings().write(realm, document);
+        } catch (InvalidSettingsException e) {
+            return ErrorResponses.badRequest(e.errors());
+        }
+        ObjectNode result = settingsDocument(saved);
+        SettingsPageFactory.showCurrentSettings(session, realm);
+        adminEvent.operation(OperationType.UPDATE)
+                .resourcePath(session.getContext().getUri())
+                .representation(result)
+                .success();
+        return json(result);
+    }
+
+    /**
+     * Imports the output of {@code aws cognito-idp describe-risk-configuration} (see
+     * {@link CognitoRiskConfiguration}), merged over the realm's settings and validated like {@code PUT
+     * settings}; {@code dryRun=true} answers what would be saved without saving it.
+     */
+    @POST
+    @Path("settings/cognito")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response importCognitoSettings(@QueryParam("dryRun") String dryRun,
+                                          @QueryParam("clientId") String clientId, String body) {
+        auth.realm().requireManageRealm();
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            return ErrorResponses.badRequest("dryRun", "must be true or false");
+        }
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        CognitoRiskConfiguration.Conversion conversion;
+        try {
+            conversion = CognitoRiskConfiguration.convert(document,
+                    settingsDocument(threatProtection.settings().read(realm)),
+                    clientId == null || clientId.isEmpty() ? null : clientId,
+                    id -> realm.getClientByClientId(id) != null);
+        } catch (InvalidSettingsException e) {
+            return ErrorResponses.badRequest(e.errors());
+        }
+        ObjectNode settings = conversion.document();
+        if (!"true".equals(dryRun)) {
+            try {
+                settings = settingsDocument(threatProtection.settings().write(realm, conversion.document()));
+            } catch (InvalidSettingsException e) {
+                return ErrorResponses.badRequest(e.errors());
+            }
+            adminEvent.operation(OperationType.UPDATE)
+                    .resourcePath(session.getContext().getUri())
+                    .representation(settings)
+                    .success();
+        }
+        ObjectNode result = Json.object();
+        result.set("settings", settings);
+        ArrayNode unmapped = result.putArray("unmapped");
+        for (CognitoRiskConfiguration.Unmapped field : conversion.unmapped()) {
+            unmapped.addObject().put("field", field.field()).put("reason", field.reason());
+        }
+        return json(result);
+    }
+
+    /**
+     * Installs protected copies of the realm's browser and direct-grant flows (see {@link ProtectedFlows}) and
+     * binds them; 409 when they exist already. The copies keep the realm's own second-factor sub-flows unless
+     * {@code riskDecidesMfa=true}; the answer names the sub-flows kept and disabled.
+     */
+    @POST
+    @Path("flows")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response installFlows(@QueryParam("riskDecidesMfa") String riskDecidesMfa) {
+        auth.realm().requireManageRealm();
+        if (riskDecidesMfa != null && !riskDecidesMfa.equals("true") && !riskDecidesMfa.equals("false")) {
+            return ErrorResponses.badRequest("riskDecidesMfa", "must be true or false");
+        }
+        ProtectedFlows.Installed installed;
+        try {
+            installed = ProtectedFlows.install(session, realm, "true".equals(riskDecidesMfa));
+        } catch (IllegalStateException e) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Json.write(Json.object().put("error", e.getMessage()))).build();
+        }
+        ObjectNode result = Json.object()
+                .put("browserFlow", installed.browserFlow())
+                .put("directGrantFlow", installed.directGrantFlow())
+                .put("riskDecidesMfa", installed.riskDecidesMfa());
+        installed.kept().forEach(result.putArray("keptSubFlows")::add);
+        installed.disabled().forEach(result.putArray("disabledSubFlows")::add);
+        adminEvent.operation(OperationType.CREATE)
+                .resourcePath(session.getContext().getUri())
+                .representation(result)
+                .success();
+        return Response.status(Response.Status.CREATED).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Json.write(result)).build();
+    }
+
+    @GET
+    @Path("users/{userId}/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getUserEvents(@PathParam("userId") String userId, @QueryParam("first") String first,
+                                  @QueryParam("max") String max) {
+        UserModel user = user(userId);
+        auth.users().requireView(user);
+        // A user's risk events are sign-in history (addresses, devices, places): like the realm's list and
+        // Keycloak's own events, they need view-events.
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        int firstResult = intParam("first", first, 0, 0, Integer.MAX_VALUE, errors);
+        int maxResults = intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        return json(eventList(threatProtection.events()
+                .listForUser(realm.getId(), user.getId(), firstResult, maxResults)));
+    }
+
+    @GET
+    @Path("events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response searchEvents(@QueryParam("from") String from, @QueryParam("to") String to,
+                                 @QueryParam("level") String level, @QueryParam("action") String action,
+                                 @QueryParam("clientId") String clientId, @QueryParam("type") String type,
+                                 @QueryParam("first") String first, @QueryParam("max") String max) {
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        EventQuery query = new EventQuery(
+                instantParam("from", from, errors),
+                instantParam("to", to, errors),
+                enumParam("level", level, RiskLevel.class, errors),
+                enumParam("action", action, RiskAction.class, errors),
+                clientId == null || clientId.isEmpty() ? null : clientId,
+                enumParam("type", type, EventType.class, errors),
+                intParam("first", first, 0, 0, Integer.MAX_VALUE, errors),
+                intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors));
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        return json(eventList(threatProtection.events().search(realm.getId(), query)));
+    }
+
+    /**
+     * Counts of the realm's events over the last {@code days} UTC days (default 14, today included): by level,
+     * by action, per day, and the sign-ins recorded without being enforced that would have been challenged or
+     * blocked.
+     */
+    @GET
+    @Path("events/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response summarizeEvents(@QueryParam("days") String days) {
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        int dayCount = intParam("days", days, SUMMARY_DAYS, 1, MAX_SUMMARY_DAYS, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        Instant from = EventSummary.start(now, dayCount);
+        Instant to = from.plus(EventSummary.DAY.multipliedBy(dayCount));
+        EventSummary summary = new EventSummary(from, to,
+                threatProtection.events().summarize(realm.getId(), from, to));
+        ObjectNode json = summary.toJson();
+        json.put("mode", threatProtection.settings().read(realm).realm().mode().name());
+        return json(json);
+    }
+
+    @PUT
+    @Path("users/{userId}/events/{eventId}/feedback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response putFeedback(@PathParam("userId") String userId, @PathParam("eventId") String eventId,
+                                String body) {
+        UserModel user = user(userId);
+        auth.users().requireManage(user);
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        JsonNode value = document == null ? null : document.get("value");
+        Feedback.Value feedbackValue = null;
+        if (value != null && value.isTextual()) {
+            for (Feedback.Value candidate : Feedback.Value.values()) {
+                if (candidate.name().equals(value.textValue())) {
+                    feedbackValue = candidate;
+                }
+            }
+        }
+        if (feedbackValue == null) {
+            return ErrorResponses.badRequest("value", "must be one of VALID, INVALID");
+        }
+        Feedback feedback = new Feedback(feedbackValue, Feedback.Provider.ADMIN,
+                Instant.ofEpochMilli(Time.currentTimeMillis()));
+        RiskEvent updated = FeedbackEffects.apply(session, threatProtection.events(), realm, user, eventId, feedback)
+                .orElseThrow(() -> new NotFoundException("No risk event " + eventId + " for this user"));
+        ObjectNode answer = RiskEventJson.write(updated);
+        adminEvent.operation(OperationType.ACTION)
+                .resourcePath(session.getContext().getUri())
+                .representation(answer)
+                .success();
+        return json(answer);
+    }
+
+    private ObjectNode settingsDocument(RealmSettings settings) {
+        return SettingsWriter.write(settings, clientId -> realm.getClientByClientId(clientId) != null);
+    }
+
+    /** Looks a user up without telling callers who may not view users whether the id exists. */
+    private UserModel user(String userId) {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            auth.users().requireView();
+            throw new NotFoundException("No user " + userId + " in this realm");
+        }
+        return user;
+    }
+
+    private static ArrayNode eventList(List<RiskEvent> events) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        events.forEach(event -> list.add(RiskEventJson.write(event)));
+        return list;
+    }
+
+    private static Response json(JsonNode body) {
+        return Response.ok(Json.write(body), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static int intParam(String name, String text, int fallback, int min, int max, List<FieldError> errors) {
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max));
+        return fallback;
+    }
+
+    private static Instant instantParam(String name, String text, List<FieldError> errors) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-11-26T12:00:00Z"));
+            return null;
+        }
+    }
+
+    private static <E extends Enum<E>> E enumParam(String name, String text, Class<E> type,
+                                                   List<FieldError> errors) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(text)) {
+                return constant;
+            }
+        }
+        errors.add(new FieldError(name, "must be one of " + Arrays.toString(type.getEnumConstants())));
+        return null;
+    }
+}

@@ -1,0 +1,171 @@
+package io.github.threatprotection.cli;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.threatprotection.breach.BreachCorpus;
+import io.github.threatprotection.breach.CorpusBuilder;
+import io.github.threatprotection.breach.CorpusInput;
+import io.github.threatprotection.breach.PasswordHash;
+
+/**
+ * The JAR's command line: {@code java -jar keycloak-threat-protection-<version>.jar corpus build|check|info}.
+ * Needs no Keycloak. Answers go to standard output; an error is one line on standard error ("error: …") and
+ * exit code 1, a usage mistake the usage text and exit code 2.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            usage:
+              corpus build --input <file|folder> --output <file> [--format hibp-sha1|plaintext] [--temp-dir <folder>]
+              corpus check <corpus> -      asks for the password (or reads it from standard input)
+              corpus info <corpus>
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        try {
+            if (args.length < 2 || !args[0].equals("corpus")) {
+                err.print(USAGE);
+                return 2;
+            }
+            List<String> rest = List.of(args).subList(2, args.length);
+            return switch (args[1]) {
+                case "build" -> build(rest, out, err);
+                case "check" -> check(rest, in, out, err);
+                case "info" -> info(rest, out, err);
+                default -> {
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Exception | Error e) {
+            // An operator's tool: what went wrong, in one line, not a stack trace.
+            err.println("error: " + describe(e));
+            return 1;
+        }
+    }
+
+    /** The problem in one line, naming the file where the exception only gives its path. */
+    static String describe(Throwable e) {
+        String text;
+        if (e instanceof NoSuchFileException missing) {
+            text = "no such file or folder: " + missing.getFile();
+        } else if (e instanceof AccessDeniedException denied) {
+            text = "permission denied: " + denied.getFile();
+        } else if (e instanceof FileSystemException file && file.getReason() != null) {
+            text = file.getFile() + ": " + file.getReason();
+        } else if (e instanceof OutOfMemoryError) {
+            text = "out of memory (give Java more with -Xmx, e.g. java -Xmx2g -jar …)";
+        } else if (e.getMessage() != null) {
+            text = e.getMessage();
+        } else {
+            text = e.getClass().getSimpleName();
+        }
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
+    private static int build(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.size(); i += 2) {
+            if (i + 1 >= args.size() || !args.get(i).startsWith("--")) {
+                err.print(USAGE);
+                return 2;
+            }
+            options.put(args.get(i).substring(2), args.get(i + 1));
+        }
+        if (!options.containsKey("input") || !options.containsKey("output")
+                || !List.of("input", "output", "format", "temp-dir").containsAll(options.keySet())) {
+            err.print(USAGE);
+            return 2;
+        }
+        Path output = Path.of(options.get("output")).toAbsolutePath();
+        Path temp = Path.of(options.getOrDefault("temp-dir", output.getParent().toString()));
+        CorpusInput input = CorpusInput.of(Path.of(options.get("input")), options.getOrDefault("format", "hibp-sha1"));
+        CorpusBuilder.Report report = new CorpusBuilder(err).build(input, output, temp);
+        out.printf("entries: %d%nbytes: %d%nentries per second: %.0f%n", report.entries(), report.bytes(),
+                report.entriesPerSecond());
+        return 0;
+    }
+
+    private static int check(List<String> args, InputStream in, PrintStream out, PrintStream err)
+            throws IOException {
+        if (args.size() != 2) {
+            err.print(USAGE);
+            return 2;
+        }
+        String password = args.get(1);
+        if (password.equals("-")) {
+            password = readPassword(in);
+            if (password == null) {
+                err.println("error: no password on standard input");
+                return 1;
+            }
+        } else {
+            err.println("warning: a password given as an argument is visible to every user of this machine in the"
+                    + " process list and may stay in the shell's history; use - and give it on standard input");
+        }
+        Path file = Path.of(args.get(0));
+        try (BreachCorpus corpus = open(file)) {
+            long count;
+            try {
+                count = corpus.count(PasswordHash.sha1(password));
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            out.println(count > 0 ? "found: true\ncount: at least " + count : "found: false");
+        }
+        return 0;
+    }
+
+    /** At a terminal without echoing it, else the first line of {@code in}; null when there is none. */
+    private static String readPassword(InputStream in) throws IOException {
+        Console console = System.console();
+        if (in == System.in && console != null) {
+            char[] typed = console.readPassword("password: ");
+            return typed == null ? null : new String(typed);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+    }
+
+    private static int info(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        if (args.size() != 1) {
+            err.print(USAGE);
+            return 2;
+        }
+        try (BreachCorpus corpus = open(Path.of(args.get(0)))) {
+            out.printf("entries: %d%nbytes: %d%nbytes per entry: %.3f%nfalse-positive rate: %.3g%n",
+                    corpus.entries(), corpus.sizeBytes(), corpus.bytesPerEntry(), corpus.falsePositiveRate());
+        }
+        return 0;
+    }
+
+    /** Opens a corpus with the server's checks; a refusal names the file. */
+    private static BreachCorpus open(Path file) throws IOException {
+        try {
+            return BreachCorpus.open(file);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}

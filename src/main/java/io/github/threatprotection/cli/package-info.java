@@ -1,0 +1,4 @@
+/**
+ * The JAR's command line: corpus build and corpus check.
+ */
+package io.github.threatprotection.cli;

@@ -1,7 +1,0 @@
-package io.github.threatprotection.config;
-
-/** What happens when a password is found in breach data. */
-public enum CompromisedCredentialsAction {
-    BLOCK,
-    NO_ACTION
-}

@@ -1,8 +1,0 @@
-package io.github.threatprotection.config;
-
-/** Whether threat protection is off, only records what it would do, or acts. */
-public enum Mode {
-    OFF,
-    AUDIT,
-    ENFORCED
-}

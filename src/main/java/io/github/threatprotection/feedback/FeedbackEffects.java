@@ -1,0 +1,37 @@
+package io.github.threatprotection.feedback;
+
+import java.util.Optional;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import io.github.threatprotection.password.CompromisedPasswordLock;
+import io.github.threatprotection.history.Feedback;
+import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.history.RiskEventStore;
+
+/**
+ * What feedback on a sign-in does, whether the user gives it through a one-click link or an admin through the
+ * REST API. VALID: the event's device, network and place count as the user's at the next sign-ins (the
+ * history read by the risk signals includes confirmed events). INVALID: the event is disowned, so its device
+ * stays unknown; all the user's sessions and tokens end and the account needs a new password, set through
+ * the e-mailed reset, before anyone can sign in with the old one.
+ */
+public final class FeedbackEffects {
+
+    private FeedbackEffects() {
+    }
+
+    /** Empty when the event is not the user's. */
+    public static Optional<RiskEvent> apply(KeycloakSession session, RiskEventStore events, RealmModel realm,
+                                            UserModel user, String eventId, Feedback feedback) {
+        Optional<RiskEvent> updated = events.setFeedback(realm.getId(), user.getId(), eventId, feedback);
+        if (updated.isPresent() && feedback.value() == Feedback.Value.INVALID) {
+            CompromisedPasswordLock.lock(session, realm, user, feedback.provider() == Feedback.Provider.ADMIN
+                    ? CompromisedPasswordLock.Reason.DISOWNED_BY_ADMIN : CompromisedPasswordLock.Reason.DISOWNED_BY_USER,
+                    eventId, session.getContext().getConnection().getRemoteHost());
+        }
+        return updated;
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.threatprotection.risk;
+
+/** The three notifications, by what happened to the risky sign-in. */
+public enum NotificationKind {
+    BLOCKED("blockEmail", "threat-protection-blocked"),
+    MFA("mfaEmail", "threat-protection-mfa"),
+    NO_ACTION("noActionEmail", "threat-protection-no-action");
+
+    private final String settingsField;
+    private final String themeTemplate;
+
+    NotificationKind(String settingsField, String themeTemplate) {
+        this.settingsField = settingsField;
+        this.themeTemplate = themeTemplate;
+    }
+
+    /** The field of the {@code notification} settings section that customises this kind. */
+    public String settingsField() {
+        return settingsField;
+    }
+
+    /** The template name in the e-mail theme, under {@code html/} and {@code text/}, without {@code .ftl}. */
+    public String themeTemplate() {
+        return themeTemplate;
+    }
+}

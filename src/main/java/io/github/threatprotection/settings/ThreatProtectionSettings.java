@@ -1,0 +1,108 @@
+package io.github.threatprotection.settings;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskScoring;
+
+/**
+ * The settings that apply to one sign-in: a realm's, or a realm's with one client's override merged over them.
+ * Immutable; build changed copies with the {@code with…} methods.
+ */
+public record ThreatProtectionSettings(Mode mode, CompromisedCredentials compromisedCredentials,
+                                       AccountTakeover accountTakeover, IpExceptions ipExceptions,
+                                       RiskScoring riskScoring, NotificationSettings notification) {
+
+    /**
+     * What a realm gets before an admin saves anything: protection off, Cognito's recommended actions, the
+     * scorer's own weights.
+     */
+    public static final ThreatProtectionSettings DEFAULTS = new ThreatProtectionSettings(
+            Mode.OFF,
+            new CompromisedCredentials(EnumSet.allOf(EventType.class), CompromisedCredentialsAction.BLOCK, false),
+            new AccountTakeover(
+                    new LevelPolicy(RiskAction.NO_ACTION, false),
+                    new LevelPolicy(RiskAction.MFA_IF_CONFIGURED, true),
+                    new LevelPolicy(RiskAction.MFA_REQUIRED, true)),
+            new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY),
+            RiskScoring.DEFAULTS,
+            NotificationSettings.DEFAULTS);
+
+    public ThreatProtectionSettings withMode(Mode value) {
+        return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
+                notification);
+    }
+
+    public ThreatProtectionSettings withCompromisedCredentials(CompromisedCredentials value) {
+        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring, notification);
+    }
+
+    public ThreatProtectionSettings withAccountTakeover(AccountTakeover value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions, riskScoring,
+                notification);
+    }
+
+    public ThreatProtectionSettings withIpExceptions(IpExceptions value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value, riskScoring,
+                notification);
+    }
+
+    public ThreatProtectionSettings withRiskScoring(RiskScoring value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, value,
+                notification);
+    }
+
+    public ThreatProtectionSettings withNotification(NotificationSettings value) {
+        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
+                value);
+    }
+
+    /**
+     * Which events check passwords against breach data, and what happens on a hit.
+     *
+     * @param requirePasswordChange a sign-in with a breached password that is not blocked must choose a new
+     *                              password before it continues
+     */
+    public record CompromisedCredentials(Set<EventType> events, CompromisedCredentialsAction action,
+                                         boolean requirePasswordChange) {
+        public CompromisedCredentials {
+            events = events.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(events));
+        }
+    }
+
+    /** What happens at one risk level, and whether the user is told. */
+    public record LevelPolicy(RiskAction action, boolean notifyUser) {
+    }
+
+    /** The per-level policy for adaptive authentication. */
+    public record AccountTakeover(LevelPolicy low, LevelPolicy medium, LevelPolicy high) {
+
+        public LevelPolicy forLevel(RiskLevel level) {
+            return switch (level) {
+                case LOW -> low;
+                case MEDIUM -> medium;
+                case HIGH -> high;
+            };
+        }
+
+        public AccountTakeover with(RiskLevel level, LevelPolicy policy) {
+            return new AccountTakeover(
+                    level == RiskLevel.LOW ? policy : low,
+                    level == RiskLevel.MEDIUM ? policy : medium,
+                    level == RiskLevel.HIGH ? policy : high);
+        }
+
+        public List<LevelPolicy> inOrder() {
+            return List.of(low, medium, high);
+        }
+    }
+
+    /** Addresses that skip evaluation or are always blocked, whatever their risk. Block wins over allow. */
+    public record IpExceptions(IpRangeSet alwaysAllow, IpRangeSet alwaysBlock) {
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.threatprotection.signin;
+
+import java.util.Set;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticatorUtil;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
+import org.keycloak.models.credential.WebAuthnCredentialModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import io.github.threatprotection.risk.RiskAction;
+
+/** What a risk-driven second-factor challenge needs: whether one is asked for, and whether the user has one. */
+final class SecondFactor {
+
+    /** Auth-session note naming the risk event whose MFA challenge is open; the MFA condition reads it. */
+    static final String PENDING_EVENT_NOTE = "threatProtection.mfaEventId";
+
+    /**
+     * Credential types whose step, once passed, is a second factor: OTP, WebAuthn two-factor, and a recovery code
+     * (which Keycloak's own 2FA sub-flow accepts in place of the other two).
+     */
+    private static final Set<String> SECOND_FACTOR_TYPES = Set.of(OTPCredentialModel.TYPE,
+            WebAuthnCredentialModel.TYPE_TWOFACTOR, RecoveryAuthnCodesCredentialModel.TYPE);
+
+    private SecondFactor() {
+    }
+
+    static boolean isRequested(RiskAction action) {
+        return action == RiskAction.MFA_IF_CONFIGURED || action == RiskAction.MFA_REQUIRED;
+    }
+
+    /**
+     * Whether the flow can ask for the second factor: an enabled sub-flow gated by an enabled "Condition - risk
+     * requires MFA" comes after the threat-protection step, in the same flow. Without one (a direct-grant flow,
+     * a browser flow set up without it, or with it placed before the step, where it is decided before the step
+     * has run) nobody would ask, and the sign-in would go through unchallenged.
+     */
+    static boolean canBeChallenged(AuthenticationFlowContext context) {
+        RealmModel realm = context.getRealm();
+        String step = context.getExecution().getId();
+        boolean afterStep = false;
+        for (AuthenticationExecutionModel sibling :
+                realm.getAuthenticationExecutionsStream(context.getExecution().getParentFlow()).toList()) {
+            if (sibling.getId().equals(step)) {
+                afterStep = true;
+            } else if (afterStep && sibling.isAuthenticatorFlow() && !sibling.isDisabled()
+                    && realm.getAuthenticationExecutionsStream(sibling.getFlowId())
+                            .anyMatch(execution -> RiskRequiresMfaCondition.ID.equals(execution.getAuthenticator())
+                                    && !execution.isDisabled())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a second factor was already given in this sign-in, e.g. to Keycloak's own conditional 2FA
+     * sub-flow before the risk-driven one. Keycloak records the credential type of each step passed with one
+     * ({@code context.success(type)}: "otp" from OTP Form, "webauthn" from WebAuthn Authenticator) in an auth
+     * note of the authentication session, which its own "Condition - credential" reads too and which a restart
+     * of the flow clears with the other notes.
+     */
+    static boolean givenIn(AuthenticationSessionModel authSession) {
+        return AuthenticatorUtil.getAuthnCredentials(authSession).stream().anyMatch(SECOND_FACTOR_TYPES::contains);
+    }
+
+    /** An OTP or WebAuthn (second-factor) credential; passkeys used as first factor do not count. */
+    static boolean isConfiguredFor(UserModel user) {
+        return user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE)
+                || user.credentialManager().isConfiguredFor(WebAuthnCredentialModel.TYPE_TWOFACTOR);
+    }
+}

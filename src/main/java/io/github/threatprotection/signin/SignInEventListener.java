@@ -1,0 +1,201 @@
+package io.github.threatprotection.signin;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.sessions.RootAuthenticationSessionModel;
+
+import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
+import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.keys.RealmDerivedKeys;
+import io.github.threatprotection.keys.UsernameHash;
+import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.history.RiskEvent;
+
+/**
+ * Learns from Keycloak's own sign-in events what happened after (or instead of) the threat-protection step:
+ * failed sign-ins (wrong password, unknown username) for the velocity signals, and how a risk-driven MFA
+ * challenge ended (LOGIN once the sign-in completes, LOGIN_ERROR for a wrong code). A global listener, so no
+ * realm needs event configuration for it.
+ */
+public class SignInEventListener implements EventListenerProviderFactory {
+
+    public static final String ID = "threat-protection";
+    private static final Set<String> FAILURES = Set.of(Errors.INVALID_USER_CREDENTIALS, Errors.USER_NOT_FOUND);
+    private static final String UNKNOWN_USERNAME_PREFIX = "username:";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new EventListenerProvider() {
+            @Override
+            public void onEvent(Event event) {
+                if (event.getType() != EventType.LOGIN && event.getType() != EventType.LOGIN_ERROR) {
+                    return;
+                }
+                ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
+                String pendingMfaEvent = pendingMfaEventId(session, event);
+                if (pendingMfaEvent != null) {
+                    threatProtection.events().setMfaOutcome(event.getRealmId(), pendingMfaEvent,
+                            event.getType() == EventType.LOGIN ? MfaOutcome.SUCCESS : MfaOutcome.FAILURE);
+                }
+                if (event.getType() == EventType.LOGIN_ERROR && FAILURES.contains(event.getError())) {
+                    onFailedSignIn(session, threatProtection, event);
+                }
+            }
+
+            @Override
+            public void onEvent(AdminEvent event, boolean includeRepresentation) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * A failed sign-in: Keycloak's own (wrong password, unknown username) or a refusal by the threat-protection
+     * step, whose LOGIN_ERROR carries the risk event's id. Keycloak sends error events from a session of their own,
+     * on the request's thread.
+     */
+    private static void onFailedSignIn(KeycloakSession session, ThreatProtectionProvider threatProtection,
+                                       Event event) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return;
+        }
+        ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(event.getClientId());
+        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        boolean refusedByStep = details.containsKey(RiskEvent.DETAIL_RISK_EVENT_ID);
+        SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
+        if (!refusedByStep && SignInTiming.reachesBreachCheck(settings, event.getIpAddress(), breachCheck)
+                && carriesPassword(session)) {
+            // A wrong password answers as late as a right one whose breach check took its deadline. The wait
+            // comes after this session's transaction, so it holds no database connection.
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    breachCheck.waitAsIfChecked();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    breachCheck.waitAsIfChecked();
+                }
+            });
+        }
+        // A realm or client with protection off keeps no trace of its failures.
+        if (settings.mode() == Mode.OFF) {
+            return;
+        }
+        // The user's own refused attempts on a device they signed in with before had the right password; counting
+        // them would keep the user refused.
+        if (refusedByStep && "true".equals(details.get(ThreatProtectionAuthenticator.DETAIL_KNOWN_DEVICE))) {
+            return;
+        }
+        String userKey = userKey(session, threatProtection.realmDerivedKeys(), realm, event);
+        if (userKey != null) {
+            threatProtection.failedSignIns().add(event.getRealmId(), userKey,
+                    IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
+        }
+    }
+
+    /** Whether the failing request submitted a password: a sign-in form or a password grant, not an OTP form. */
+    private static boolean carriesPassword(KeycloakSession session) {
+        HttpRequest request = session.getContext().getHttpRequest();
+        if (request == null) {
+            return false;
+        }
+        String password = request.getDecodedFormParameters().getFirst(ThreatProtectionAuthenticator.PASSWORD_FIELD);
+        return password != null && !password.isEmpty();
+    }
+
+    /**
+     * The risk event whose MFA challenge is open in this sign-in. The authentication session is in the context
+     * for a LOGIN event; error events are sent from a separate session, where it is found through code_id.
+     */
+    private static String pendingMfaEventId(KeycloakSession session, Event event) {
+        AuthenticationSessionModel current = session.getContext().getAuthenticationSession();
+        if (current != null) {
+            return current.getAuthNote(SecondFactor.PENDING_EVENT_NOTE);
+        }
+        String rootId = event.getDetails() == null ? null : event.getDetails().get(Details.CODE_ID);
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (rootId == null || realm == null) {
+            return null;
+        }
+        RootAuthenticationSessionModel root = session.authenticationSessions().getRootAuthenticationSession(realm, rootId);
+        if (root == null) {
+            return null;
+        }
+        return root.getAuthenticationSessions().values().stream()
+                .map(authSession -> authSession.getAuthNote(SecondFactor.PENDING_EVENT_NOTE))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * The user's id, or for a username that names no user (password spraying tries many) a keyed hash of it: the
+     * text typed there is often a password typed into the wrong field, and must not be kept. The key is derived
+     * from the realm's active HMAC key, so the hash counts distinct usernames without revealing them; after a
+     * rotation of that key, a username failing under both keys within the window counts twice.
+     */
+    static String userKey(KeycloakSession session, RealmDerivedKeys keys, RealmModel realm, Event event) {
+        if (event.getUserId() != null) {
+            return event.getUserId();
+        }
+        String username = event.getDetails() == null ? null : event.getDetails().get(Details.USERNAME);
+        if (username == null || username.isBlank()) {
+            return null;
+        }
+        KeyWrapper realmKey = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
+        return UNKNOWN_USERNAME_PREFIX + UsernameHash.of(username, keys.key(RealmDerivedKeys.Use.FAILED_USERNAME,
+                realm.getId(), realmKey.getKid(), realmKey.getSecretKey()));
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,216 @@
+package io.github.threatprotection.signin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
+import io.github.threatprotection.device.DeviceName;
+import io.github.threatprotection.history.EventResponse;
+import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.history.Notification;
+import io.github.threatprotection.history.NotificationStatus;
+import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.risk.NotificationPolicy;
+import io.github.threatprotection.notification.NotificationSender;
+import io.github.threatprotection.notification.UserMailLimit;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskReason;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.password.CompromisedPasswordLock;
+import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
+
+/**
+ * The {@code threat-protection} flow step. Runs after the password step, in the same request: evaluates the
+ * sign-in against the settings for its client (the submitted password against breach data included),
+ * records the result, and lets the sign-in through, asks the MFA sub-flow after it for a second factor, or
+ * fails it like a wrong password.
+ */
+public class ThreatProtectionAuthenticator implements Authenticator {
+
+    /** Details added to Keycloak's LOGIN and LOGIN_ERROR events. */
+    public static final String DETAIL_RISK_LEVEL = "risk_level";
+    public static final String DETAIL_RISK_ACTION = "risk_action";
+    /** On a refusal's LOGIN_ERROR: the browser brought a device cookie of this user seen before. */
+    static final String DETAIL_KNOWN_DEVICE = "risk_known_device";
+    static final String LOCKED_SIGNAL = "COMPROMISED_PASSWORD_LOCK";
+    static final String MFA_UNAVAILABLE_SIGNAL = "MFA_REQUIRED_WITHOUT_SECOND_FACTOR";
+    static final String MFA_NOT_IN_FLOW_SIGNAL = "MFA_NOT_POSSIBLE_IN_FLOW";
+    static final String PASSWORD_FIELD = "password";
+
+    private final KeycloakSession session;
+
+    public ThreatProtectionAuthenticator(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        long started = System.nanoTime();
+        ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        String clientId = context.getAuthenticationSession().getClient().getClientId();
+        ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(clientId);
+        String address = context.getConnection().getRemoteAddr();
+        SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
+        boolean checksPassword = SignInTiming.reachesBreachCheck(settings, address, breachCheck);
+
+        // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
+        if (CompromisedPasswordLock.isLocked(user)) {
+            if (checksPassword) {
+                // as late as a wrong password for this account would be answered
+                breachCheck.waitAsIfChecked();
+            }
+            RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
+                    List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its password (breached,"
+                            + " or used in a disowned sign-in) is replaced through the e-mailed reset")));
+            record(context, threatProtection, clientId, locked, EventResponse.FAIL, null,
+                    RiskEvent.Context.of(address, deviceName(context)), started, null);
+            WrongPasswordResponse.send(context, false);
+            return;
+        }
+        if (settings.mode() == Mode.OFF) {
+            context.success();
+            return;
+        }
+
+        CompromisedCredentialCheck.Result breach = null;
+        String password = context.getHttpRequest().getDecodedFormParameters().getFirst(PASSWORD_FIELD);
+        if (checksPassword && password != null && !password.isEmpty()) {
+            breach = breachCheck.check(password, threatProtection.breachMinCount());
+        }
+        SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address,
+                WrongPasswordResponse.isDirectGrant(context));
+        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, breach,
+                () -> signals.score(settings.riskScoring()));
+
+        boolean mfaRequested = risk.enforced() && SecondFactor.isRequested(risk.action());
+        boolean hasFactor = mfaRequested && SecondFactor.isConfiguredFor(user);
+        boolean secondFactor = hasFactor && SecondFactor.canBeChallenged(context);
+        boolean mfaImpossible = false;
+        if (hasFactor && !secondFactor) {
+            // Letting the sign-in through would skip the second factor the risk level asked for.
+            mfaImpossible = true;
+            risk = risk.withReason(new RiskReason(MFA_NOT_IN_FLOW_SIGNAL, 0, "this risk level asks for a second"
+                    + " factor and this flow has no sub-flow gated by 'Condition - risk requires MFA'"));
+        } else if (mfaRequested && !hasFactor && risk.action() == RiskAction.MFA_REQUIRED) {
+            // Never offer enrolment during a risky sign-in: whoever signs in now would enrol their own factor.
+            mfaImpossible = true;
+            risk = risk.withReason(new RiskReason(MFA_UNAVAILABLE_SIGNAL, 0, "this risk level requires a second"
+                    + " factor and the user has none"));
+        }
+        boolean blocked = risk.blocks() || mfaImpossible;
+        String deviceId = blocked ? signals.deviceId() : signals.reissueDeviceCookie();
+        Notification notification = notification(threatProtection, realm, user, settings, NotificationPolicy
+                .kindFor(risk, settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, secondFactor));
+        String eventId = record(context, threatProtection, clientId, risk,
+                blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null,
+                signals.context(deviceName(context), deviceId), started, notification);
+        if (notification != null && notification.status() == NotificationStatus.PENDING) {
+            threatProtection.notifications().sendAfterCommit(session, eventId);
+        }
+
+        if (blocked) {
+            // Only a password actually found locks the account; a range API outage under the closed policy
+            // fails this sign-in alone.
+            if (risk.compromisedCredentials()
+                    && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK) {
+                CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
+                        CompromisedPasswordLock.Reason.BREACHED_PASSWORD, eventId);
+            }
+            WrongPasswordResponse.send(context, signals.knownDevice());
+            return;
+        }
+        if (secondFactor) {
+            context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
+        }
+        if (risk.compromisedCredentials() && risk.enforced()
+                && settings.compromisedCredentials().requirePasswordChange()) {
+            context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
+        }
+        context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());
+        context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.EVENT_ID_NOTE, eventId);
+        context.success();
+    }
+
+    /** The sign-in's notification: none, pending, or skipped because the user had one of its kind lately. */
+    private Notification notification(ThreatProtectionProvider threatProtection, RealmModel realm, UserModel user,
+                                      ThreatProtectionSettings settings, NotificationKind kind) {
+        if (kind == null) {
+            return null;
+        }
+        Optional<String> skipped = UserMailLimit.skipReason(session, realm.getId(), user.getId(), kind,
+                settings.notification().repeatAfterMinutes());
+        if (skipped.isEmpty()) {
+            return new Notification(kind, NotificationStatus.PENDING, null, 0);
+        }
+        threatProtection.metrics().notification(realm.getName(), kind, "skipped");
+        return new Notification(kind, NotificationStatus.SKIPPED, skipped.get(), 0);
+    }
+
+    private static String deviceName(AuthenticationFlowContext context) {
+        return DeviceName.of(context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
+    }
+
+    /**
+     * Stores the event, with its notification pending when there is one, and names it in Keycloak's LOGIN or
+     * LOGIN_ERROR event; returns its id.
+     */
+    private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
+                          String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa,
+                          RiskEvent.Context where, long startedNanos, Notification notification) {
+        RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
+                EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
+                response, risk, mfa, where, null, notification);
+        threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString(),
+                NotificationSender.claimUntil(event.time()));
+        threatProtection.metrics().evaluated(context.getRealm().getName(), event,
+                Duration.ofNanos(System.nanoTime() - startedNanos));
+        context.getEvent()
+                .detail(DETAIL_RISK_LEVEL, risk.level().name())
+                .detail(DETAIL_RISK_ACTION, risk.action().name())
+                .detail(RiskEvent.DETAIL_RISK_EVENT_ID, event.id());
+        return event.id();
+    }
+
+    /** Never reached: this step shows no form of its own. */
+    @Override
+    public void action(AuthenticationFlowContext context) {
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
