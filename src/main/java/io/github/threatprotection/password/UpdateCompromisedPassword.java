@@ -15,8 +15,9 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
  * Required action {@code update-compromised-password}: after a sign-in with a breached password that the realm
- * lets through (see README), the user must choose a new password that is not in the breach data before
- * continuing. Keycloak's own update-password action does the rest (confirmation, password policy, events).
+ * lets through (see docs/compromised-credentials.md), the user must choose a new password that is not in the
+ * breach data before continuing. Keycloak's own update-password action does the rest (confirmation, password
+ * policy, events).
  */
 public class UpdateCompromisedPassword implements RequiredActionProvider {
 

@@ -92,7 +92,7 @@ class CompromisedCredentialCheckTest {
         return new CompromisedCredentialCheck(List.of(corpus), policy, null, FailurePolicy.OPEN, millis::get);
     }
 
-    /** Moves a file over another in one rename, as the README tells operators to replace a corpus. */
+    /** Moves a file over another in one rename, as docs/operations.md tells operators to replace a corpus. */
     private static void moveOver(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -56,7 +56,7 @@ public final class ReplaceableCorpus {
         BreachTestData.runCorpusBuild(jar(), BreachTestData.secondEdition(path().getParent()), path());
     }
 
-    /** Moves a complete copy of the first edition over the live path (the README's way to replace a corpus). */
+    /** Moves a complete copy of the first edition over the live path (docs/operations.md's way to replace a corpus). */
     public static void putBackTheFirstEdition() throws IOException {
         Path copy = Files.copy(firstEditionCopy(path()), path().resolveSibling("replaceable.corpus.incoming"),
                 StandardCopyOption.REPLACE_EXISTING);

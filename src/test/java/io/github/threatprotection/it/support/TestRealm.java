@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A realm made for one test class: two public clients, users whose password is {@link #PASSWORD}, the
  * {@code threat-protection} step installed in copies of the browser and direct-grant flows through Keycloak's
- * own REST API (as the README tells operators to), user events on, and {@code sslRequired: none} so tests can
+ * own REST API (as docs/install.md tells operators to), user events on, and {@code sslRequired: none} so tests can
  * present public client addresses over plain HTTP.
  */
 public final class TestRealm implements AutoCloseable {
