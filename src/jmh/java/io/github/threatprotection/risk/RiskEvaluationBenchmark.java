@@ -26,13 +26,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.github.threatprotection.settings.ThreatProtectionSettings;
+import io.github.threatprotection.decision.SignInRiskEvaluator;
 import io.github.threatprotection.geo.GeoLocation;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.RiskBenchData.Net;
-import io.github.threatprotection.decision.SignInRiskEvaluator;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 /**
  * Latency of the work one sign-in costs the extension apart from database I/O: the client's network, its

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.settings.FieldError;
 import io.github.threatprotection.settings.InvalidSettingsException;
 import io.github.threatprotection.settings.RealmSettings;

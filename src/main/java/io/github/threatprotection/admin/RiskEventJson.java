@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
 import io.github.threatprotection.history.Feedback;
-import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAssessment;

@@ -33,19 +33,19 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.settings.FieldError;
-import io.github.threatprotection.settings.InvalidSettingsException;
-import io.github.threatprotection.settings.RealmSettings;
-import io.github.threatprotection.settings.SettingsWriter;
 import io.github.threatprotection.console.SettingsPageFactory;
+import io.github.threatprotection.feedback.FeedbackEffects;
 import io.github.threatprotection.history.EventQuery;
 import io.github.threatprotection.history.EventSummary;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
-import io.github.threatprotection.feedback.FeedbackEffects;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.settings.FieldError;
+import io.github.threatprotection.settings.InvalidSettingsException;
+import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.SettingsWriter;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**

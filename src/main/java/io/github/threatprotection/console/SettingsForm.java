@@ -17,13 +17,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.settings.CompromisedCredentialsAction;
 import io.github.threatprotection.settings.FieldError;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsWriter;
-import io.github.threatprotection.risk.EventType;
-import io.github.threatprotection.risk.RiskAction;
 
 /**
  * The settings document as the flat form of the admin console page: one field per setting, named by the

@@ -9,9 +9,6 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
-import io.github.threatprotection.settings.CompromisedCredentialsAction;
-import io.github.threatprotection.settings.Mode;
-import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.RiskAction;
@@ -19,6 +16,10 @@ import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.risk.RiskScorer;
+import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 /**
  * Decides the risk level and action of a sign-in, or of a password being set, from the settings that apply
@@ -27,11 +28,6 @@ import io.github.threatprotection.risk.RiskScorer;
  */
 public final class SignInRiskEvaluator {
 
-    public static final String ALWAYS_BLOCK_SIGNAL = "IP_ALWAYS_BLOCK";
-    public static final String ALWAYS_ALLOW_SIGNAL = "IP_ALWAYS_ALLOW";
-    public static final String COMPROMISED_SIGNAL = "COMPROMISED_CREDENTIALS";
-    public static final String BREACH_CHECK_UNAVAILABLE_SIGNAL = "BREACH_CHECK_UNAVAILABLE";
-    public static final String EVALUATION_FAILED_SIGNAL = "RISK_EVALUATION_FAILED";
 
     private static final Logger LOG = Logger.getLogger(SignInRiskEvaluator.class);
 
@@ -79,7 +75,7 @@ public final class SignInRiskEvaluator {
         // Levels on IP overrides are nominal: the lists decide without scoring.
         Optional<IpRange> blocked = exceptions.alwaysBlock().match(clientAddress);
         if (blocked.isPresent()) {
-            reasons.add(0, new RiskReason(ALWAYS_BLOCK_SIGNAL, 0,
+            reasons.add(0, new RiskReason(RiskSignal.IP_ALWAYS_BLOCK, 0,
                     clientAddress + " is in ipExceptions.alwaysBlock entry " + blocked.get().text()));
             return new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, enforced, IpOverride.ALWAYS_BLOCK,
                     compromised, reasons);
@@ -87,7 +83,7 @@ public final class SignInRiskEvaluator {
         RiskAction breachAction = breachAction(settings, breach);
         Optional<IpRange> allowed = exceptions.alwaysAllow().match(clientAddress);
         if (allowed.isPresent()) {
-            reasons.add(0, new RiskReason(ALWAYS_ALLOW_SIGNAL, 0,
+            reasons.add(0, new RiskReason(RiskSignal.IP_ALWAYS_ALLOW, 0,
                     clientAddress + " is in ipExceptions.alwaysAllow entry " + allowed.get().text()));
             return new RiskAssessment(RiskLevel.LOW, breachAction, enforced, IpOverride.ALWAYS_ALLOW, compromised,
                     reasons);
@@ -117,7 +113,7 @@ public final class SignInRiskEvaluator {
         } else {
             LOG.debugf(e, "Risk score failed; action %s", failureAction);
         }
-        reasons.add(new RiskReason(EVALUATION_FAILED_SIGNAL, 0, "the risk score could not be computed ("
+        reasons.add(new RiskReason(RiskSignal.RISK_EVALUATION_FAILED, 0, "the risk score could not be computed ("
                 + e.getClass().getSimpleName() + "); the server's risk-evaluation-failure action " + failureAction
                 + " applies"));
         RiskAction action = breachAction.isWeakerThan(failureAction) ? failureAction : breachAction;
@@ -150,8 +146,8 @@ public final class SignInRiskEvaluator {
             return false;
         }
         switch (breach.status()) {
-            case FOUND -> reasons.add(new RiskReason(COMPROMISED_SIGNAL, 0, breach.detail()));
-            case UNAVAILABLE -> reasons.add(new RiskReason(BREACH_CHECK_UNAVAILABLE_SIGNAL, 0, breach.detail()));
+            case FOUND -> reasons.add(new RiskReason(RiskSignal.COMPROMISED_CREDENTIALS, 0, breach.detail()));
+            case UNAVAILABLE -> reasons.add(new RiskReason(RiskSignal.BREACH_CHECK_UNAVAILABLE, 0, breach.detail()));
             case NOT_FOUND -> {
             }
         }

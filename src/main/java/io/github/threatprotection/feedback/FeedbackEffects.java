@@ -6,10 +6,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.history.RiskEventStore;
+import io.github.threatprotection.password.CompromisedPasswordLock;
 
 /**
  * What feedback on a sign-in does, whether the user gives it through a one-click link or an admin through the

@@ -15,9 +15,9 @@ import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
 import io.github.threatprotection.network.IpNetworks;
-import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
+import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;

@@ -10,13 +10,13 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
-import io.github.threatprotection.settings.Mode;
-import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /** Checks a password being set (sign-up or password change) against breach data, following the realm settings. */

@@ -23,7 +23,6 @@ import io.github.threatprotection.geo.GeoLocator;
 public final class RiskScorer {
 
     /** Reason code of a HIGH level held at MEDIUM because only attacker-made failures raised it. */
-    public static final String KNOWN_DEVICE_LIMIT = "KNOWN_DEVICE_LIMIT";
 
     /**
      * What the scorer needs besides the sign-in itself.
@@ -113,7 +112,7 @@ public final class RiskScorer {
             }
             if (attackerMade > 0 && scoring.levelOf(total - attackerMade) != RiskLevel.HIGH) {
                 level = RiskLevel.MEDIUM;
-                reasons.add(new RiskReason(KNOWN_DEVICE_LIMIT, 0, "held at MEDIUM: this browser signed in as"
+                reasons.add(new RiskReason(RiskSignal.KNOWN_DEVICE_LIMIT, 0, "held at MEDIUM: this browser signed in as"
                         + " this user before, and only failed sign-ins from networks the user never signed in from"
                         + " made this sign-in HIGH"));
             }

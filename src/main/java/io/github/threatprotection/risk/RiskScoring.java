@@ -60,15 +60,7 @@ public record RiskScoring(Map<RiskSignal, Integer> scores, int mediumAt, int hig
 
     private static Map<RiskSignal, Integer> defaultScores() {
         Map<RiskSignal, Integer> scores = new EnumMap<>(RiskSignal.class);
-        scores.put(RiskSignal.NEW_DEVICE, 15);
-        scores.put(RiskSignal.NEW_IP, 5);
-        scores.put(RiskSignal.NEW_NETWORK, 10);
-        scores.put(RiskSignal.NEW_COUNTRY, 20);
-        scores.put(RiskSignal.NEW_ASN, 10);
-        scores.put(RiskSignal.IMPOSSIBLE_TRAVEL, 70);
-        scores.put(RiskSignal.IP_REPUTATION, 40);
-        scores.put(RiskSignal.FAILED_LOGIN_VELOCITY, 30);
-        scores.put(RiskSignal.NETWORK_VELOCITY, 40);
+        RiskSignal.SCORED.forEach(signal -> scores.put(signal, signal.defaultScore()));
         return scores;
     }
 }

@@ -1,21 +1,76 @@
 package io.github.threatprotection.risk;
 
-/** The observations that raise a sign-in's risk score; each is a reason code on the event. */
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every reason code a risk event can carry. The scored ones are the observations that add to a sign-in's risk
+ * score (their default scores are here; {@code riskScoring.signals} changes them); the others say why a sign-in
+ * was decided as it was, and add nothing.
+ */
 public enum RiskSignal {
-    /** No valid device cookie of this user: an unknown browser. */
-    NEW_DEVICE,
-    /** An address never seen in this user's successful sign-ins. */
-    NEW_IP,
-    /** A network (IPv4 /24, IPv6 /64) never seen in this user's successful sign-ins. */
-    NEW_NETWORK,
-    NEW_COUNTRY,
-    NEW_ASN,
-    /** Faster than a plane from the previous successful sign-in's location. */
-    IMPOSSIBLE_TRAVEL,
+    /** No valid device cookie of this user: an unknown browser (browser flows only). */
+    NEW_DEVICE(15),
+    /** An address never seen in this user's earlier sign-ins. */
+    NEW_IP(5),
+    /** A network (IPv4 /24, IPv6 /64) never seen in this user's earlier sign-ins. */
+    NEW_NETWORK(10),
+    /** A country never seen in this user's earlier sign-ins (needs a City database). */
+    NEW_COUNTRY(20),
+    /** An autonomous system never seen in this user's earlier sign-ins (needs an ASN database). */
+    NEW_ASN(10),
+    /** Faster than a plane from the previous sign-in's location. */
+    IMPOSSIBLE_TRAVEL(70),
     /** The address is on an operator's reputation list or flagged anonymous. */
-    IP_REPUTATION,
+    IP_REPUTATION(40),
     /** Recent failed sign-ins for this user. */
-    FAILED_LOGIN_VELOCITY,
+    FAILED_LOGIN_VELOCITY(30),
     /** Recent failures across many usernames from this network: credential stuffing or password spraying. */
-    NETWORK_VELOCITY
+    NETWORK_VELOCITY(40),
+
+    /** The address is in the realm's {@code alwaysBlock} list: blocked without evaluation. */
+    IP_ALWAYS_BLOCK,
+    /** The address is in the realm's {@code alwaysAllow} list: allowed without evaluation. */
+    IP_ALWAYS_ALLOW,
+    /** The password was found in breach data. */
+    COMPROMISED_CREDENTIALS,
+    /** The breach data could not answer; its failure policy decided. */
+    BREACH_CHECK_UNAVAILABLE,
+    /** The risk score could not be computed; the realm's fallback decided. */
+    RISK_EVALUATION_FAILED,
+    /** A geolocation database could not answer; no geo signals for this sign-in. */
+    GEOLOCATION_UNAVAILABLE,
+    /** Failures in the user's name from strange networks alone would have made a known browser HIGH. */
+    KNOWN_DEVICE_LIMIT,
+    /** The account is locked until its password is replaced through the e-mailed reset. */
+    COMPROMISED_PASSWORD_LOCK,
+    /** The risk level requires a second factor and the user has none. */
+    MFA_REQUIRED_WITHOUT_SECOND_FACTOR,
+    /** The risk level asks for a second factor and the flow cannot ask for one after the step. */
+    MFA_NOT_POSSIBLE_IN_FLOW;
+
+    /** The signals that add to the score, in the order settings list them. */
+    public static final List<RiskSignal> SCORED = Arrays.stream(values()).filter(RiskSignal::isScored).toList();
+
+    private final int defaultScore;
+
+    RiskSignal(int defaultScore) {
+        this.defaultScore = defaultScore;
+    }
+
+    RiskSignal() {
+        this(-1);
+    }
+
+    public boolean isScored() {
+        return defaultScore >= 0;
+    }
+
+    /** The score a scored signal adds unless the realm's settings change it. */
+    public int defaultScore() {
+        if (!isScored()) {
+            throw new IllegalStateException(this + " adds no score");
+        }
+        return defaultScore;
+    }
 }

@@ -16,18 +16,18 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.github.threatprotection.settings.ThreatProtectionSettings.AccountTakeover;
-import io.github.threatprotection.settings.ThreatProtectionSettings.CompromisedCredentials;
-import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
-import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
-import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.settings.ThreatProtectionSettings.AccountTakeover;
+import io.github.threatprotection.settings.ThreatProtectionSettings.CompromisedCredentials;
+import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
+import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
 
 /**
  * Reads and validates a realm's settings document. Every problem is collected with the JSON path of its field,
@@ -312,8 +312,9 @@ public final class SettingsParser {
             Map.Entry<String, JsonNode> field = it.next();
             String fieldPath = path + "." + field.getKey();
             RiskSignal signal = constantNamed(RiskSignal.class, field.getKey());
-            if (signal == null) {
-                error(fieldPath, "unknown signal; expected one of " + names(RiskSignal.class));
+            if (signal == null || !signal.isScored()) {
+                error(fieldPath, "unknown signal; expected one of " + RiskSignal.SCORED.stream().map(Enum::name)
+                        .collect(Collectors.joining(", ")));
             } else {
                 int score = readWholeNumber(field.getValue(), fieldPath, 0, 100, scores.getOrDefault(signal, 0));
                 scores.put(signal, score);

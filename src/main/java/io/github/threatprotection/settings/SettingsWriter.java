@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
-import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
 
 /** Writes settings as the complete document that {@code GET /settings} returns and that is stored. */
 public final class SettingsWriter {
@@ -74,7 +74,7 @@ public final class SettingsWriter {
 
     private static void writeRiskScoring(ObjectNode target, RiskScoring scoring) {
         ObjectNode signals = target.putObject("signals");
-        for (RiskSignal signal : RiskSignal.values()) {
+        for (RiskSignal signal : RiskSignal.SCORED) {
             signals.put(signal.name(), scoring.scoreOf(signal));
         }
         target.putObject("thresholds")

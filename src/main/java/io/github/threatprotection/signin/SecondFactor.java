@@ -12,8 +12,6 @@ import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.github.threatprotection.risk.RiskAction;
-
 /** What a risk-driven second-factor challenge needs: whether one is asked for, and whether the user has one. */
 final class SecondFactor {
 
@@ -28,10 +26,6 @@ final class SecondFactor {
             WebAuthnCredentialModel.TYPE_TWOFACTOR, RecoveryAuthnCodesCredentialModel.TYPE);
 
     private SecondFactor() {
-    }
-
-    static boolean isRequested(RiskAction action) {
-        return action == RiskAction.MFA_IF_CONFIGURED || action == RiskAction.MFA_REQUIRED;
     }
 
     /**

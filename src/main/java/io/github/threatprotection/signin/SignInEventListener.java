@@ -26,14 +26,14 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 import io.github.threatprotection.breach.SignInBreachCheck;
-import io.github.threatprotection.settings.Mode;
-import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.history.MfaOutcome;
+import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.keys.UsernameHash;
 import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
-import io.github.threatprotection.history.RiskEvent;
 
 /**
  * Learns from Keycloak's own sign-in events what happened after (or instead of) the threat-protection step:

@@ -12,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.github.threatprotection.device.DeviceCookie;
 import io.github.threatprotection.geo.GeoLocation;
 import io.github.threatprotection.history.RecentActivity;
 import io.github.threatprotection.history.RiskEvent;
@@ -22,7 +23,6 @@ import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.risk.SignInObservation;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
-import io.github.threatprotection.device.DeviceCookie;
 
 /**
  * Gathers what the risk score of one sign-in needs from Keycloak and the extension's stores: where the address
@@ -35,7 +35,6 @@ final class SignInSignals {
     static final int HISTORY_SIZE = 50;
 
     /** Recorded when a configured geolocation database cannot be used, so the event shows what was missing. */
-    static final String GEO_UNAVAILABLE_SIGNAL = "GEOLOCATION_UNAVAILABLE";
 
     private static final RiskScorer SCORER = new RiskScorer();
 
@@ -93,7 +92,7 @@ final class SignInSignals {
             return score;
         }
         List<RiskReason> reasons = new ArrayList<>(score.reasons());
-        reasons.add(new RiskReason(GEO_UNAVAILABLE_SIGNAL, 0, String.join("; ", geoProblems)
+        reasons.add(new RiskReason(RiskSignal.GEOLOCATION_UNAVAILABLE, 0, String.join("; ", geoProblems)
                 + ": location signals were not evaluated"));
         return new RiskScorer.Score(score.level(), score.total(), reasons, score.knownDevice());
     }

@@ -1,9 +1,9 @@
 package io.github.threatprotection.signin;
 
 import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
-import io.github.threatprotection.risk.EventType;
 
 /**
  * Which sign-ins spend the breach check's time, decided the same way for a right password (the step) and a

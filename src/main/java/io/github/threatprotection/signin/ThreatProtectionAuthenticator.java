@@ -2,7 +2,6 @@ package io.github.threatprotection.signin;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -15,27 +14,23 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
-import io.github.threatprotection.settings.CompromisedCredentialsAction;
-import io.github.threatprotection.settings.Mode;
-import io.github.threatprotection.settings.ThreatProtectionSettings;
+import io.github.threatprotection.decision.SignInDecision;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.NotificationStatus;
 import io.github.threatprotection.history.RiskEvent;
-import io.github.threatprotection.risk.NotificationKind;
-import io.github.threatprotection.risk.NotificationPolicy;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.notification.UserMailLimit;
-import io.github.threatprotection.risk.EventType;
-import io.github.threatprotection.risk.RiskAction;
-import io.github.threatprotection.risk.RiskAssessment;
-import io.github.threatprotection.risk.RiskLevel;
-import io.github.threatprotection.risk.RiskReason;
-import io.github.threatprotection.spi.ThreatProtectionProvider;
 import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
+import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
  * The {@code threat-protection} flow step. Runs after the password step, in the same request: evaluates the
@@ -50,9 +45,6 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     public static final String DETAIL_RISK_ACTION = "risk_action";
     /** On a refusal's LOGIN_ERROR: the browser brought a device cookie of this user seen before. */
     static final String DETAIL_KNOWN_DEVICE = "risk_known_device";
-    static final String LOCKED_SIGNAL = "COMPROMISED_PASSWORD_LOCK";
-    static final String MFA_UNAVAILABLE_SIGNAL = "MFA_REQUIRED_WITHOUT_SECOND_FACTOR";
-    static final String MFA_NOT_IN_FLOW_SIGNAL = "MFA_NOT_POSSIBLE_IN_FLOW";
     static final String PASSWORD_FIELD = "password";
 
     private final KeycloakSession session;
@@ -79,10 +71,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 // as late as a wrong password for this account would be answered
                 breachCheck.waitAsIfChecked();
             }
-            RiskAssessment locked = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
-                    List.of(new RiskReason(LOCKED_SIGNAL, 0, "the account is locked until its password (breached,"
-                            + " or used in a disowned sign-in) is replaced through the e-mailed reset")));
-            record(context, threatProtection, clientId, locked, EventResponse.FAIL, null,
+            record(context, threatProtection, clientId, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL, null,
                     RiskEvent.Context.of(address, deviceName(context)), started, null);
             WrongPasswordResponse.send(context, false);
             return;
@@ -102,48 +91,31 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, breach,
                 () -> signals.score(settings.riskScoring()));
 
-        boolean mfaRequested = risk.enforced() && SecondFactor.isRequested(risk.action());
-        boolean hasFactor = mfaRequested && SecondFactor.isConfiguredFor(user);
-        boolean secondFactor = hasFactor && SecondFactor.canBeChallenged(context);
-        boolean mfaImpossible = false;
-        if (hasFactor && !secondFactor) {
-            // Letting the sign-in through would skip the second factor the risk level asked for.
-            mfaImpossible = true;
-            risk = risk.withReason(new RiskReason(MFA_NOT_IN_FLOW_SIGNAL, 0, "this risk level asks for a second"
-                    + " factor and this flow has no sub-flow gated by 'Condition - risk requires MFA'"));
-        } else if (mfaRequested && !hasFactor && risk.action() == RiskAction.MFA_REQUIRED) {
-            // Never offer enrolment during a risky sign-in: whoever signs in now would enrol their own factor.
-            mfaImpossible = true;
-            risk = risk.withReason(new RiskReason(MFA_UNAVAILABLE_SIGNAL, 0, "this risk level requires a second"
-                    + " factor and the user has none"));
-        }
-        boolean blocked = risk.blocks() || mfaImpossible;
-        String deviceId = blocked ? signals.deviceId() : signals.reissueDeviceCookie();
-        Notification notification = notification(threatProtection, realm, user, settings, NotificationPolicy
-                .kindFor(risk, settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, secondFactor));
+        SignInDecision decision = SignInDecision.decide(risk, settings, () -> SecondFactor.isConfiguredFor(user),
+                () -> SecondFactor.canBeChallenged(context));
+        risk = decision.risk();
+        String deviceId = decision.blocked() ? signals.deviceId() : signals.reissueDeviceCookie();
+        Notification notification = notification(threatProtection, realm, user, settings, decision.notification());
         String eventId = record(context, threatProtection, clientId, risk,
-                blocked ? EventResponse.FAIL : EventResponse.PASS, secondFactor ? MfaOutcome.PENDING : null,
+                decision.blocked() ? EventResponse.FAIL : EventResponse.PASS,
+                decision.askSecondFactor() ? MfaOutcome.PENDING : null,
                 signals.context(deviceName(context), deviceId), started, notification);
         if (notification != null && notification.status() == NotificationStatus.PENDING) {
             threatProtection.notifications().sendAfterCommit(session, eventId);
         }
 
-        if (blocked) {
-            // Only a password actually found locks the account; a range API outage under the closed policy
-            // fails this sign-in alone.
-            if (risk.compromisedCredentials()
-                    && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK) {
+        if (decision.blocked()) {
+            if (decision.lockAccount()) {
                 CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
                         CompromisedPasswordLock.Reason.BREACHED_PASSWORD, eventId);
             }
             WrongPasswordResponse.send(context, signals.knownDevice());
             return;
         }
-        if (secondFactor) {
+        if (decision.askSecondFactor()) {
             context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
         }
-        if (risk.compromisedCredentials() && risk.enforced()
-                && settings.compromisedCredentials().requirePasswordChange()) {
+        if (decision.requirePasswordChange()) {
             context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
         }
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());

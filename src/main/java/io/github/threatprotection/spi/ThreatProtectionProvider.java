@@ -6,16 +6,16 @@ import org.keycloak.provider.Provider;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
-import io.github.threatprotection.settings.RealmSettingsStore;
-import io.github.threatprotection.keys.RealmDerivedKeys;
+import io.github.threatprotection.decision.SignInRiskEvaluator;
 import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.FailedSignInStore;
 import io.github.threatprotection.history.RecentActivityStore;
+import io.github.threatprotection.history.RiskEventStore;
+import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
-import io.github.threatprotection.history.RiskEventStore;
-import io.github.threatprotection.decision.SignInRiskEvaluator;
+import io.github.threatprotection.settings.RealmSettingsStore;
 
 /** What the flow steps and the admin API get from the extension within one Keycloak session. */
 public interface ThreatProtectionProvider extends Provider {

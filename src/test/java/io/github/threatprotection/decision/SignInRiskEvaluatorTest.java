@@ -11,11 +11,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
-import io.github.threatprotection.settings.CompromisedCredentialsAction;
-import io.github.threatprotection.settings.Mode;
-import io.github.threatprotection.settings.ThreatProtectionSettings;
-import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
-import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.EventType;
@@ -23,6 +18,12 @@ import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
+import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 class SignInRiskEvaluatorTest {
 
@@ -88,7 +89,7 @@ class SignInRiskEvaluatorTest {
         RiskAssessment blocked = evaluator.evaluate(settings, "192.0.2.1", FOUND);
         assertTrue(blocked.compromisedCredentials());
         assertTrue(blocked.blocks());
-        assertEquals(SignInRiskEvaluator.COMPROMISED_SIGNAL, blocked.reasons().get(0).signal());
+        assertEquals(RiskSignal.COMPROMISED_CREDENTIALS.name(), blocked.reasons().get(0).signal());
 
         ThreatProtectionSettings noAction = settings.withCompromisedCredentials(
                 new ThreatProtectionSettings.CompromisedCredentials(Set.of(EventType.SIGN_IN),
@@ -104,7 +105,7 @@ class SignInRiskEvaluatorTest {
                 UNAVAILABLE_OPEN);
         assertFalse(risk.compromisedCredentials());
         assertFalse(risk.blocks());
-        assertEquals(SignInRiskEvaluator.BREACH_CHECK_UNAVAILABLE_SIGNAL, risk.reasons().get(0).signal());
+        assertEquals(RiskSignal.BREACH_CHECK_UNAVAILABLE.name(), risk.reasons().get(0).signal());
     }
 
     @Test
@@ -125,7 +126,7 @@ class SignInRiskEvaluatorTest {
         assertEquals(RiskLevel.HIGH, blocked.level());
         assertEquals(RiskAction.BLOCK, blocked.action(), "the default failure action");
         assertTrue(blocked.blocks());
-        assertEquals(SignInRiskEvaluator.EVALUATION_FAILED_SIGNAL, blocked.reasons().get(0).signal());
+        assertEquals(RiskSignal.RISK_EVALUATION_FAILED.name(), blocked.reasons().get(0).signal());
         assertTrue(blocked.reasons().get(0).detail().contains("IllegalStateException"));
         assertEquals(1, evaluator.failures());
 

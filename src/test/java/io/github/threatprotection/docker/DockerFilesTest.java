@@ -25,8 +25,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.settings.SettingsParser;
 import io.github.threatprotection.server.DefaultThreatProtectionProviderFactory;
+import io.github.threatprotection.settings.SettingsParser;
 
 /**
  * What can be checked of {@code docker/} without a Docker engine: the files parse, every local file they

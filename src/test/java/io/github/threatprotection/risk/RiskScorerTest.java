@@ -149,7 +149,7 @@ class RiskScorerTest {
         assertEquals(RiskLevel.MEDIUM, known.level(), known.toString());
         assertEquals(75, known.total());
         assertTrue(known.knownDevice());
-        assertTrue(signals(known).containsAll(Set.of("FAILED_LOGIN_VELOCITY", RiskScorer.KNOWN_DEVICE_LIMIT)));
+        assertTrue(signals(known).containsAll(Set.of("FAILED_LOGIN_VELOCITY", RiskSignal.KNOWN_DEVICE_LIMIT.name())));
 
         RiskScorer.Score unknown = abroadWithFailures(null, Map.of("198.51.100.0/24", 5), 0);
         assertEquals(RiskLevel.HIGH, unknown.level(), "a browser without the user's cookie gets no benefit");
@@ -160,7 +160,7 @@ class RiskScorerTest {
     void failuresFromTheUsersOwnNetworksStillCountInFull() {
         RiskScorer.Score fromHome = abroadWithFailures("d1", Map.of("81.2.69.0/24", 5), 0);
         assertEquals(RiskLevel.HIGH, fromHome.level(), fromHome.toString());
-        assertTrue(!signals(fromHome).contains(RiskScorer.KNOWN_DEVICE_LIMIT));
+        assertTrue(!signals(fromHome).contains(RiskSignal.KNOWN_DEVICE_LIMIT.name()));
 
         RiskScorer.Score mixed = abroadWithFailures("d1", Map.of("81.2.69.0/24", 2, "198.51.100.0/24", 3), 0);
         assertEquals(RiskLevel.MEDIUM, mixed.level(), "two from home are below the threshold of five");
@@ -179,7 +179,7 @@ class RiskScorerTest {
         RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, changchun, new RiskScorer.Context(
                 List.of(london(T0, "d1")), false, null, Map.of("198.51.100.0/24", 5), 0, 0));
         assertEquals(RiskLevel.HIGH, score.level(), "impossible travel alone is HIGH");
-        assertTrue(!signals(score).contains(RiskScorer.KNOWN_DEVICE_LIMIT));
+        assertTrue(!signals(score).contains(RiskSignal.KNOWN_DEVICE_LIMIT.name()));
     }
 
     @Test

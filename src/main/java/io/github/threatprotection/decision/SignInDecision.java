@@ -1,0 +1,76 @@
+package io.github.threatprotection.decision;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.risk.NotificationPolicy;
+import io.github.threatprotection.risk.RiskAction;
+import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.RiskReason;
+import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
+
+/**
+ * What a sign-in with the right password gets, once its risk is assessed: let through, asked for a second
+ * factor, or refused; whether the account is locked, which notification goes out, and whether a new password is
+ * required. The authentication step carries it out; nothing here touches Keycloak.
+ *
+ * @param risk                  the assessment, with the reason when a second factor was asked for and cannot be
+ * @param blocked               the sign-in fails like a wrong password
+ * @param askSecondFactor       the sign-in goes on to the flow's risk-MFA sub-flow
+ * @param lockAccount           the password was found in breach data and the realm blocks such sign-ins: the
+ *                              account stays locked until the password is replaced
+ * @param requirePasswordChange the user must choose a new password before the sign-in completes
+ * @param notification          the mail the user gets, or null
+ */
+public record SignInDecision(RiskAssessment risk, boolean blocked, boolean askSecondFactor, boolean lockAccount,
+                             boolean requirePasswordChange, NotificationKind notification) {
+
+    /** A sign-in to a locked account: refused whatever the mode, since turning protection off must not unlock. */
+    public static final RiskAssessment LOCKED_ACCOUNT = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true,
+            null, true, List.of(new RiskReason(RiskSignal.COMPROMISED_PASSWORD_LOCK, 0, "the account is locked until"
+                    + " its password (breached, or used in a disowned sign-in) is replaced through the e-mailed reset")));
+
+    /**
+     * @param userHasSecondFactor whether the user has OTP or WebAuthn configured; asked only when the risk level
+     *                            asks for a second factor (it reads the user's credentials)
+     * @param flowCanAsk          whether the flow has an enabled sub-flow gated by "Condition - risk requires MFA"
+     *                            after the step; asked only when the user has a second factor
+     */
+    public static SignInDecision decide(RiskAssessment assessed, ThreatProtectionSettings settings,
+                                        BooleanSupplier userHasSecondFactor, BooleanSupplier flowCanAsk) {
+        RiskAssessment risk = assessed;
+        boolean mfaRequested = risk.enforced() && asksForSecondFactor(risk.action());
+        boolean hasFactor = mfaRequested && userHasSecondFactor.getAsBoolean();
+        boolean askSecondFactor = hasFactor && flowCanAsk.getAsBoolean();
+        boolean mfaImpossible = false;
+        if (hasFactor && !askSecondFactor) {
+            // Letting the sign-in through would skip the second factor the risk level asked for.
+            mfaImpossible = true;
+            risk = risk.withReason(new RiskReason(RiskSignal.MFA_NOT_POSSIBLE_IN_FLOW, 0, "this risk level asks for a"
+                    + " second factor and this flow has no sub-flow gated by 'Condition - risk requires MFA'"));
+        } else if (mfaRequested && !hasFactor && risk.action() == RiskAction.MFA_REQUIRED) {
+            // Never offer enrolment during a risky sign-in: whoever signs in now would enrol their own factor.
+            mfaImpossible = true;
+            risk = risk.withReason(new RiskReason(RiskSignal.MFA_REQUIRED_WITHOUT_SECOND_FACTOR, 0, "this risk level"
+                    + " requires a second factor and the user has none"));
+        }
+        boolean blocked = risk.blocks() || mfaImpossible;
+        // Only a password actually found locks the account; a range API outage under the closed policy fails
+        // this sign-in alone.
+        boolean lockAccount = blocked && risk.compromisedCredentials()
+                && settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK;
+        boolean requirePasswordChange = !blocked && risk.compromisedCredentials() && risk.enforced()
+                && settings.compromisedCredentials().requirePasswordChange();
+        NotificationKind notification = NotificationPolicy.kindFor(risk,
+                settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, askSecondFactor);
+        return new SignInDecision(risk, blocked, askSecondFactor, lockAccount, requirePasswordChange, notification);
+    }
+
+    private static boolean asksForSecondFactor(RiskAction action) {
+        return action == RiskAction.MFA_IF_CONFIGURED || action == RiskAction.MFA_REQUIRED;
+    }
+}
