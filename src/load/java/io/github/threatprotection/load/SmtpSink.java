@@ -1,4 +1,4 @@
-package io.github.threatprotection.it;
+package io.github.threatprotection.load;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.threatprotection.it.LoadHarness;
 
 /**
  * An SMTP server that accepts every message and keeps none: enough of RFC 5321 for Keycloak's sender (EHLO or
@@ -51,7 +53,7 @@ final class SmtpSink implements AutoCloseable {
 
     /** The realm's {@code smtpServer} settings for this sink. */
     Map<String, String> smtpSettings() {
-        return Mailbox.smtpSettings(listener.getLocalPort());
+        return LoadHarness.smtpSettings(listener.getLocalPort());
     }
 
     /** Messages accepted so far. */
