@@ -1,4 +1,4 @@
-package io.github.threatprotection.it;
+package io.github.threatprotection.load;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import io.github.threatprotection.it.support.Mailbox;
+
 
 /**
  * An SMTP server that accepts every message and keeps none: enough of RFC 5321 for Keycloak's sender (EHLO or

@@ -1,4 +1,4 @@
-package io.github.threatprotection.it;
+package io.github.threatprotection.load;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
