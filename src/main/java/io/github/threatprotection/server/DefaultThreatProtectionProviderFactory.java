@@ -1,10 +1,6 @@
 package io.github.threatprotection.server;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +18,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.timer.TimerProvider;
@@ -39,10 +34,8 @@ import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
-import io.github.threatprotection.notification.DeliverySchedule;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
-import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.settings.RealmSettingsStore;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 import io.github.threatprotection.spi.ThreatProtectionProviderFactory;
@@ -56,55 +49,18 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         ServerInfoAwareProviderFactory {
 
     public static final String ID = "default";
-    static final String RETENTION_PURGE_INTERVAL = "retention-purge-interval";
-    static final String BREACH_CORPUS = "breach-corpus";
-    static final String BREACH_CORPUS_FAILURE = "breach-corpus-failure";
-    static final String BREACH_MIN_COUNT = "breach-min-count";
-    static final String PWNED_PASSWORDS_URL = "pwned-passwords-url";
-    static final String PWNED_PASSWORDS_TIMEOUT = "pwned-passwords-timeout";
-    static final String PWNED_PASSWORDS_DEADLINE = "pwned-passwords-deadline";
-    static final String PWNED_PASSWORDS_FAILURE = "pwned-passwords-failure";
-    static final String PWNED_PASSWORDS_CACHE_SIZE = "pwned-passwords-cache-size";
-    static final String PWNED_PASSWORDS_CACHE_TTL = "pwned-passwords-cache-ttl";
-    static final String GEOIP_CITY_DATABASE = "geoip-city-database";
-    static final String GEOIP_ASN_DATABASE = "geoip-asn-database";
-    static final String GEOIP_ANONYMOUS_DATABASE = "geoip-anonymous-database";
-    static final String IP_REPUTATION_LISTS = "ip-reputation-lists";
-    static final String NOTIFICATION_RETRY = "notification-retry";
-    static final String NOTIFICATION_MAX_RETRY_DELAY = "notification-max-retry-delay";
-    static final String NOTIFICATION_MAX_ATTEMPTS = "notification-max-attempts";
-    static final String RISK_EVALUATION_FAILURE = "risk-evaluation-failure";
-    static final String GEOIP_RECHECK_INTERVAL = "geoip-recheck-interval";
-    /** How often changed geolocation databases and reputation lists are looked for, by default. */
-    private static final int DEFAULT_FILE_RECHECK_SECONDS = 30;
-
-    private static final int DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS = 3600;
-    private static final int DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS = 1000;
-    /**
-     * Every sign-in's breach check takes this long when the range API is on. A range call to the public API from
-     * a server usually answers in tens of milliseconds; this leaves room for slower ones and stays short of what
-     * a person notices in a sign-in.
-     */
-    private static final int DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS = 200;
-    private static final int DEFAULT_PWNED_PASSWORDS_CACHE_SIZE = 1000;
-    private static final int DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS = 3600;
-    private static final int DEFAULT_NOTIFICATION_RETRY_SECONDS = 60;
-    private static final int DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS = 3600;
-    private static final int DEFAULT_NOTIFICATION_MAX_ATTEMPTS = 10;
 
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     private final RealmSettingsStore settingsStore = new RealmSettingsStore();
     private final RealmDerivedKeys realmDerivedKeys = new RealmDerivedKeys();
+    private ServerOptions options;
     private SignInRiskEvaluator riskEvaluator;
-    private long purgeIntervalMillis;
-    private long breachMinCount;
     private CompromisedCredentialCheck breachCheck;
     private SignInBreachCheck signInBreachCheck;
     private GeoLocator geoLocator;
     private IpReputationLists reputationLists;
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
-    private DeliverySchedule notificationSchedule;
     private NotificationSender notifications;
     private final ExecutorService accountLocks = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "threat-protection-account-locks");
@@ -119,42 +75,21 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void init(Config.Scope config) {
-        purgeIntervalMillis = atLeast(config, RETENTION_PURGE_INTERVAL, DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS, 1)
-                * 1000L;
-        breachMinCount = atLeast(config, BREACH_MIN_COUNT, 1, 1);
-        int retry = atLeast(config, NOTIFICATION_RETRY, DEFAULT_NOTIFICATION_RETRY_SECONDS, 1);
-        notificationSchedule = new DeliverySchedule(Duration.ofSeconds(retry),
-                Duration.ofSeconds(atLeast(config, NOTIFICATION_MAX_RETRY_DELAY,
-                        Math.max(retry, DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS), retry)),
-                atLeast(config, NOTIFICATION_MAX_ATTEMPTS, DEFAULT_NOTIFICATION_MAX_ATTEMPTS, 1));
-        riskEvaluator = new SignInRiskEvaluator(failureAction(config));
-        Duration fileRecheck = Duration.ofSeconds(atLeast(config, GEOIP_RECHECK_INTERVAL,
-                DEFAULT_FILE_RECHECK_SECONDS, 1));
-
-        List<Path> corpora = paths(config, BREACH_CORPUS);
+        options = ServerOptions.from(config);
+        riskEvaluator = new SignInRiskEvaluator(options.riskEvaluationFailure());
 
         PwnedPasswordsClient api = null;
-        String url = config.get(PWNED_PASSWORDS_URL);
-        if (url != null && !url.isBlank()) {
-            URI uri = URI.create(url.trim());
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                throw new IllegalArgumentException(option(PWNED_PASSWORDS_URL) + " must be an http(s) URL, got " + url);
-            }
-            api = new PwnedPasswordsClient(uri,
-                    Duration.ofMillis(atLeast(config, PWNED_PASSWORDS_TIMEOUT, DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS, 1)),
-                    atLeast(config, PWNED_PASSWORDS_CACHE_SIZE, DEFAULT_PWNED_PASSWORDS_CACHE_SIZE, 0),
-                    Duration.ofSeconds(atLeast(config, PWNED_PASSWORDS_CACHE_TTL,
-                            DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS, 0)),
-                    Clock.systemUTC());
+        if (options.pwnedPasswordsUrl() != null) {
+            api = new PwnedPasswordsClient(options.pwnedPasswordsUrl(), options.pwnedPasswordsTimeout(),
+                    options.pwnedPasswordsCacheSize(), options.pwnedPasswordsCacheTtl(), Clock.systemUTC());
         }
-        CompromisedCredentialCheck.FailurePolicy apiFailure = failurePolicy(config, PWNED_PASSWORDS_FAILURE);
-        CompromisedCredentialCheck.FailurePolicy corpusFailure = failurePolicy(config, BREACH_CORPUS_FAILURE);
-        breachCheck = new CompromisedCredentialCheck(corpora, corpusFailure, api, apiFailure);
-        signInBreachCheck = new SignInBreachCheck(breachCheck, Duration.ofMillis(atLeast(config,
-                PWNED_PASSWORDS_DEADLINE, DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS, 1)));
-        geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
-                path(config, GEOIP_ANONYMOUS_DATABASE), fileRecheck, Clock.systemUTC());
-        reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), fileRecheck, Clock.systemUTC());
+        breachCheck = new CompromisedCredentialCheck(options.breachCorpora(), options.breachCorpusFailure(), api,
+                options.pwnedPasswordsFailure());
+        signInBreachCheck = new SignInBreachCheck(breachCheck, options.pwnedPasswordsDeadline());
+        geoLocator = new GeoLocator(options.geoipCityDatabase(), options.geoipAsnDatabase(),
+                options.geoipAnonymousDatabase(), options.fileRecheckInterval(), Clock.systemUTC());
+        reputationLists = new IpReputationLists(options.ipReputationLists(), options.fileRecheckInterval(),
+                Clock.systemUTC());
         metrics.dependencyErrors("breach_api", this,
                 factory -> factory.breachCheck.apiFailures() + factory.signInBreachCheck.deadlineMisses());
         metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
@@ -162,72 +97,22 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
         if (breachCheck.isConfigured()) {
             LOG.infof("Compromised-credential checks: %d offline corpus file(s) (failure policy %s), range API %s"
-                    + " (failure policy %s), minimum count %d", corpora.size(), name(corpusFailure),
-                    api == null ? "off" : api.baseUrl(), name(apiFailure), breachMinCount);
+                    + " (failure policy %s), minimum count %d", options.breachCorpora().size(),
+                    name(options.breachCorpusFailure()), api == null ? "off" : api.baseUrl(),
+                    name(options.pwnedPasswordsFailure()), options.breachMinCount());
         } else {
             LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
         }
-    }
-
-    /** {@code open} or {@code closed}, open when unset. */
-    private static CompromisedCredentialCheck.FailurePolicy failurePolicy(Config.Scope config, String name) {
-        String text = config.get(name, "open").trim();
-        return switch (text) {
-            case "open" -> CompromisedCredentialCheck.FailurePolicy.OPEN;
-            case "closed" -> CompromisedCredentialCheck.FailurePolicy.CLOSED;
-            default -> throw new IllegalArgumentException(option(name) + " must be open or closed, got " + text);
-        };
     }
 
     private static String name(CompromisedCredentialCheck.FailurePolicy policy) {
         return policy.name().toLowerCase(Locale.ROOT);
     }
 
-    private static RiskAction failureAction(Config.Scope config) {
-        String text = config.get(RISK_EVALUATION_FAILURE, RiskAction.BLOCK.name()).trim();
-        try {
-            return RiskAction.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option(RISK_EVALUATION_FAILURE) + " must be one of "
-                    + Arrays.toString(RiskAction.values()) + ", got " + text);
-        }
-    }
-
-    private static Path path(Config.Scope config, String name) {
-        String value = config.get(name);
-        return value == null || value.isBlank() ? null : Path.of(value.trim());
-    }
-
-    private static List<Path> paths(Config.Scope config, String name) {
-        String[] values = config.getArray(name);
-        return values == null ? List.of() : Arrays.stream(values)
-                .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
-    }
-
-    private static int atLeast(Config.Scope config, String name, int defaultValue, int minimum) {
-        String text = config.get(name);
-        if (text == null || text.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value >= minimum) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option(name) + " must be a whole number of at least " + minimum
-                + ", got " + text);
-    }
-
-    private static String option(String name) {
-        return "--spi-threat-protection--default--" + name;
-    }
-
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        notifications = new NotificationSender(factory, notificationSchedule, notificationSchedule.firstRetry(),
+        notifications = new NotificationSender(factory, options.notificationSchedule(),
+                options.notificationSchedule().firstRetry(),
                 metrics, settingsStore, session -> create(session).events());
         factory.register(this::onProviderEvent);
     }
@@ -246,7 +131,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             });
             session.getProvider(TimerProvider.class)
                     .scheduleTask(new EventRetentionTask(settingsStore, s -> create(s).events(),
-                            s -> create(s).failedSignIns()), purgeIntervalMillis, EventRetentionTask.NAME);
+                            s -> create(s).failedSignIns()), options.retentionPurgeInterval().toMillis(),
+                            EventRetentionTask.NAME);
         });
         notifications.start();
     }
@@ -302,7 +188,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     }
 
     long breachMinCount() {
-        return breachMinCount;
+        return options.breachMinCount();
     }
 
     GeoLocator geoLocator() {
@@ -327,69 +213,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(RETENTION_PURGE_INTERVAL).type("int")
-                .helpText("Seconds between runs of the purge of risk events older than each realm's"
-                        + " retention.eventDays.")
-                .defaultValue(DEFAULT_RETENTION_PURGE_INTERVAL_SECONDS).add()
-                .property().name(BREACH_CORPUS).type("string")
-                .helpText("Comma-separated offline breach corpus files, built with the JAR's 'corpus build'"
-                        + " command.").add()
-                .property().name(BREACH_CORPUS_FAILURE).type("string")
-                .helpText("open: a corpus that cannot be read (damaged, truncated, missing) lets passwords through"
-                        + " unchecked against it; closed: they count as compromised (a block, never an account"
-                        + " lock).")
-                .defaultValue("open").add()
-                .property().name(BREACH_MIN_COUNT).type("int")
-                .helpText("A password counts as compromised when seen at least this often.")
-                .defaultValue(1).add()
-                .property().name(PWNED_PASSWORDS_URL).type("string")
-                .helpText("Base URL of a Pwned Passwords range API (e.g. https://api.pwnedpasswords.com);"
-                        + " unset: no online check.").add()
-                .property().name(PWNED_PASSWORDS_TIMEOUT).type("int")
-                .helpText("Milliseconds a range API call may take.")
-                .defaultValue(DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS).add()
-                .property().name(PWNED_PASSWORDS_DEADLINE).type("int")
-                .helpText("Milliseconds every sign-in's breach check takes when the range API is on, answered"
-                        + " from the cache, the network or not at all (then the failure policy applies), so that"
-                        + " response times never tell a right password from a wrong one.")
-                .defaultValue(DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS).add()
-                .property().name(PWNED_PASSWORDS_FAILURE).type("string")
-                .helpText("open: a failed range API call lets the password through; closed: it counts as"
-                        + " compromised.")
-                .defaultValue("open").add()
-                .property().name(PWNED_PASSWORDS_CACHE_SIZE).type("int")
-                .helpText("Range answers cached on each node.")
-                .defaultValue(DEFAULT_PWNED_PASSWORDS_CACHE_SIZE).add()
-                .property().name(PWNED_PASSWORDS_CACHE_TTL).type("int")
-                .helpText("Seconds a cached range answer is used.")
-                .defaultValue(DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS).add()
-                .property().name(GEOIP_CITY_DATABASE).type("string")
-                .helpText("MaxMind DB City database (GeoLite2-City, GeoIP2-City, DB-IP lite).").add()
-                .property().name(GEOIP_ASN_DATABASE).type("string")
-                .helpText("MaxMind DB ASN database (GeoLite2-ASN).").add()
-                .property().name(GEOIP_ANONYMOUS_DATABASE).type("string")
-                .helpText("MaxMind DB Anonymous-IP database.").add()
-                .property().name(IP_REPUTATION_LISTS).type("string")
-                .helpText("Comma-separated files of bad addresses or CIDR blocks, one per line.").add()
-                .property().name(NOTIFICATION_RETRY).type("int")
-                .helpText("Seconds before a failed notification e-mail is tried again (doubling after each"
-                        + " failure), and between scans for due notifications.")
-                .defaultValue(DEFAULT_NOTIFICATION_RETRY_SECONDS).add()
-                .property().name(NOTIFICATION_MAX_RETRY_DELAY).type("int")
-                .helpText("Longest wait in seconds between two attempts at a notification e-mail.")
-                .defaultValue(DEFAULT_NOTIFICATION_MAX_RETRY_DELAY_SECONDS).add()
-                .property().name(NOTIFICATION_MAX_ATTEMPTS).type("int")
-                .helpText("Attempts at a notification e-mail before it is marked FAILED.")
-                .defaultValue(DEFAULT_NOTIFICATION_MAX_ATTEMPTS).add()
-                .property().name(GEOIP_RECHECK_INTERVAL).type("int")
-                .helpText("Seconds between checks for changed geolocation databases and reputation lists.")
-                .defaultValue(DEFAULT_FILE_RECHECK_SECONDS).add()
-                .property().name(RISK_EVALUATION_FAILURE).type("string")
-                .helpText("The action for a sign-in whose risk score cannot be computed (BLOCK, MFA_REQUIRED,"
-                        + " MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either way.")
-                .defaultValue(RiskAction.BLOCK.name()).add()
-                .build();
+        return ServerOptions.metadata();
     }
 
     /** Shown on the admin console's server info page (Provider info → threat-protection). */
