@@ -15,6 +15,10 @@ import java.util.Set;
  * {@link #forUser}, which lets only names of this class's own vocabulary through, so text an attacker chose
  * ("Call +1 555 0100 to unlock your account") never arrives in a genuine mail from the identity provider. The
  * check is on the stored name, so events written by an earlier version, which kept such text, are covered too.
+ * <p>
+ * Keycloak's {@code DeviceRepresentationProvider} (the account console's device list) is not used: it parses the
+ * agent of the request in progress, while mails are rendered later from the stored event, and the browser and
+ * system names it returns are taken from the agent's own text, so they could not be shown to users as they are.
  */
 public final class DeviceName {
 
