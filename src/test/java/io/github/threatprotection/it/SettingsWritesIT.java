@@ -3,6 +3,7 @@ package io.github.threatprotection.it;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -104,10 +105,13 @@ class SettingsWritesIT {
         String shownAlwaysBlock = alwaysBlock.getAttribute("value");
 
         browser.findElement(By.cssSelector("[data-testid='save']")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='global-alerts'] li")));
+        WebElement alert = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid='global-alerts'] [data-testid='last-alert']")));
+        String saveAlert = alert.getAttribute("class") + ": " + alert.getText();
         JsonNode afterSave = realm.settings();
 
         assertAll(
+                () -> assertTrue(saveAlert.contains("pf-m-success"), "the save's alert: " + saveAlert),
                 () -> assertEquals("AUDIT", listedMode, "the list's entry"),
                 () -> assertEquals("AUDIT", shownMode, "the page's mode"),
                 () -> assertEquals("BLOCK", shownHighAction, "the page's high-risk action"),
