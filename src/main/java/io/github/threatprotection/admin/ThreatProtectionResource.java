@@ -33,7 +33,6 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.console.SettingsPageFactory;
 import io.github.threatprotection.feedback.FeedbackEffects;
 import io.github.threatprotection.history.EventQuery;
 import io.github.threatprotection.history.EventSummary;
@@ -95,19 +94,11 @@ public class ThreatProtectionResource {
         } catch (JsonProcessingException e) {
             return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
         }
-        RealmSettings saved;
         try {
-            saved = threatProtection.settings().write(realm, document);
+            return json(threatProtection.settings().write(session, realm, document, adminEvent));
         } catch (InvalidSettingsException e) {
             return ErrorResponses.badRequest(e.errors());
         }
-        ObjectNode result = settingsDocument(saved);
-        SettingsPageFactory.showCurrentSettings(session, realm);
-        adminEvent.operation(OperationType.UPDATE)
-                .resourcePath(session.getContext().getUri())
-                .representation(result)
-                .success();
-        return json(result);
     }
 
     /**
@@ -143,14 +134,10 @@ public class ThreatProtectionResource {
         ObjectNode settings = conversion.document();
         if (!"true".equals(dryRun)) {
             try {
-                settings = settingsDocument(threatProtection.settings().write(realm, conversion.document()));
+                settings = threatProtection.settings().write(session, realm, conversion.document(), adminEvent);
             } catch (InvalidSettingsException e) {
                 return ErrorResponses.badRequest(e.errors());
             }
-            adminEvent.operation(OperationType.UPDATE)
-                    .resourcePath(session.getContext().getUri())
-                    .representation(settings)
-                    .success();
         }
         ObjectNode result = Json.object();
         result.set("settings", settings);

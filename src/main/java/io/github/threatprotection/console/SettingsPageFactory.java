@@ -1,6 +1,8 @@
 package io.github.threatprotection.console;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,12 +13,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.Profile;
+import org.keycloak.common.util.Encode;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.ui.extend.UiPageProvider;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
@@ -31,9 +40,9 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
  * <p>
  * The admin console keeps such a page as a component of the realm and saves it through the components REST
  * API. The realm attribute of {@link io.github.threatprotection.settings.RealmSettingsStore} stays the one source
- * of truth: saving the page validates its form with the settings parser and writes the attribute, and every
- * settings change through {@code PUT /settings} (and start-up) writes the current settings back into the
- * component, so the page always shows what {@code GET /settings} returns.
+ * of truth: saving the page validates its form with the settings parser and writes the attribute through the
+ * store, and the store has every settings change (the REST API, the Cognito import, this page) written back into
+ * the component, as does start-up, so the page always shows what {@code GET /settings} returns.
  */
 public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel>, UiPageProvider {
 
@@ -42,6 +51,8 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
     static final String EVENT_HISTORY_FIELD = "eventHistoryPage";
 
     private static final Logger LOG = Logger.getLogger(SettingsPageFactory.class);
+    /** Session attribute set while {@link #showCurrentSettings} saves the page. */
+    private static final String SHOWING_CURRENT_SETTINGS = SettingsPageFactory.class.getName() + ".showing";
 
     @Override
     public String getId() {
@@ -150,12 +161,17 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
         save(session, realm, newModel);
     }
 
+    /** Stores what an admin saved on the page, through the settings store like every other settings change. */
     private static void save(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        if (session.getAttribute(SHOWING_CURRENT_SETTINGS) != null) {
+            // The page is being brought in line with the stored settings: nothing to store.
+            return;
+        }
         ThreatProtectionProvider threatProtection = provider(session);
         JsonNode document = SettingsForm.toDocument(model.getConfig(),
                 document(realm, threatProtection.settings().read(realm))).document();
         try {
-            threatProtection.settings().write(realm, document);
+            threatProtection.settings().write(session, realm, document, adminEvent(session, realm));
         } catch (InvalidSettingsException e) {
             // validateConfiguration ran on the same values just before
             throw message(SettingsForm.describe(e.errors()));
@@ -163,8 +179,32 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
     }
 
     /**
-     * Writes the realm's current settings into its page, creating the page if the realm has none. Call after
-     * settings changed elsewhere; does nothing where the admin console cannot show pages.
+     * The event builder for the admin whose request saves the page, built as Keycloak builds its own from the
+     * bearer token it verified for this request: Keycloak hands page components none. Null when no admin request
+     * saves the page.
+     */
+    private static AdminEventBuilder adminEvent(KeycloakSession session, RealmModel realm) {
+        KeycloakContext context = session.getContext();
+        if (!(context.getBearerToken() instanceof AccessToken token) || token.getIssuer() == null) {
+            return null;
+        }
+        String issuer = token.getIssuer();
+        RealmModel adminRealm = session.realms().getRealmByName(
+                Encode.decodePath(issuer.substring(issuer.lastIndexOf('/') + 1)));
+        UserModel admin = context.getUser();
+        ClientModel client = adminRealm == null || token.getIssuedFor() == null ? null
+                : adminRealm.getClientByClientId(token.getIssuedFor());
+        if (admin == null || client == null) {
+            return null;
+        }
+        return new AdminEventBuilder(realm, new AdminAuth(adminRealm, token, admin, client), session,
+                context.getConnection());
+    }
+
+    /**
+     * Writes the realm's current settings into its page, creating the page if the realm has none; does nothing
+     * where the admin console cannot show pages. The settings store calls it after every write, and the server
+     * at start and for each new realm.
      */
     public static void showCurrentSettings(KeycloakSession session, RealmModel realm) {
         if (!Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI)) {
@@ -172,23 +212,46 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
         }
         Map<String, List<String>> form = formOf(realm, provider(session).settings().read(realm));
         Optional<ComponentModel> existing = pageOf(realm);
-        if (existing.isPresent()) {
-            ComponentModel page = existing.get();
-            if (!form.equals(page.getConfig())) {
+        if (existing.isPresent() && sameForm(form, existing.get().getConfig())) {
+            return;
+        }
+        // Saving a component calls this page's onCreate or onUpdate, which must not store these settings again
+        // (that would call this again: the stored form can differ from ours in the order of a list's values).
+        session.setAttribute(SHOWING_CURRENT_SETTINGS, realm.getId());
+        try {
+            if (existing.isPresent()) {
+                ComponentModel page = existing.get();
                 page.getConfig().clear();
                 form.forEach(page.getConfig()::put);
                 realm.updateComponent(page);
+                return;
             }
-            return;
+            ComponentModel page = new ComponentModel();
+            page.setName("Threat protection");
+            page.setProviderId(ID);
+            page.setProviderType(UiPageProvider.class.getName());
+            page.setParentId(realm.getId());
+            form.forEach(page.getConfig()::put);
+            realm.addComponentModel(page);
+            LOG.debugf("Added the threat protection admin console page to realm %s", realm.getName());
+        } finally {
+            session.removeAttribute(SHOWING_CURRENT_SETTINGS);
         }
-        ComponentModel page = new ComponentModel();
-        page.setName("Threat protection");
-        page.setProviderId(ID);
-        page.setProviderType(UiPageProvider.class.getName());
-        page.setParentId(realm.getId());
-        form.forEach(page.getConfig()::put);
-        realm.addComponentModel(page);
-        LOG.debugf("Added the threat protection admin console page to realm %s", realm.getName());
+    }
+
+    /** Keycloak keeps a component's values of a field without their order, and no field without values. */
+    private static boolean sameForm(Map<String, List<String>> form, Map<String, List<String>> stored) {
+        return comparable(form).equals(comparable(stored));
+    }
+
+    private static Map<String, List<String>> comparable(Map<String, List<String>> form) {
+        Map<String, List<String>> result = new HashMap<>();
+        form.forEach((name, values) -> {
+            if (values != null && !values.isEmpty()) {
+                result.put(name, values.stream().sorted(Comparator.nullsFirst(Comparator.naturalOrder())).toList());
+            }
+        });
+        return result;
     }
 
     private static Map<String, List<String>> formOf(RealmModel realm, RealmSettings settings) {

@@ -52,7 +52,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
-    private final RealmSettingsStore settingsStore = new RealmSettingsStore();
+    /** Every settings write also updates the admin console page's copy. */
+    private final RealmSettingsStore settingsStore = new RealmSettingsStore(SettingsPageFactory::showCurrentSettings);
     private final RealmDerivedKeys realmDerivedKeys = new RealmDerivedKeys();
     private ServerOptions options;
     private SignInRiskEvaluator riskEvaluator;

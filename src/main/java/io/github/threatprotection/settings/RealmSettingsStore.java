@@ -5,9 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jboss.logging.Logger;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import io.github.threatprotection.Json;
 
@@ -16,10 +21,24 @@ import io.github.threatprotection.Json;
  * and invalidates its realm cache on every node when one changes, so all nodes of a cluster read the same
  * settings. Parsed settings are memoised per node, keyed by the exact stored text, so a change is picked up
  * on the first sign-in after it.
+ * <p>
+ * {@link #write} is the one way settings are changed (the REST API, the Cognito import and the admin console page
+ * all use it), so that every change also reaches the admin console page's copy and is recorded the same way.
  */
 public final class RealmSettingsStore {
 
     public static final String ATTRIBUTE = "threatProtection.settings";
+    /** The admin events of settings changes name this resource path, whichever way the change was made. */
+    public static final String ADMIN_EVENT_PATH = "threat-protection/settings";
+
+    /**
+     * A copy of a realm's settings kept elsewhere: the admin console page. Updated after every write, in the
+     * writing transaction, once the settings are stored; it reads them through {@link #read}.
+     */
+    @FunctionalInterface
+    public interface SettingsCopy {
+        void update(KeycloakSession session, RealmModel realm);
+    }
 
     private static final Logger LOG = Logger.getLogger(RealmSettingsStore.class);
 
@@ -27,6 +46,12 @@ public final class RealmSettingsStore {
     }
 
     private final Map<String, Parsed> parsedByRealm = new ConcurrentHashMap<>();
+    private final SettingsCopy copy;
+
+    /** @param copy updated after every write */
+    public RealmSettingsStore(SettingsCopy copy) {
+        this.copy = copy;
+    }
 
     public RealmSettings read(RealmModel realm) {
         String text = realm.getAttribute(ATTRIBUTE);
@@ -42,8 +67,18 @@ public final class RealmSettingsStore {
         return settings;
     }
 
-    /** Validates and stores a document. On error nothing is stored. */
-    public RealmSettings write(RealmModel realm, JsonNode document) throws InvalidSettingsException {
+    /**
+     * Validates and stores a document, updates the copy and records the change as an admin event:
+     * {@code UPDATE} of resource type {@code CUSTOM} at {@link #ADMIN_EVENT_PATH}, the stored document as its
+     * representation. On error nothing is stored and nothing recorded.
+     *
+     * @param adminEvent the builder of the request's admin event, or null when no admin made the change (server
+     *                   code saving the admin console page outside an admin request): then there is no one to
+     *                   record it for
+     * @return the stored settings as {@code GET /settings} answers them
+     */
+    public ObjectNode write(KeycloakSession session, RealmModel realm, JsonNode document, AdminEventBuilder adminEvent)
+            throws InvalidSettingsException {
         RealmSettings settings = SettingsParser.parse(document,
                 clientId -> realm.getClientByClientId(clientId) != null);
         String text = Json.write(SettingsWriter.write(settings, clientId -> true));
@@ -51,7 +86,16 @@ public final class RealmSettingsStore {
         if (!text.equals(realm.getAttribute(ATTRIBUTE))) {
             realm.setAttribute(ATTRIBUTE, text);
         }
-        return settings;
+        copy.update(session, realm);
+        ObjectNode stored = SettingsWriter.write(settings, clientId -> realm.getClientByClientId(clientId) != null);
+        if (adminEvent != null) {
+            adminEvent.operation(OperationType.UPDATE)
+                    .resource(ResourceType.CUSTOM)
+                    .resourcePath(ADMIN_EVENT_PATH)
+                    .representation(stored)
+                    .success();
+        }
+        return stored;
     }
 
     public void forget(String realmId) {
