@@ -1,7 +1,6 @@
 package io.github.threatprotection.settings;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 import io.github.threatprotection.network.IpRangeSet;
@@ -95,10 +94,6 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                     level == RiskLevel.LOW ? policy : low,
                     level == RiskLevel.MEDIUM ? policy : medium,
                     level == RiskLevel.HIGH ? policy : high);
-        }
-
-        public List<LevelPolicy> inOrder() {
-            return List.of(low, medium, high);
         }
     }
 
