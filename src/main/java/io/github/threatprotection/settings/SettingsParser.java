@@ -353,7 +353,7 @@ public final class SettingsParser {
             String fieldPath = path + "." + field.getKey();
             switch (field.getKey()) {
                 case "windowMinutes" -> window = Duration.ofMinutes(readWholeNumber(field.getValue(), fieldPath, 1,
-                        1440, (int) window.toMinutes()));
+                        (int) RiskScoring.MAX_VELOCITY_WINDOW.toMinutes(), (int) window.toMinutes()));
                 case "userFailures" -> userFailures = readWholeNumber(field.getValue(), fieldPath, 1, 10_000,
                         userFailures);
                 case "networkUsers" -> networkUsers = readWholeNumber(field.getValue(), fieldPath, 1, 100_000,
