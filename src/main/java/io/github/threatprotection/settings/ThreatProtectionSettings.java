@@ -51,16 +51,6 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                 notification);
     }
 
-    public ThreatProtectionSettings withRiskScoring(RiskScoring value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, value,
-                notification);
-    }
-
-    public ThreatProtectionSettings withNotification(NotificationSettings value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
-                value);
-    }
-
     /**
      * Which events check passwords against breach data, and what happens on a hit.
      *
@@ -87,13 +77,6 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                 case MEDIUM -> medium;
                 case HIGH -> high;
             };
-        }
-
-        public AccountTakeover with(RiskLevel level, LevelPolicy policy) {
-            return new AccountTakeover(
-                    level == RiskLevel.LOW ? policy : low,
-                    level == RiskLevel.MEDIUM ? policy : medium,
-                    level == RiskLevel.HIGH ? policy : high);
         }
     }
 
