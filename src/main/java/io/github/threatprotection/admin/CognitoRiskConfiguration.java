@@ -1,10 +1,11 @@
 package io.github.threatprotection.admin;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +15,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.threatprotection.Json;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.settings.FieldError;
 import io.github.threatprotection.settings.InvalidSettingsException;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsParser;
+import io.github.threatprotection.settings.SettingsSection;
 import io.github.threatprotection.settings.SettingsWriter;
 
 /**
@@ -32,10 +35,6 @@ import io.github.threatprotection.settings.SettingsWriter;
 public final class CognitoRiskConfiguration {
 
     static final String ROOT = "RiskConfiguration";
-    private static final String COMPROMISED = ROOT + ".CompromisedCredentialsRiskConfiguration";
-    private static final String TAKEOVER = ROOT + ".AccountTakeoverRiskConfiguration";
-    private static final String NOTIFY = TAKEOVER + ".NotifyConfiguration";
-    private static final String EXCEPTIONS = ROOT + ".RiskExceptionConfiguration";
 
     /** A Cognito field that has no counterpart here, and why. */
     public record Unmapped(String field, String reason) {
@@ -74,21 +73,17 @@ public final class CognitoRiskConfiguration {
         if (cognito == null || !cognito.isObject()) {
             throw new InvalidSettingsException(List.of(new FieldError("", "must be a JSON object")));
         }
-        JsonNode risk = cognito.get(ROOT);
-        if (risk == null || !risk.isObject()) {
+        if (!cognito.path(ROOT).isObject()) {
             throw new InvalidSettingsException(List.of(new FieldError(ROOT,
                     "required: an object, as printed by aws cognito-idp describe-risk-configuration")));
         }
+        SettingsSection document = SettingsSection.of(cognito, "", errors::add);
+        SettingsSection risk = document.section(ROOT);
         ObjectNode merged = current.deepCopy();
-        for (Iterator<String> names = cognito.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!name.equals(ROOT) && !name.equals("AdvancedSecurityMode")) {
-                unknown(name);
-            }
-        }
+        reportUnknown(document, ROOT, "AdvancedSecurityMode");
         // A user pool's mode covers all its app clients, so it is the realm's mode even for a client import.
-        if (cognito.has("AdvancedSecurityMode")) {
-            merged.set("mode", cognito.get("AdvancedSecurityMode").deepCopy());
+        if (document.has("AdvancedSecurityMode")) {
+            merged.set("mode", document.get("AdvancedSecurityMode").deepCopy());
             sources.put("mode", "AdvancedSecurityMode");
         }
 
@@ -101,20 +96,13 @@ public final class CognitoRiskConfiguration {
             prefix = "clients." + clientId + ".";
         }
 
-        for (Iterator<Map.Entry<String, JsonNode>> it = risk.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String path = ROOT + "." + field.getKey();
-            switch (field.getKey()) {
-                case "UserPoolId", "ClientId", "LastModifiedDate" -> {
-                    // identify the source; the target is the realm in the URL and the client chosen above
-                }
-                case "CompromisedCredentialsRiskConfiguration" ->
-                        compromisedCredentials(field.getValue(), target, prefix);
-                case "AccountTakeoverRiskConfiguration" -> accountTakeover(field.getValue(), target, prefix);
-                case "RiskExceptionConfiguration" -> riskExceptions(field.getValue(), target, prefix);
-                default -> unknown(path);
-            }
-        }
+        // UserPoolId, ClientId and LastModifiedDate identify the source; the target is the realm in the URL and
+        // the client chosen above.
+        reportUnknown(risk, "UserPoolId", "ClientId", "LastModifiedDate", "CompromisedCredentialsRiskConfiguration",
+                "AccountTakeoverRiskConfiguration", "RiskExceptionConfiguration");
+        compromisedCredentials(risk.sectionUnlessNull("CompromisedCredentialsRiskConfiguration"), target, prefix);
+        accountTakeover(risk.sectionUnlessNull("AccountTakeoverRiskConfiguration"), target, prefix);
+        riskExceptions(risk.sectionUnlessNull("RiskExceptionConfiguration"), target, prefix);
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
@@ -128,17 +116,17 @@ public final class CognitoRiskConfiguration {
                 List.copyOf(unmapped));
     }
 
-    private String clientIdOf(JsonNode risk, String targetClientId, Predicate<String> clientExists) {
+    private String clientIdOf(SettingsSection risk, String targetClientId, Predicate<String> clientExists) {
         JsonNode appClient = risk.get("ClientId");
         if (appClient != null && !appClient.isNull() && !appClient.isTextual()) {
-            errors.add(new FieldError(ROOT + ".ClientId", "must be a string"));
+            risk.error("ClientId", "must be a string");
             return null;
         }
         String named = appClient == null || appClient.isNull() || appClient.textValue().isEmpty()
                 ? null : appClient.textValue();
         String clientId = targetClientId != null ? targetClientId : named;
         if (clientId != null && !clientExists.test(clientId)) {
-            String field = targetClientId != null ? "clientId" : ROOT + ".ClientId";
+            String field = targetClientId != null ? "clientId" : risk.pathOf("ClientId");
             errors.add(new FieldError(field, "no client with clientId '" + clientId + "' in this realm"
                     + (targetClientId != null ? "" : "; create it, or name the Keycloak client that takes this"
                     + " app client's settings with the query parameter clientId")));
@@ -147,12 +135,12 @@ public final class CognitoRiskConfiguration {
         return clientId;
     }
 
-    private void compromisedCredentials(JsonNode node, ObjectNode target, String prefix) {
-        if (!isObject(node, COMPROMISED)) {
+    private void compromisedCredentials(SettingsSection cognito, ObjectNode target, String prefix) {
+        if (!cognito.exists()) {
             return;
         }
         ObjectNode section = child(target, "compromisedCredentials");
-        JsonNode filter = node.get("EventFilter");
+        JsonNode filter = cognito.get("EventFilter");
         // Cognito checks every event when no filter is given; an empty list is read the same way.
         if (filter == null || filter.isNull() || (filter.isArray() && filter.isEmpty())) {
             ArrayNode all = section.putArray("events");
@@ -162,196 +150,129 @@ public final class CognitoRiskConfiguration {
         } else {
             section.set("events", filter.deepCopy());
         }
-        sources.put(prefix + "compromisedCredentials.events", COMPROMISED + ".EventFilter");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String path = COMPROMISED + "." + field.getKey();
-            switch (field.getKey()) {
-                case "EventFilter" -> {
-                    // copied above
-                }
-                case "Actions" -> {
-                    if (!isObject(field.getValue(), path)) {
-                        continue;
-                    }
-                    for (Iterator<Map.Entry<String, JsonNode>> actions = field.getValue().fields();
-                         actions.hasNext(); ) {
-                        Map.Entry<String, JsonNode> action = actions.next();
-                        if (action.getKey().equals("EventAction")) {
-                            section.set("action", action.getValue().deepCopy());
-                            sources.put(prefix + "compromisedCredentials.action", path + ".EventAction");
-                        } else {
-                            unknown(path + "." + action.getKey());
-                        }
-                    }
-                }
-                default -> unknown(path);
-            }
-        }
+        sources.put(prefix + "compromisedCredentials.events", cognito.pathOf("EventFilter"));
+        reportUnknown(cognito, "EventFilter", "Actions");
+        copy(cognito.sectionUnlessNull("Actions"), Map.of("EventAction", "action"), section,
+                prefix + "compromisedCredentials", false);
     }
 
-    private void accountTakeover(JsonNode node, ObjectNode target, String prefix) {
-        if (!isObject(node, TAKEOVER)) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String path = TAKEOVER + "." + field.getKey();
-            switch (field.getKey()) {
-                case "Actions" -> levelActions(field.getValue(), path, child(target, "accountTakeover"),
-                        prefix);
-                case "NotifyConfiguration" -> notification(field.getValue(), child(target, "notification"),
-                        prefix);
-                default -> unknown(path);
+    private void accountTakeover(SettingsSection cognito, ObjectNode target, String prefix) {
+        reportUnknown(cognito, "Actions", "NotifyConfiguration");
+        SettingsSection actions = cognito.sectionUnlessNull("Actions");
+        reportUnknown(actions, "LowAction", "MediumAction", "HighAction");
+        for (RiskLevel level : RiskLevel.values()) {
+            String ours = level.name().toLowerCase(Locale.ROOT);
+            SettingsSection policy = actions.sectionUnlessNull(cognitoName(level));
+            if (policy.exists()) {
+                copy(policy, Map.of("EventAction", "action", "Notify", "notify"),
+                        child(child(target, "accountTakeover"), ours), prefix + "accountTakeover." + ours, false);
             }
         }
-    }
-
-    private void levelActions(JsonNode node, String path, ObjectNode takeover, String prefix) {
-        if (!isObject(node, path)) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String levelPath = path + "." + field.getKey();
-            String level = switch (field.getKey()) {
-                case "LowAction" -> "low";
-                case "MediumAction" -> "medium";
-                case "HighAction" -> "high";
-                default -> null;
-            };
-            if (level == null) {
-                unknown(levelPath);
-                continue;
-            }
-            if (!isObject(field.getValue(), levelPath)) {
-                continue;
-            }
-            ObjectNode policy = child(takeover, level);
-            for (Iterator<Map.Entry<String, JsonNode>> values = field.getValue().fields(); values.hasNext(); ) {
-                Map.Entry<String, JsonNode> value = values.next();
-                String ours = switch (value.getKey()) {
-                    case "EventAction" -> "action";
-                    case "Notify" -> "notify";
-                    default -> null;
-                };
-                if (ours == null) {
-                    unknown(levelPath + "." + value.getKey());
-                } else {
-                    policy.set(ours, value.getValue().deepCopy());
-                    sources.put(prefix + "accountTakeover." + level + "." + ours, levelPath + "." + value.getKey());
-                }
-            }
-        }
+        notification(cognito.sectionUnlessNull("NotifyConfiguration"), target, prefix);
     }
 
     /**
      * Cognito's notification settings are one whole: a template or address it leaves out means Cognito's
      * default, so here it becomes the realm's address or the e-mail theme's template (an empty value).
      */
-    private void notification(JsonNode node, ObjectNode section, String prefix) {
-        if (!isObject(node, NOTIFY)) {
+    private void notification(SettingsSection cognito, ObjectNode target, String prefix) {
+        if (!cognito.exists()) {
             return;
         }
+        ObjectNode section = child(target, "notification");
         section.put("from", "");
         section.put("replyTo", "");
+        reportUnknown(cognito, "From", "ReplyTo", "SourceArn", "BlockEmail", "MfaEmail", "NoActionEmail");
+        if (cognito.has("From")) {
+            section.set("from", address(cognito, "From"));
+        }
+        if (cognito.has("ReplyTo")) {
+            section.set("replyTo", address(cognito, "ReplyTo"));
+        }
+        if (cognito.has("SourceArn")) {
+            unmapped.add(new Unmapped(cognito.pathOf("SourceArn"), "Keycloak sends notifications through the"
+                    + " realm's own SMTP server (Realm settings → Email), so there is no Amazon SES sending"
+                    + " identity; make sure that server may send for the From address"));
+        }
         for (NotificationKind kind : NotificationKind.values()) {
-            section.putObject(kind.settingsField()).put("subject", "").put("htmlBody", "").put("textBody", "");
+            ObjectNode template = section.putObject(kind.settingsField())
+                    .put("subject", "").put("htmlBody", "").put("textBody", "");
+            copy(cognito.sectionUnlessNull(cognitoName(kind)),
+                    Map.of("Subject", "subject", "HtmlBody", "htmlBody", "TextBody", "textBody"), template,
+                    prefix + "notification." + kind.settingsField(), false);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String path = NOTIFY + "." + field.getKey();
-            NotificationKind kind = kindOf(field.getKey());
-            if (kind != null) {
-                emailTemplate(field.getValue(), path, (ObjectNode) section.get(kind.settingsField()),
-                        prefix + "notification." + kind.settingsField());
-                continue;
-            }
-            switch (field.getKey()) {
-                case "From" -> section.set("from", address(field.getValue(), path));
-                case "ReplyTo" -> section.set("replyTo", address(field.getValue(), path));
-                case "SourceArn" -> unmapped.add(new Unmapped(path, "Keycloak sends notifications through the"
-                        + " realm's own SMTP server (Realm settings → Email), so there is no Amazon SES sending"
-                        + " identity; make sure that server may send for the From address"));
-                default -> unknown(path);
-            }
-        }
-        sources.put(prefix + "notification.from", NOTIFY + ".From");
-        sources.put(prefix + "notification.replyTo", NOTIFY + ".ReplyTo");
+        sources.put(prefix + "notification.from", cognito.pathOf("From"));
+        sources.put(prefix + "notification.replyTo", cognito.pathOf("ReplyTo"));
     }
 
-    private static NotificationKind kindOf(String cognitoName) {
-        return switch (cognitoName) {
-            case "BlockEmail" -> NotificationKind.BLOCKED;
-            case "MfaEmail" -> NotificationKind.MFA;
-            case "NoActionEmail" -> NotificationKind.NO_ACTION;
-            default -> null;
+    private static String cognitoName(RiskLevel level) {
+        return switch (level) {
+            case LOW -> "LowAction";
+            case MEDIUM -> "MediumAction";
+            case HIGH -> "HighAction";
         };
     }
 
-    private void emailTemplate(JsonNode node, String path, ObjectNode template, String ourPath) {
-        if (!isObject(node, path)) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String ours = switch (field.getKey()) {
-                case "Subject" -> "subject";
-                case "HtmlBody" -> "htmlBody";
-                case "TextBody" -> "textBody";
-                default -> null;
-            };
-            if (ours == null) {
-                unknown(path + "." + field.getKey());
-            } else {
-                template.set(ours, field.getValue().deepCopy());
-                sources.put(ourPath + "." + ours, path + "." + field.getKey());
-            }
-        }
+    private static String cognitoName(NotificationKind kind) {
+        return switch (kind) {
+            case BLOCKED -> "BlockEmail";
+            case MFA -> "MfaEmail";
+            case NO_ACTION -> "NoActionEmail";
+        };
     }
 
     /**
      * SES accepts {@code Security <security@example.com>}; the settings hold the bare address, and the display
      * name is reported as not carried over.
      */
-    private JsonNode address(JsonNode node, String path) {
+    private JsonNode address(SettingsSection cognito, String name) {
+        JsonNode node = cognito.get(name);
         if (!node.isTextual()) {
             return node.deepCopy();
         }
         String text = node.textValue().strip();
         int open = text.lastIndexOf('<');
         if (open >= 0 && text.endsWith(">")) {
-            String name = text.substring(0, open).strip();
-            if (!name.isEmpty()) {
-                unmapped.add(new Unmapped(path, "display name '" + name + "' dropped: the settings hold a bare"
-                        + " address; the realm's e-mail settings give the sender's display name"));
+            String displayName = text.substring(0, open).strip();
+            if (!displayName.isEmpty()) {
+                unmapped.add(new Unmapped(cognito.pathOf(name), "display name '" + displayName + "' dropped: the"
+                        + " settings hold a bare address; the realm's e-mail settings give the sender's display"
+                        + " name"));
             }
             return Json.MAPPER.getNodeFactory().textNode(text.substring(open + 1, text.length() - 1).strip());
         }
         return node.deepCopy();
     }
 
-    private void riskExceptions(JsonNode node, ObjectNode target, String prefix) {
-        if (!isObject(node, EXCEPTIONS)) {
+    /** Both lists are one Cognito setting: a list left out, or null, is an empty one. */
+    private void riskExceptions(SettingsSection cognito, ObjectNode target, String prefix) {
+        if (!cognito.exists()) {
             return;
         }
         ObjectNode section = child(target, "ipExceptions");
-        // Both lists are one Cognito setting: a list left out is an empty one.
         section.putArray("alwaysBlock");
         section.putArray("alwaysAllow");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String path = EXCEPTIONS + "." + field.getKey();
-            String ours = switch (field.getKey()) {
-                case "BlockedIPRangeList" -> "alwaysBlock";
-                case "SkippedIPRangeList" -> "alwaysAllow";
-                default -> null;
-            };
+        copy(cognito, Map.of("BlockedIPRangeList", "alwaysBlock", "SkippedIPRangeList", "alwaysAllow"), section,
+                prefix + "ipExceptions", true);
+    }
+
+    /**
+     * Copies each field of a Cognito object to its settings name in {@code target}, remembering where it came
+     * from; a field with no settings name is reported as unmapped.
+     *
+     * @param targetPath the settings path of {@code target}
+     * @param skipNulls  whether a null is left out rather than copied (and then refused by the parser)
+     */
+    private void copy(SettingsSection cognito, Map<String, String> settingsNames, ObjectNode target,
+                      String targetPath, boolean skipNulls) {
+        for (String name : cognito.fieldNames()) {
+            String ours = settingsNames.get(name);
+            JsonNode value = cognito.get(name);
             if (ours == null) {
-                unknown(path);
-            } else if (!field.getValue().isNull()) {
-                section.set(ours, field.getValue().deepCopy());
-                sources.put(prefix + "ipExceptions." + ours, path);
+                unknown(cognito.pathOf(name));
+            } else if (!(skipNulls && value.isNull())) {
+                target.set(ours, value.deepCopy());
+                sources.put(targetPath + "." + ours, cognito.pathOf(name));
             }
         }
     }
@@ -362,14 +283,8 @@ public final class CognitoRiskConfiguration {
         return existing != null && existing.isObject() ? (ObjectNode) existing : parent.putObject(name);
     }
 
-    private boolean isObject(JsonNode node, String path) {
-        if (node.isObject()) {
-            return true;
-        }
-        if (!node.isNull()) {
-            errors.add(new FieldError(path, "must be an object"));
-        }
-        return false;
+    private void reportUnknown(SettingsSection cognito, String... known) {
+        cognito.fieldsOtherThan(Set.of(known)).forEach(name -> unknown(cognito.pathOf(name)));
     }
 
     private void unknown(String path) {

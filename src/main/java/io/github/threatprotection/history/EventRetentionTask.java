@@ -9,6 +9,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
 
+import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.settings.RealmSettingsStore;
 
 /**
@@ -21,8 +22,6 @@ public class EventRetentionTask implements ScheduledTask {
     public static final String NAME = "threat-protection-event-retention";
 
     private static final Logger LOG = Logger.getLogger(EventRetentionTask.class);
-    /** Failed sign-ins matter only inside the longest velocity window a realm may set. */
-    private static final Duration MAX_VELOCITY_WINDOW = Duration.ofDays(1);
 
     private final RealmSettingsStore settings;
     private final Function<KeycloakSession, RiskEventStore> events;
@@ -38,7 +37,7 @@ public class EventRetentionTask implements ScheduledTask {
     @Override
     public void run(KeycloakSession session) {
         Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
-        failedSignIns.apply(session).deleteOlderThan(now.minus(MAX_VELOCITY_WINDOW));
+        failedSignIns.apply(session).deleteOlderThan(now.minus(RiskScoring.MAX_VELOCITY_WINDOW));
         session.realms().getRealmsStream().forEach(realm -> {
             int days = settings.read(realm).retention().eventDays();
             int deleted = events.apply(session).deleteOlderThan(realm.getId(), now.minus(Duration.ofDays(days)));

@@ -31,9 +31,4 @@ public record RiskEvent(String id, String realmId, EventType type, Instant time,
             return new Context(ipAddress, deviceName, null, null, null, null, null, null, null, null);
         }
     }
-
-    public RiskEvent withFeedback(Feedback value) {
-        return new RiskEvent(id, realmId, type, time, userId, clientId, response, risk, mfa, context, value,
-                notification);
-    }
 }

@@ -23,6 +23,12 @@ public record RiskScoring(Map<RiskSignal, Integer> scores, int mediumAt, int hig
     public static final RiskScoring DEFAULTS = new RiskScoring(defaultScores(), 30, 70, 900, 5, 10,
             Duration.ofMinutes(15));
 
+    /**
+     * The longest velocity window a realm may set: failed sign-ins older than this count for no signal, so they
+     * need not be kept.
+     */
+    public static final Duration MAX_VELOCITY_WINDOW = Duration.ofDays(1);
+
     private static final int FAILURES_READ = 1_000;
 
     public RiskScoring {

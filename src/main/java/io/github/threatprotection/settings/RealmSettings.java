@@ -68,13 +68,5 @@ public final class RealmSettings {
         /** Browsers keep no cookie longer than 400 days (RFC 6265bis), so a longer maximum would mean nothing. */
         public static final int MAX_DEVICE_COOKIE_DAYS = 400;
         public static final Privacy DEFAULT = new Privacy(false, MAX_DEVICE_COOKIE_DAYS);
-
-        public Privacy withStoreNetworkOnly(boolean value) {
-            return new Privacy(value, deviceCookieMaxAgeDays);
-        }
-
-        public Privacy withDeviceCookieMaxAgeDays(int value) {
-            return new Privacy(storeNetworkOnly, value);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.github.threatprotection.settings;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 import io.github.threatprotection.network.IpRangeSet;
@@ -52,16 +51,6 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                 notification);
     }
 
-    public ThreatProtectionSettings withRiskScoring(RiskScoring value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, value,
-                notification);
-    }
-
-    public ThreatProtectionSettings withNotification(NotificationSettings value) {
-        return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
-                value);
-    }
-
     /**
      * Which events check passwords against breach data, and what happens on a hit.
      *
@@ -88,17 +77,6 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                 case MEDIUM -> medium;
                 case HIGH -> high;
             };
-        }
-
-        public AccountTakeover with(RiskLevel level, LevelPolicy policy) {
-            return new AccountTakeover(
-                    level == RiskLevel.LOW ? policy : low,
-                    level == RiskLevel.MEDIUM ? policy : medium,
-                    level == RiskLevel.HIGH ? policy : high);
-        }
-
-        public List<LevelPolicy> inOrder() {
-            return List.of(low, medium, high);
         }
     }
 
