@@ -32,6 +32,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import io.github.threatprotection.Enums;
 import io.github.threatprotection.Json;
 import io.github.threatprotection.feedback.FeedbackEffects;
 import io.github.threatprotection.history.EventQuery;
@@ -266,14 +267,8 @@ public class ThreatProtectionResource {
             return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
         }
         JsonNode value = document == null ? null : document.get("value");
-        Feedback.Value feedbackValue = null;
-        if (value != null && value.isTextual()) {
-            for (Feedback.Value candidate : Feedback.Value.values()) {
-                if (candidate.name().equals(value.textValue())) {
-                    feedbackValue = candidate;
-                }
-            }
-        }
+        Feedback.Value feedbackValue = value != null && value.isTextual()
+                ? Enums.named(Feedback.Value.class, value.textValue()) : null;
         if (feedbackValue == null) {
             return ErrorResponses.badRequest("value", "must be one of VALID, INVALID");
         }
@@ -346,10 +341,9 @@ public class ThreatProtectionResource {
         if (text == null || text.isEmpty()) {
             return null;
         }
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(text)) {
-                return constant;
-            }
+        E constant = Enums.named(type, text);
+        if (constant != null) {
+            return constant;
         }
         errors.add(new FieldError(name, "must be one of " + Arrays.toString(type.getEnumConstants())));
         return null;

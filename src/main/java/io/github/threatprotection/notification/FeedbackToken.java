@@ -10,6 +10,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.Urls;
 
+import io.github.threatprotection.Enums;
 import io.github.threatprotection.history.Feedback;
 
 /**
@@ -42,13 +43,7 @@ public class FeedbackToken extends DefaultActionToken {
     /** The feedback the link gives, or null when the claim is not one. */
     @JsonIgnore
     public Feedback.Value value() {
-        String value = getNote(VALUE_CLAIM);
-        for (Feedback.Value candidate : Feedback.Value.values()) {
-            if (candidate.name().equals(value)) {
-                return candidate;
-            }
-        }
-        return null;
+        return Enums.named(Feedback.Value.class, getNote(VALUE_CLAIM));
     }
 
     /** Signs the token for the realm as seen at {@code serverUrl}, which also makes it the issuer. */

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.github.threatprotection.Enums;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.EventType;
@@ -190,7 +191,7 @@ public final class SettingsParser {
         Map<RiskSignal, Integer> scores = new EnumMap<>(RiskSignal.class);
         scores.putAll(base);
         for (String name : section.fieldNames()) {
-            RiskSignal signal = SettingsSection.constantNamed(RiskSignal.class, name);
+            RiskSignal signal = Enums.named(RiskSignal.class, name);
             if (signal == null || !signal.isScored()) {
                 section.error(name, "unknown signal; expected one of " + RiskSignal.SCORED.stream().map(Enum::name)
                         .collect(Collectors.joining(", ")));

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.github.threatprotection.Enums;
+
 /**
  * One JSON object of a document being read, with its path in the document. A typed read gives a field's value;
  * a bad value is reported as a {@link FieldError} naming the field's full path, and the read gives the fallback
@@ -201,23 +203,13 @@ public final class SettingsSection {
         return entries == null ? fallback : listed;
     }
 
-    /** The enum's constant of this name, or null; never throws, unlike {@link Enum#valueOf}. */
-    public static <E extends Enum<E>> E constantNamed(Class<E> type, String name) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(name)) {
-                return constant;
-            }
-        }
-        return null;
-    }
-
     /** The enum's constant names, in declaration order, as error messages list them. */
     public static String names(Class<? extends Enum<?>> type) {
         return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
     }
 
     private static <E extends Enum<E>> E constantIn(JsonNode value, Class<E> type) {
-        E constant = value.isTextual() ? constantNamed(type, value.textValue()) : null;
+        E constant = value.isTextual() ? Enums.named(type, value.textValue()) : null;
         if (constant == null) {
             throw new IllegalArgumentException("must be one of " + names(type));
         }
