@@ -325,6 +325,11 @@ public final class ReloadingFile<T> implements AutoCloseable {
         attemptedAtMillis = millis;
         T contents = null;
         try {
+            if (version == FileVersion.ABSENT) {
+                // Said the same way for every loader, without the path some libraries put in their messages
+                throw Files.exists(path) ? new AccessDeniedException(path.toString())
+                        : new NoSuchFileException(path.toString());
+            }
             contents = loader.load(path);
             if (!version.equals(FileVersion.of(path))) {
                 throw new IOException("it changed while it was being read");
