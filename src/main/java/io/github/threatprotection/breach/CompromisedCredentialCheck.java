@@ -3,43 +3,36 @@ package io.github.threatprotection.breach;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
+
+import io.github.threatprotection.files.ReloadingFile;
 
 /**
  * Checks a password against the configured breach data: the offline corpora first (local, no network), then,
  * when configured and the corpora do not know it, the range API.
  * <p>
- * A corpus follows the file at its path. After each lookup the file's identity, size and modification time are
- * compared with those of the version that was read (one {@code stat}); a changed file is opened, at most once per
- * {@link #RELOAD_ATTEMPT_MILLIS}. A new file that fails {@link BreachCorpus#open}'s checks is refused and the
- * version loaded before is kept: it was replaced, so it is still whole. A file changed in place (written or
- * truncated through its own name) is not: what the server reads from it is no longer what it checked, so it
- * is dropped at once, and the answer of the lookup that noticed is thrown away. A lookup that cannot be
- * answered, for whatever reason, is unavailable and follows the corpus failure policy, like the range API's;
- * each is counted, and the corpus is logged when it stops answering and when it answers again, not at every
- * sign-in.
+ * A corpus follows the file at its path as a {@link ReloadingFile} looked at after each lookup (one {@code stat}):
+ * a changed file is opened at most once per {@link #RELOAD_ATTEMPT_MILLIS}; one that fails
+ * {@link BreachCorpus#open}'s checks is refused and the version loaded before is kept. A file changed in place
+ * is dropped at once, and the answer of the lookup that noticed is thrown away: what the server reads from it
+ * is no longer what it checked. A lookup that cannot be answered, for whatever reason, is unavailable and
+ * follows the corpus failure policy, like the range API's; each is counted, and the corpus is logged when it
+ * stops answering and when it answers again, not at every sign-in.
  */
-public final class CompromisedCredentialCheck {
+public final class CompromisedCredentialCheck implements AutoCloseable {
 
     /** At most one attempt per corpus this often to open a file that changed. */
     static final long RELOAD_ATTEMPT_MILLIS = 1_000;
     /** A refused file is tried again after this long even if it did not change (the cause may have passed). */
     static final long RETRY_REFUSED_MILLIS = 30_000;
-    /** How long a replaced version stays open for lookups that may still be reading it. */
-    static final long RETIRE_AFTER_MILLIS = 10_000;
 
     private static final Logger LOG = Logger.getLogger(CompromisedCredentialCheck.class);
 
@@ -95,7 +88,6 @@ public final class CompromisedCredentialCheck {
         this.apiFailurePolicy = apiFailurePolicy;
         this.clock = clock;
         this.corpora = corpusFiles.stream().map(CorpusSource::new).toList();
-        corpora.forEach(CorpusSource::openAtStart);
     }
 
     /** Whether any breach data is configured at all. */
@@ -183,285 +175,113 @@ public final class CompromisedCredentialCheck {
         return corpusFailures.get();
     }
 
-    /** Which file a corpus was read from, as far as a stat can tell. */
-    private record FileVersion(Object fileKey, long size, FileTime modified) {
-
-        /** The version at the path now, or null when it cannot be read (missing, no access). */
-        static FileVersion of(Path path) {
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                return new FileVersion(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        /**
-         * Whether this is the same file as {@code other}, perhaps changed. Without file keys (not every platform
-         * has them) any file at the path counts as the same one, which drops a version that was only replaced:
-         * the safe mistake.
-         */
-        boolean sameFileAs(FileVersion other) {
-            return fileKey == null || other.fileKey == null || fileKey.equals(other.fileKey);
-        }
-    }
-
-    /** A corpus as opened, and the file version it was opened from. */
-    private record Loaded(BreachCorpus corpus, FileVersion version) {
+    /** Closes the corpus files; lookups find them unavailable afterwards. */
+    @Override
+    public void close() {
+        corpora.forEach(CorpusSource::close);
     }
 
     /** One configured corpus file, followed as it is replaced or damaged. */
     private final class CorpusSource {
-        private final Path path;
+        private final ReloadingFile<BreachCorpus> file;
         private final String name;
-        /** Held by the thread that opens a new version or closes a retired one; others never wait for it. */
-        private final ReentrantLock maintenance = new ReentrantLock();
-        private volatile Loaded current;
-        /** Why there is no current version, for the event; null while there is one. */
-        private volatile String problem;
-        /** Whether lookups are failing, so that the change is logged once each way. */
-        private volatile boolean failing;
-        private volatile boolean retiring;
-        // Guarded by maintenance.
-        private FileVersion attempted;
-        private long attemptedAtMillis;
-        private FileVersion condemned;
-        private String refusalLogged;
-        private Loaded retired;
-        private long retiredAtMillis;
 
         CorpusSource(Path path) {
-            this.path = path;
             this.name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+            this.file = new ReloadingFile<>(path, CORPUS_FILES,
+                    ReloadingFile.Timing.atEachUse(Duration.ofMillis(RELOAD_ATTEMPT_MILLIS),
+                            Duration.ofMillis(RETRY_REFUSED_MILLIS)),
+                    new ReloadingFile.Reports(LOG, Logger.Level.ERROR, "Breach corpus", consequence(),
+                            corpusFailures::incrementAndGet),
+                    clock);
         }
 
-        void openAtStart() {
-            maintenance.lock();
-            try {
-                FileVersion version = FileVersion.of(path);
-                if (version == null) {
-                    refused(describe(missingOrUnreadable()));
-                } else {
-                    attemptOpen(version, clock.getAsLong());
-                }
-            } finally {
-                maintenance.unlock();
-            }
-        }
-
-        Answer count(byte[] sha1) {
-            Loaded loaded = current;
-            Answer answer = lookup(loaded, sha1);
-            Loaded now = current;
-            if (answer.failure() != null && now != null && now != loaded) {
-                // A version opened meanwhile, perhaps by this very lookup, answers instead.
-                answer = lookup(now, sha1);
-            }
-            if (answer.failure() == null) {
-                if (failing) {
-                    answering(null);
-                }
-                return answer;
-            }
-            corpusFailures.incrementAndGet();
-            failing(answer.failure());
-            return new Answer(0, name + ": " + answer.failure());
-        }
-
-        /** Looks the hash up in {@code loaded}, then checks the file it came from is still as it was opened. */
-        private Answer lookup(Loaded loaded, byte[] sha1) {
-            long count = 0;
-            String failure = null;
-            if (loaded == null) {
-                String why = problem;
-                failure = why == null ? "it is being opened" : why;
-            } else {
-                try {
-                    count = loaded.corpus().count(sha1);
-                } catch (ClosedChannelException e) {
-                    // Closed under us: the thread was interrupted while reading. The file itself is fine.
-                    failure = "reading it was interrupted";
-                    drop(loaded, failure, false);
-                } catch (DamagedBlockException e) {
-                    // Damage the checks at open cannot see (they do not read every block): nothing read from
-                    // this file can be trusted, and opening it again would not help.
-                    failure = describe(e);
-                    drop(loaded, failure, true);
-                } catch (Exception | Error e) {
-                    if (e instanceof VirtualMachineError && !(e instanceof InternalError)) {
-                        throw (VirtualMachineError) e;
-                    }
-                    failure = describe(e);
-                }
-            }
-            FileVersion now = FileVersion.of(path);
-            if (failure == null && !retiring && loaded.version().equals(now)) {
-                return new Answer(count, null);
-            }
-            if (loaded != null && now != null && now.sameFileAs(loaded.version()) && !now.equals(loaded.version())) {
-                failure = "it was changed in place after it was opened; to replace a corpus, build it onto the path"
-                        + " or move a complete copy over it";
-                drop(loaded, failure, false);
-            }
-            maintain(now);
-            return new Answer(count, failure);
-        }
-
-        /**
-         * Forgets a version that can no longer be read as it was checked, unless another thread already did.
-         *
-         * @param forGood not to open the same file again until it changes
-         */
-        private void drop(Loaded loaded, String why, boolean forGood) {
-            maintenance.lock();
-            try {
-                if (current == loaded) {
-                    current = null;
-                    problem = why;
-                    attempted = null;
-                    condemned = forGood ? loaded.version() : null;
-                    retire(loaded, clock.getAsLong());
-                }
-            } finally {
-                maintenance.unlock();
-            }
-        }
-
-        /** Opens a changed file when due, and closes a retired version once no lookup can still be reading it. */
-        private void maintain(FileVersion now) {
-            if (Thread.currentThread().isInterrupted() || !maintenance.tryLock()) {
-                return;
-            }
-            try {
-                long millis = clock.getAsLong();
-                if (retired != null && millis - retiredAtMillis >= RETIRE_AFTER_MILLIS) {
-                    closeQuietly(retired);
-                    retired = null;
-                    retiring = false;
-                }
-                Loaded loaded = current;
-                if (now == null || now.equals(condemned) || (loaded != null && now.equals(loaded.version()))) {
-                    return;
-                }
-                long sinceAttempt = millis - attemptedAtMillis;
-                if (sinceAttempt < RELOAD_ATTEMPT_MILLIS
-                        || (now.equals(attempted) && sinceAttempt < RETRY_REFUSED_MILLIS)) {
-                    return;
-                }
-                attemptOpen(now, millis);
-            } finally {
-                maintenance.unlock();
-            }
-        }
-
-        /** Called with maintenance held. */
-        private void attemptOpen(FileVersion version, long millis) {
-            attempted = version;
-            attemptedAtMillis = millis;
-            BreachCorpus opened = null;
-            try {
-                opened = BreachCorpus.open(path);
-                if (!version.equals(FileVersion.of(path))) {
-                    throw new IOException("it changed while it was being opened");
-                }
-            } catch (Exception e) {
-                if (opened != null) {
-                    closeQuietly(new Loaded(opened, version));
-                }
-                corpusFailures.incrementAndGet();
-                refused(describe(e));
-                return;
-            }
-            Loaded previous = current;
-            current = new Loaded(opened, version);
-            problem = null;
-            refusalLogged = null;
-            if (previous != null) {
-                retire(previous, millis);
-            }
-            answering(String.format(Locale.ROOT, "loaded: %d entries, %.2f bytes per entry", opened.entries(),
-                    opened.bytesPerEntry()));
-        }
-
-        /** Called with maintenance held. */
-        private void refused(String why) {
-            if (current == null) {
-                problem = why;
-                failing(why);
-            } else if (!why.equals(refusalLogged)) {
-                refusalLogged = why;
-                LOG.errorf("Breach corpus %s: the file now at this path cannot be used (%s); keeping the version"
-                        + " loaded before", path, why);
-            }
-        }
-
-        /** Called with maintenance held. */
-        private void retire(Loaded loaded, long millis) {
-            if (retired != null) {
-                closeQuietly(retired);
-            }
-            retired = loaded;
-            retiredAtMillis = millis;
-            retiring = true;
-        }
-
-        private void failing(String why) {
-            synchronized (this) {
-                if (failing) {
-                    LOG.debugf("Breach corpus %s: a lookup was not answered (%s)", path, why);
-                    return;
-                }
-                failing = true;
-            }
-            LOG.errorf("Breach corpus %s cannot be used (%s). Until a complete corpus is in place, passwords %s"
-                    + " (breach-corpus-failure %s); lookups that fail are counted as"
-                    + " threat_protection_dependency_errors_total{dependency=\"breach_corpus\"}, not logged", path, why,
+        private String consequence() {
+            return String.format(Locale.ROOT, "until a complete corpus is in place, passwords %s (breach-corpus-failure"
+                    + " %s); lookups that fail are counted as"
+                    + " threat_protection_dependency_errors_total{dependency=\"breach_corpus\"}, not logged",
                     corpusFailurePolicy == FailurePolicy.CLOSED
                             ? "are treated as compromised (sign-ins blocked, accounts never locked)"
                             : "are not checked against it",
                     corpusFailurePolicy.name().toLowerCase(Locale.ROOT));
         }
 
-        /** Logs that the corpus answers again, or the load of a new version (then {@code loaded} says what). */
-        private void answering(String loaded) {
-            boolean wasFailing;
-            synchronized (this) {
-                wasFailing = failing;
-                failing = false;
+        Answer count(byte[] sha1) {
+            ReloadingFile.Loaded<BreachCorpus> used = file.current();
+            Answer answer = lookup(used, sha1);
+            ReloadingFile.Loaded<BreachCorpus> now = file.current();
+            if (answer.failure() != null && now != null && now != used) {
+                // A version opened meanwhile, perhaps by this very lookup, answers instead.
+                used = now;
+                answer = lookup(now, sha1);
             }
-            if (loaded != null) {
-                LOG.infof("Breach corpus %s %s%s", path, loaded, wasFailing ? "; it answers lookups again" : "");
-            } else if (wasFailing) {
-                LOG.infof("Breach corpus %s answers lookups again", path);
+            if (answer.failure() == null) {
+                file.answered(used);
+                return answer;
             }
+            file.lookupFailed(answer.failure());
+            return new Answer(0, name + ": " + answer.failure());
         }
 
-        private IOException missingOrUnreadable() {
-            return Files.exists(path) ? new AccessDeniedException(path.toString())
-                    : new NoSuchFileException(path.toString());
+        /** Looks the hash up in {@code used}, then checks that its file is still as it was opened. */
+        private Answer lookup(ReloadingFile.Loaded<BreachCorpus> used, byte[] sha1) {
+            long count = 0;
+            String failure = null;
+            if (used == null) {
+                String why = file.problem();
+                failure = why == null ? "it is being opened" : why;
+            } else {
+                try {
+                    count = used.contents().count(sha1);
+                } catch (ClosedChannelException e) {
+                    // Closed under us: the thread was interrupted while reading. The file itself is fine.
+                    failure = "reading it was interrupted";
+                    file.drop(used, failure, false);
+                } catch (DamagedBlockException e) {
+                    // Damage the checks at open cannot see (they do not read every block): nothing read from
+                    // this file can be trusted, and opening it again would not help.
+                    failure = ReloadingFile.describe(e);
+                    file.drop(used, failure, true);
+                } catch (Exception | Error e) {
+                    if (e instanceof VirtualMachineError && !(e instanceof InternalError)) {
+                        throw (VirtualMachineError) e;
+                    }
+                    failure = e instanceof IOException ? ReloadingFile.describe(e)
+                            : "the lookup failed: " + ReloadingFile.describe(e);
+                }
+            }
+            if (!file.lookIfDue(used)) {
+                failure = ReloadingFile.CHANGED_IN_PLACE;
+            }
+            return new Answer(count, failure);
         }
 
-        private void closeQuietly(Loaded loaded) {
-            try {
-                loaded.corpus().close();
-            } catch (IOException e) {
-                LOG.debugf("Breach corpus %s: closing a replaced version failed (%s)", path, e);
-            }
+        void close() {
+            file.close();
         }
     }
 
-    /** What went wrong, in one line and without the file's path (events show it to realm admins). */
-    static String describe(Throwable e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
+    /** Corpus files as the server reads them: positional reads, so a file changed in place is noticed. */
+    private static final ReloadingFile.Loader<BreachCorpus> CORPUS_FILES = new ReloadingFile.Loader<>() {
+        @Override
+        public BreachCorpus load(Path path) throws IOException {
+            return BreachCorpus.open(path);
         }
-        if (e instanceof AccessDeniedException) {
-            return "no permission to read it";
+
+        @Override
+        public String describe(BreachCorpus corpus) {
+            return String.format(Locale.ROOT, "%d entries, %.2f bytes per entry", corpus.entries(),
+                    corpus.bytesPerEntry());
         }
-        if (e instanceof IOException && e.getMessage() != null) {
-            return e.getMessage().replaceAll("\\s+", " ");
+
+        @Override
+        public boolean keepsReadingFile() {
+            return true;
         }
-        return "the lookup failed: " + e.getClass().getName()
-                + (e.getMessage() == null ? "" : " (" + e.getMessage().replaceAll("\\s+", " ") + ")");
-    }
+
+        @Override
+        public void release(BreachCorpus corpus) throws IOException {
+            corpus.close();
+        }
+    };
 }

@@ -5,37 +5,41 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.maxmind.geoip2.model.AnonymousIpResponse;
 import com.maxmind.geoip2.model.AsnResponse;
 import com.maxmind.geoip2.model.CityResponse;
 import inet.ipaddr.IPAddress;
+import org.jboss.logging.Logger;
 
+import io.github.threatprotection.files.ReloadingFile;
 import io.github.threatprotection.network.IpRangeSet;
 
 /**
  * Locates client addresses with MaxMind DB files (GeoLite2, GeoIP2, DB-IP lite): a City database for the
  * position, an ASN database for the network operator and an Anonymous-IP database for VPN and Tor flags. Each
- * is optional. Files replaced on disk are picked up without a restart, and a missing or broken file only means
- * less is known: {@link #locate} never throws.
+ * is optional, and each is a {@link ReloadingFile} looked at again after the recheck interval: a replaced file is
+ * picked up without a restart, a new version that cannot be opened leaves the one opened before in use, and a
+ * file changed in place is dropped, since its reader is memory-mapped and would read the new bytes. A missing or
+ * broken file only means less is known: {@link #locate} never throws.
  */
 public final class GeoLocator implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(GeoLocator.class);
     private static final double EARTH_RADIUS_KM = 6371;
 
-    private final ReloadingDatabase<CityResponse> cities;
-    private final ReloadingDatabase<AsnResponse> networks;
-    private final ReloadingDatabase<AnonymousIpResponse> anonymizers;
-    private final List<ReloadingDatabase<?>> databases = new ArrayList<>();
-    private final Duration reloadCheckInterval;
-    private final Clock clock;
-    private final AtomicReference<Instant> nextReloadCheck;
+    /** A configured database file and what it should hold. */
+    private record Database<T>(DatabaseKind<T> kind, ReloadingFile<MaxMindDatabase<T>> file) {
+    }
+
     private final AtomicLong failures = new AtomicLong();
+    private final List<Database<?>> databases = new ArrayList<>();
+    private final Database<CityResponse> cities;
+    private final Database<AsnResponse> networks;
+    private final Database<AnonymousIpResponse> anonymizers;
 
     /**
      * @param cityDatabase        City database file, or null
@@ -45,20 +49,21 @@ public final class GeoLocator implements AutoCloseable {
      */
     public GeoLocator(Path cityDatabase, Path asnDatabase, Path anonymousIpDatabase, Duration reloadCheckInterval,
             Clock clock) {
-        this.cities = configure(cityDatabase, DatabaseKind.CITY);
-        this.networks = configure(asnDatabase, DatabaseKind.ASN);
-        this.anonymizers = configure(anonymousIpDatabase, DatabaseKind.ANONYMOUS_IP);
-        this.reloadCheckInterval = reloadCheckInterval;
-        this.clock = clock;
-        databases.forEach(ReloadingDatabase::reloadIfChanged);
-        this.nextReloadCheck = new AtomicReference<>(clock.instant().plus(reloadCheckInterval));
+        this.cities = configure(cityDatabase, DatabaseKind.CITY, reloadCheckInterval, clock);
+        this.networks = configure(asnDatabase, DatabaseKind.ASN, reloadCheckInterval, clock);
+        this.anonymizers = configure(anonymousIpDatabase, DatabaseKind.ANONYMOUS_IP, reloadCheckInterval, clock);
     }
 
-    private <T> ReloadingDatabase<T> configure(Path file, DatabaseKind<T> kind) {
+    private <T> Database<T> configure(Path file, DatabaseKind<T> kind, Duration reloadCheckInterval, Clock clock) {
         if (file == null) {
             return null;
         }
-        ReloadingDatabase<T> database = new ReloadingDatabase<>(file, kind, failures);
+        Database<T> database = new Database<>(kind, new ReloadingFile<>(file, MaxMindDatabase.loader(kind),
+                ReloadingFile.Timing.every(reloadCheckInterval),
+                new ReloadingFile.Reports(LOG, Logger.Level.WARN, kind.label() + " database",
+                        "locations get no " + kind.label() + " data until the file is fixed",
+                        failures::incrementAndGet),
+                clock::millis));
         databases.add(database);
         return database;
     }
@@ -72,7 +77,7 @@ public final class GeoLocator implements AutoCloseable {
         if (address == null || databases.isEmpty()) {
             return GeoLocation.UNKNOWN;
         }
-        reloadIfDue();
+        databases.forEach(database -> database.file().lookIfDue());
         CityResponse city = find(cities, address);
         AsnResponse network = find(networks, address);
         AnonymousIpResponse anonymity = find(anonymizers, address);
@@ -92,13 +97,16 @@ public final class GeoLocator implements AutoCloseable {
                 anonymity != null && anonymity.isTorExitNode());
     }
 
-    /** The configured databases that cannot be used now (missing or unreadable files), for the event. */
+    /**
+     * The configured databases with nothing to answer from now (no version could be opened, or the one opened
+     * was changed in place), for the event.
+     */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        for (ReloadingDatabase<?> database : databases) {
-            String problem = database.problem();
-            if (problem != null) {
-                problems.add(problem);
+        for (Database<?> database : databases) {
+            if (database.file().problem() != null) {
+                problems.add(database.kind().label() + " database " + database.file().path().getFileName()
+                        + " cannot be used");
             }
         }
         return problems;
@@ -121,20 +129,27 @@ public final class GeoLocator implements AutoCloseable {
 
     @Override
     public void close() {
-        databases.forEach(ReloadingDatabase::close);
+        databases.forEach(database -> database.file().close());
     }
 
-    private void reloadIfDue() {
-        Instant now = clock.instant();
-        Instant due = nextReloadCheck.get();
-        // Only the thread that moves the deadline checks the files; the others go on with the readers they have
-        if (!now.isBefore(due) && nextReloadCheck.compareAndSet(due, now.plus(reloadCheckInterval))) {
-            databases.forEach(ReloadingDatabase::reloadIfChanged);
+    /** The record for the address, or null when there is none or the database cannot be read. */
+    private <T> T find(Database<T> database, InetAddress address) {
+        ReloadingFile.Loaded<MaxMindDatabase<T>> loaded = database == null ? null : database.file().current();
+        if (loaded == null) {
+            return null;
         }
-    }
-
-    private static <T> T find(ReloadingDatabase<T> database, InetAddress address) {
-        return database == null ? null : database.find(address);
+        MaxMindDatabase<T> reader = loaded.contents();
+        try {
+            return reader.find(address);
+        } catch (Exception | InternalError e) {
+            // InternalError is how the JVM reports a memory-mapped file truncated under a reader
+            failures.incrementAndGet();
+            if (reader.firstLookupFailure()) {
+                LOG.warnf("%s database %s failed a lookup (%s); further failures of this version are only counted",
+                        database.kind().label(), database.file().path(), ReloadingFile.describe(e));
+            }
+            return null;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.threatprotection.geo;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.maxmind.db.Metadata;
@@ -10,6 +11,8 @@ import com.maxmind.db.Reader;
 import com.maxmind.db.Reader.FileMode;
 import com.maxmind.geoip2.DatabaseReader;
 import com.maxmind.geoip2.exception.GeoIp2Exception;
+
+import io.github.threatprotection.files.ReloadingFile;
 
 /**
  * One opened, memory-mapped MaxMind DB file. {@link DatabaseReader} serves only the database types it knows by
@@ -31,7 +34,32 @@ final class MaxMindDatabase<T> {
         this.generic = generic;
     }
 
-    static <T> MaxMindDatabase<T> open(File file, DatabaseKind<T> kind) throws IOException, GeoIp2Exception {
+    /** Database files of one kind as a {@link ReloadingFile} reads them. */
+    static <T> ReloadingFile.Loader<MaxMindDatabase<T>> loader(DatabaseKind<T> kind) {
+        return new ReloadingFile.Loader<>() {
+            @Override
+            public MaxMindDatabase<T> load(Path path) throws IOException, GeoIp2Exception {
+                return open(path.toFile(), kind);
+            }
+
+            @Override
+            public String describe(MaxMindDatabase<T> database) {
+                return "type " + database.databaseType();
+            }
+
+            @Override
+            public boolean keepsReadingFile() {
+                return true;
+            }
+
+            @Override
+            public void release(MaxMindDatabase<T> database) throws IOException {
+                database.close();
+            }
+        };
+    }
+
+    private static <T> MaxMindDatabase<T> open(File file, DatabaseKind<T> kind) throws IOException, GeoIp2Exception {
         DatabaseReader typed = null;
         try {
             typed = new DatabaseReader.Builder(file).fileMode(FileMode.MEMORY_MAPPED).build();
@@ -59,7 +87,7 @@ final class MaxMindDatabase<T> {
         return metadata.getDatabaseType();
     }
 
-    /** True the first time only, so that a broken file logs one warning rather than one per sign-in. */
+    /** True the first time only, so that a version whose lookups fail logs one warning, not one per sign-in. */
     boolean firstLookupFailure() {
         return lookupFailureReported.compareAndSet(false, true);
     }

@@ -240,5 +240,12 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         if (signInBreachCheck != null) {
             signInBreachCheck.close();
         }
+        // The reputation lists are read into memory and hold no file
+        if (breachCheck != null) {
+            breachCheck.close();
+        }
+        if (geoLocator != null) {
+            geoLocator.close();
+        }
     }
 }

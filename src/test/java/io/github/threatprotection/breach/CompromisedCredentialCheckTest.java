@@ -284,6 +284,19 @@ class CompromisedCredentialCheckTest {
     }
 
     @Test
+    void aClosedCheckOpensNoCorpusAgain() throws IOException {
+        Path file = corpus("live.corpus", "first-", 100);
+        CompromisedCredentialCheck check = check(file, FailurePolicy.OPEN);
+        assertEquals(Status.FOUND, check.check("first-1", 1).status());
+
+        check.close();
+        laterThanTheReloadInterval();
+        assertEquals(Status.UNAVAILABLE, check.check("first-1", 1).status());
+        millis.addAndGet(CompromisedCredentialCheck.RETRY_REFUSED_MILLIS);
+        assertEquals(Status.UNAVAILABLE, check.check("first-1", 1).status());
+    }
+
+    @Test
     void aPasswordFoundInOneCorpusIsFoundWhileAnotherCannotBeRead() throws IOException {
         Path good = corpus("good.corpus", "first-", 1_000);
         Path bad = corpus("bad.corpus", "second-", 1_000);

@@ -220,50 +220,89 @@ class GeoLocatorTest {
     }
 
     @Test
-    void aFileReplacedByGarbageStopsAnsweringAloneAndRecovers() throws IOException {
+    void aFileReplacedByGarbageLeavesTheVersionOpenedBeforeInUse() throws IOException {
         Path city = write(london(), "city.mmdb");
-        Path asn = write(MaxMindDbWriter.asn().addAsn("81.2.69.0/24", 20_712, "Andrews & Arnold"), "asn.mmdb");
-        try (GeoLocator locator = locator(city, asn, null)) {
+        try (GeoLocator locator = locator(city, null, null)) {
             assertEquals("London", locator.locate("81.2.69.160").city());
 
             replace(city, "this is not a MaxMind database".getBytes());
-            clock.advance(INTERVAL);
-            GeoLocation degraded = locator.locate("81.2.69.160");
-            assertNull(degraded.city(), "the previous reader is dropped, not kept");
-            assertNull(degraded.country());
-            assertEquals(20_712L, degraded.asn(), "the other database still answers");
             for (int i = 0; i < 3; i++) {
                 clock.advance(INTERVAL);
-                locator.locate("81.2.69.160");
+                assertEquals("London", locator.locate("81.2.69.160").city(), "the replaced file is still whole");
             }
+            assertEquals(List.of(), locator.problems());
             assertEquals(1, locator.failures());
             assertEquals(1, warnings.size());
             assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
 
             replace(city, "other garbage, broken the same way".getBytes());
             clock.advance(INTERVAL);
-            assertNull(locator.locate("81.2.69.160").city());
+            assertEquals("London", locator.locate("81.2.69.160").city());
             assertEquals(2, locator.failures(), "each new version that fails to open counts");
             assertEquals(1, warnings.size(), "the same problem again is not a new warning");
 
-            replace(city, london().toBytes());
+            replace(city, MaxMindDbWriter.city()
+                    .addCity("81.2.69.0/24", "FR", "France", "Paris", 48.8566, 2.3522, 20).toBytes());
             clock.advance(INTERVAL);
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("Paris", locator.locate("81.2.69.160").city());
             assertEquals(2, locator.failures());
         }
     }
 
     @Test
-    void aDeletedFileStopsAnswering() throws IOException {
+    void aFileChangedInPlaceStopsAnsweringAloneAndRecovers() throws IOException {
+        Path city = write(london(), "city.mmdb");
+        Path asn = write(MaxMindDbWriter.asn().addAsn("81.2.69.0/24", 20_712, "Andrews & Arnold"), "asn.mmdb");
+        try (GeoLocator locator = locator(city, asn, null)) {
+            assertEquals("London", locator.locate("81.2.69.160").city());
+
+            overwriteInPlace(city, "this is not a MaxMind database".getBytes());
+            clock.advance(INTERVAL);
+            GeoLocation degraded = locator.locate("81.2.69.160");
+            assertNull(degraded.city(), "the reader of the changed file is dropped, not kept");
+            assertNull(degraded.country());
+            assertEquals(20_712L, degraded.asn(), "the other database still answers");
+            assertEquals(List.of("City database city.mmdb cannot be used"), locator.problems());
+            for (int i = 0; i < 3; i++) {
+                clock.advance(INTERVAL);
+                locator.locate("81.2.69.160");
+            }
+            assertEquals(1, locator.failures(), "the garbage now in the file, refused once");
+            assertEquals(1, warnings.size());
+            assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
+
+            replace(city, london().toBytes());
+            clock.advance(INTERVAL);
+            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals(List.of(), locator.problems());
+            assertEquals(1, locator.failures());
+            assertEquals(1, warnings.size());
+        }
+    }
+
+    @Test
+    void aDeletedFileLeavesTheVersionOpenedBeforeInUse() throws IOException {
         Path city = write(london(), "city.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
             assertEquals("London", locator.locate("81.2.69.160").city());
             Files.delete(city);
             clock.advance(INTERVAL);
-            assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"));
+            assertEquals("London", locator.locate("81.2.69.160").city());
+            clock.advance(INTERVAL);
+            assertEquals("London", locator.locate("81.2.69.160").city());
             assertEquals(1, locator.failures());
             assertEquals(1, warnings.size());
         }
+    }
+
+    @Test
+    void nothingIsLocatedOnceClosed() throws IOException {
+        GeoLocator locator = locator(write(london(), "city.mmdb"), null, null);
+        assertEquals("London", locator.locate("81.2.69.160").city());
+        locator.close();
+        assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"));
+        clock.advance(INTERVAL);
+        assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"), "not opened again");
     }
 
     @Test
@@ -314,6 +353,13 @@ class GeoLocatorTest {
         Path staged = Files.write(dir.resolve(file.getFileName() + ".new"), content);
         Files.setLastModifiedTime(staged, FileTime.fromMillis(before.toMillis() + 10_000));
         Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes through the file's own name, as operators should not, with a later modification time. */
+    private static void overwriteInPlace(Path file, byte[] content) throws IOException {
+        FileTime before = Files.getLastModifiedTime(file);
+        Files.write(file, content);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 10_000));
     }
 
     /** A clock the test moves forward by hand. */

@@ -38,16 +38,17 @@ import io.github.threatprotection.it.support.TestGeoData;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
- * Dependencies that fail while the server runs: the geolocation database replaced by garbage or deleted, the
- * range API answering garbage, too slowly, or not at all (the default failure policy, open). Each time the
- * sign-in still gets an answer (never a 500), the event says what was missing and the dependency's error
- * counter in /metrics goes up. Restarts the shared server with its own City database copy, a one-second file
- * recheck and its own range API stub, and back at the end.
+ * Dependencies that fail while the server runs: the geolocation database replaced by garbage, deleted or written
+ * over in place, the range API answering garbage, too slowly, or not at all (the default failure policy, open).
+ * Each time the sign-in still gets an answer (never a 500), the dependency's error counter in /metrics goes up,
+ * and the event says what was missing when something was. Restarts the shared server with its own City database
+ * copy, a one-second file recheck and its own range API stub, and back at the end.
  */
 @ExtendWith(KeycloakExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
 
+    private static final byte[] GARBAGE = "this is not a MaxMind DB file".repeat(100).getBytes();
     private static final Pattern DEPENDENCY_ERRORS =
             Pattern.compile("(?m)^threat_protection_dependency_errors_total\\{dependency=\"([a-z_]+)\"[^}]*\\} (\\S+)$");
 
@@ -89,26 +90,37 @@ class FaultsIT {
     }
 
     @Test
-    void aGeolocationDatabaseReplacedByGarbageOrDeletedCostsOnlyTheLocation() throws Exception {
+    void aGeolocationDatabaseThatCannotBeOpenedCostsAtMostTheLocation() throws Exception {
         Browser browser = new Browser(server.baseUrl(), TestGeoData.LONDON);
         assertTrue(browser.signIn(realm.name(), TestRealm.CLIENT, "geo", TestRealm.PASSWORD).signedIn());
         assertEquals("London", latest("geo").at("/context/city").asText());
         double before = dependencyErrors("geo");
 
+        // Replaced or deleted, the file the server opened is still whole on disk, so it goes on answering
         Path garbage = city.resolveSibling("garbage.tmp");
-        Files.write(garbage, "this is not a MaxMind DB file".repeat(100).getBytes());
+        Files.write(garbage, GARBAGE);
         Files.move(garbage, city, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         JsonNode whileGarbage = signInAfterRecheck("geo");
-        assertTrue(whileGarbage.at("/context/city").isNull(), whileGarbage.toString());
-        assertTrue(signals(whileGarbage).contains("GEOLOCATION_UNAVAILABLE"), whileGarbage.toString());
+        assertEquals("London", whileGarbage.at("/context/city").asText(), whileGarbage.toString());
+        assertFalse(signals(whileGarbage).contains("GEOLOCATION_UNAVAILABLE"), whileGarbage.toString());
         assertTrue(dependencyErrors("geo") > before, "counted");
 
         Files.delete(city);
         JsonNode whileMissing = signInAfterRecheck("geo");
-        assertTrue(whileMissing.at("/context/city").isNull(), whileMissing.toString());
-        assertTrue(signals(whileMissing).contains("GEOLOCATION_UNAVAILABLE"), whileMissing.toString());
+        assertEquals("London", whileMissing.at("/context/city").asText(), whileMissing.toString());
 
         Files.copy(cityBackup, city);
+        assertEquals("London", signInAfterRecheck("geo").at("/context/city").asText(), "the copy is opened");
+        double beforeOverwrite = dependencyErrors("geo");
+        // Written over through its own name, the file the server reads (memory-mapped) is not what it opened
+        Files.write(city, GARBAGE);
+        JsonNode whileOverwritten = signInAfterRecheck("geo");
+        assertTrue(whileOverwritten.at("/context/city").isNull(), whileOverwritten.toString());
+        assertTrue(signals(whileOverwritten).contains("GEOLOCATION_UNAVAILABLE"), whileOverwritten.toString());
+        assertTrue(dependencyErrors("geo") > beforeOverwrite, "counted");
+
+        Path good = Files.copy(cityBackup, city.resolveSibling("good.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(good, city, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         JsonNode recovered = signInAfterRecheck("geo");
         assertEquals("London", recovered.at("/context/city").asText(), "the good file is picked up again");
         assertFalse(signals(recovered).contains("GEOLOCATION_UNAVAILABLE"), recovered.toString());
