@@ -35,8 +35,13 @@ public final class IpReputationLists {
         this.nextCheck = clock.instant().plus(recheck);
     }
 
-    /** Which list and entry the address is on, as a detail for the event; empty when on none. */
-    public Optional<String> match(String address) {
+    /**
+     * Which list and entry the address is on, as a detail for the event; empty when on none.
+     *
+     * @param storeNetworkOnly the realm's {@code privacy.storeNetworkOnly}: the detail names the address as the
+     *                         event keeps it
+     */
+    public Optional<String> match(ClientAddress address, boolean storeNetworkOnly) {
         if (files.isEmpty()) {
             return Optional.empty();
         }
@@ -48,8 +53,9 @@ public final class IpReputationLists {
         for (ListFile file : files) {
             Optional<IpRange> range = file.ranges.match(address);
             if (range.isPresent()) {
-                return Optional.of(address + " is on reputation list " + file.path.getFileName() + " (entry "
-                        + range.get().text() + ")");
+                return Optional.of(address.recorded(storeNetworkOnly) + " is on reputation list "
+                        + file.path.getFileName() + " (entry " + address.recordedEntry(range.get(), storeNetworkOnly)
+                        + ")");
             }
         }
         return Optional.empty();
