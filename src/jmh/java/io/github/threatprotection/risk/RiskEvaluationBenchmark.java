@@ -29,17 +29,17 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.github.threatprotection.decision.SignInRiskEvaluator;
 import io.github.threatprotection.geo.GeoLocation;
 import io.github.threatprotection.geo.GeoLocator;
-import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.network.IpRangeSet;
 import io.github.threatprotection.risk.RiskBenchData.Net;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 /**
- * Latency of the work one sign-in costs the extension apart from database I/O: the client's network, its
- * geolocation (City and ASN MaxMind DB files), the IP exception lists (10,000 CIDRs each) and the risk score
- * against 50 earlier sign-ins. Each invocation takes the next address of a pre-generated, shuffled array that
- * mixes located, listed, unknown and private addresses. The parts are also measured alone, with baselines
- * (10-entry lists, the sign-in without geolocation, the address parse every part starts with), so that ratios
+ * Latency of the work one sign-in costs the extension apart from database I/O: the client's address parsed with
+ * its networks, its geolocation (City and ASN MaxMind DB files), the IP exception lists (10,000 CIDRs each) and
+ * the risk score against 50 earlier sign-ins. Each invocation takes the next address of a pre-generated, shuffled
+ * array that mixes located, listed, unknown and private addresses. The parts are also measured alone, on
+ * addresses parsed at setup, with baselines (10-entry lists, the sign-in without geolocation), so that ratios
  * come from the same run.
  *
  * <p>Data is synthetic and seeded; the MaxMind DB files are written at setup to {@code <bench.dir>/geo}
@@ -77,6 +77,7 @@ public class RiskEvaluationBenchmark {
     private RiskScorer.Context context;
     private Instant now;
     private String[] addresses;
+    private ClientAddress[] clients;
     private String[] devices;
     private SignInObservation[] observations;
     private int next;
@@ -116,6 +117,10 @@ public class RiskEvaluationBenchmark {
         Set<Long> geoIpv4 = new HashSet<>();
         geoNets.stream().filter(Net::ipv4).forEach(net -> geoIpv4.add(net.lo()));
         addresses = RiskBenchData.clientAddresses(ADDRESSES, geoNets, block, allow, geoIpv4, random);
+        clients = new ClientAddress[ADDRESSES];
+        for (int i = 0; i < ADDRESSES; i++) {
+            clients[i] = ClientAddress.of(addresses[i]);
+        }
 
         now = Instant.parse("2026-01-15T12:00:00Z");
         context = new RiskScorer.Context(history(random), false, null, Map.of(), 0, 0);
@@ -129,11 +134,11 @@ public class RiskEvaluationBenchmark {
         for (int i = 0; i < ADDRESSES; i++) {
             // Half the sign-ins bring one of the user's device cookies, the rest none
             devices[i] = random.nextBoolean() ? "device-" + random.nextInt(4) : null;
-            GeoLocation where = geo.locate(addresses[i]);
-            observations[i] = observe(addresses[i], IpNetworks.networkOf(addresses[i]), where, devices[i]);
+            GeoLocation where = geo.locate(clients[i]);
+            observations[i] = observe(clients[i], where, devices[i]);
             located += where.country() != null ? 1 : 0;
             withAsn += where.asn() != null ? 1 : 0;
-            RiskAssessment assessment = evaluator.evaluate(settings, addresses[i], null);
+            RiskAssessment assessment = evaluator.evaluate(settings, clients[i], false, null);
             blocked += assessment.override() == IpOverride.ALWAYS_BLOCK ? 1 : 0;
             allowed += assessment.override() == IpOverride.ALWAYS_ALLOW ? 1 : 0;
             levels[scorer.score(RiskScoring.DEFAULTS, observations[i], context).level().ordinal()]++;
@@ -158,17 +163,16 @@ public class RiskEvaluationBenchmark {
      * locate, with four device cookies; the newest was two hours before {@link #now}.
      */
     private List<SignInObservation> history(SplittableRandom random) {
-        List<String> usual = new ArrayList<>();
+        List<ClientAddress> usual = new ArrayList<>();
         for (int i = 0; usual.size() < 5; i++) {
-            if (geo.locate(addresses[i]).hasPosition()) {
-                usual.add(addresses[i]);
+            if (geo.locate(clients[i]).hasPosition()) {
+                usual.add(clients[i]);
             }
         }
         List<SignInObservation> history = new ArrayList<>(HISTORY);
         for (int i = 0; i < HISTORY; i++) {
-            String address = usual.get(random.nextInt(usual.size()));
-            SignInObservation where = observe(address, IpNetworks.networkOf(address), geo.locate(address),
-                    "device-" + random.nextInt(4));
+            ClientAddress address = usual.get(random.nextInt(usual.size()));
+            SignInObservation where = observe(address, geo.locate(address), "device-" + random.nextInt(4));
             history.add(new SignInObservation(now.minus(Duration.ofHours(2 + 12L * i)), where.ipAddress(),
                     where.network(), where.country(), where.asn(), where.latitude(), where.longitude(),
                     where.accuracyRadiusKm(), where.deviceId(), i % 17 == 16));
@@ -176,9 +180,9 @@ public class RiskEvaluationBenchmark {
         return List.copyOf(history);
     }
 
-    private SignInObservation observe(String address, String network, GeoLocation where, String device) {
-        return new SignInObservation(now, address, network, where.country(), where.asn(), where.latitude(),
-                where.longitude(), where.accuracyRadiusKm(), device, false);
+    private SignInObservation observe(ClientAddress address, GeoLocation where, String device) {
+        return new SignInObservation(now, address.text(), address.network(), where.country(), where.asn(),
+                where.latitude(), where.longitude(), where.accuracyRadiusKm(), device, false);
     }
 
     private int nextIndex() {
@@ -187,16 +191,14 @@ public class RiskEvaluationBenchmark {
         return i;
     }
 
-    /** The whole: network, geolocation, IP exception lists and score for one sign-in. */
+    /** The whole: the address parsed with its networks, geolocation, IP exception lists and score. */
     @Benchmark
     public Object signIn() {
         int i = nextIndex();
-        String address = addresses[i];
-        String network = IpNetworks.networkOf(address);
+        ClientAddress address = ClientAddress.of(addresses[i]);
         GeoLocation where = geo.locate(address);
-        RiskAssessment lists = evaluator.evaluate(settings, address, null);
-        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, observe(address, network, where, devices[i]),
-                context);
+        RiskAssessment lists = evaluator.evaluate(settings, address, false, null);
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, observe(address, where, devices[i]), context);
         return lists.override() != null ? lists : score;
     }
 
@@ -204,52 +206,46 @@ public class RiskEvaluationBenchmark {
     @Benchmark
     public Object signInWithoutGeo() {
         int i = nextIndex();
-        String address = addresses[i];
-        String network = IpNetworks.networkOf(address);
-        RiskAssessment lists = evaluator.evaluate(settings, address, null);
-        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS,
-                observe(address, network, GeoLocation.UNKNOWN, devices[i]), context);
+        ClientAddress address = ClientAddress.of(addresses[i]);
+        RiskAssessment lists = evaluator.evaluate(settings, address, false, null);
+        RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, observe(address, GeoLocation.UNKNOWN, devices[i]),
+                context);
         return lists.override() != null ? lists : score;
     }
 
+    /** The one parse of a sign-in: the address and its two networks. */
     @Benchmark
-    public Object networkOf() {
-        return IpNetworks.networkOf(addresses[nextIndex()]);
+    public Object clientAddress() {
+        return ClientAddress.of(addresses[nextIndex()]);
     }
 
     @Benchmark
     public Object locate() {
-        return geo.locate(addresses[nextIndex()]);
+        return geo.locate(clients[nextIndex()]);
     }
 
     /** Both 10,000-entry lists, as the evaluator applies them (block, then allow). */
     @Benchmark
     public Object ipLists10k() {
-        return evaluator.evaluate(settings, addresses[nextIndex()], null);
+        return evaluator.evaluate(settings, clients[nextIndex()], false, null);
     }
 
     /** Baseline: the same with 10-entry lists. */
     @Benchmark
     public Object ipLists10() {
-        return evaluator.evaluate(smallListSettings, addresses[nextIndex()], null);
+        return evaluator.evaluate(smallListSettings, clients[nextIndex()], false, null);
     }
 
     /** One {@code IpRangeSet.match} on the 10,000-entry alwaysBlock list. */
     @Benchmark
     public Object match10k() {
-        return alwaysBlock.match(addresses[nextIndex()]);
+        return alwaysBlock.match(clients[nextIndex()]);
     }
 
     /** Baseline: one match on a 10-entry list (its first 10 entries). */
     @Benchmark
     public Object match10() {
-        return smallAlwaysBlock.match(addresses[nextIndex()]);
-    }
-
-    /** Baseline: the address parse that match, networkOf and locate each start with. */
-    @Benchmark
-    public Object parseAddress() {
-        return IpRangeSet.parseClientAddress(addresses[nextIndex()]);
+        return smallAlwaysBlock.match(clients[nextIndex()]);
     }
 
     /** The score alone, on observations prepared at setup (network and location already known). */

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.network.IpRange;
 import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.RiskAction;
@@ -52,21 +53,27 @@ public final class SignInRiskEvaluator {
         return failures.get();
     }
 
-    /** As {@link #evaluate(ThreatProtectionSettings, String, CompromisedCredentialCheck.Result, Supplier)}, unscored. */
-    public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress,
-                                   CompromisedCredentialCheck.Result breach) {
-        return evaluate(settings, clientAddress, breach, () -> null);
+    /**
+     * As {@link #evaluate(ThreatProtectionSettings, ClientAddress, boolean, CompromisedCredentialCheck.Result,
+     * Supplier)}, unscored.
+     */
+    public RiskAssessment evaluate(ThreatProtectionSettings settings, ClientAddress clientAddress,
+                                   boolean storeNetworkOnly, CompromisedCredentialCheck.Result breach) {
+        return evaluate(settings, clientAddress, storeNetworkOnly, breach, () -> null);
     }
 
     /**
-     * @param settings      the effective settings; callers skip evaluation entirely when the mode is OFF
-     * @param clientAddress the address Keycloak saw the request come from
-     * @param breach        the password's breach check, or null when it was not checked
-     * @param score         the signals' score, asked for only when no IP exception decides; null counts as LOW
-     *                      with no reasons
+     * @param settings         the effective settings; callers skip evaluation entirely when the mode is OFF
+     * @param clientAddress    the address Keycloak saw the request come from
+     * @param storeNetworkOnly the realm's {@code privacy.storeNetworkOnly}: reasons name the address as the event
+     *                         keeps it
+     * @param breach           the password's breach check, or null when it was not checked
+     * @param score            the signals' score, asked for only when no IP exception decides; null counts as LOW
+     *                         with no reasons
      */
-    public RiskAssessment evaluate(ThreatProtectionSettings settings, String clientAddress,
-                                   CompromisedCredentialCheck.Result breach, Supplier<RiskScorer.Score> score) {
+    public RiskAssessment evaluate(ThreatProtectionSettings settings, ClientAddress clientAddress,
+                                   boolean storeNetworkOnly, CompromisedCredentialCheck.Result breach,
+                                   Supplier<RiskScorer.Score> score) {
         boolean enforced = settings.mode() == Mode.ENFORCED;
         ThreatProtectionSettings.IpExceptions exceptions = settings.ipExceptions();
         List<RiskReason> reasons = new ArrayList<>();
@@ -75,16 +82,18 @@ public final class SignInRiskEvaluator {
         // Levels on IP overrides are nominal: the lists decide without scoring.
         Optional<IpRange> blocked = exceptions.alwaysBlock().match(clientAddress);
         if (blocked.isPresent()) {
-            reasons.add(0, new RiskReason(RiskSignal.IP_ALWAYS_BLOCK, 0,
-                    clientAddress + " is in ipExceptions.alwaysBlock entry " + blocked.get().text()));
+            reasons.add(0, new RiskReason(RiskSignal.IP_ALWAYS_BLOCK, 0, clientAddress.recorded(storeNetworkOnly)
+                    + " is in ipExceptions.alwaysBlock entry " + clientAddress.recordedEntry(blocked.get(),
+                    storeNetworkOnly)));
             return new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, enforced, IpOverride.ALWAYS_BLOCK,
                     compromised, reasons);
         }
         RiskAction breachAction = breachAction(settings, breach);
         Optional<IpRange> allowed = exceptions.alwaysAllow().match(clientAddress);
         if (allowed.isPresent()) {
-            reasons.add(0, new RiskReason(RiskSignal.IP_ALWAYS_ALLOW, 0,
-                    clientAddress + " is in ipExceptions.alwaysAllow entry " + allowed.get().text()));
+            reasons.add(0, new RiskReason(RiskSignal.IP_ALWAYS_ALLOW, 0, clientAddress.recorded(storeNetworkOnly)
+                    + " is in ipExceptions.alwaysAllow entry " + clientAddress.recordedEntry(allowed.get(),
+                    storeNetworkOnly)));
             return new RiskAssessment(RiskLevel.LOW, breachAction, enforced, IpOverride.ALWAYS_ALLOW, compromised,
                     reasons);
         }

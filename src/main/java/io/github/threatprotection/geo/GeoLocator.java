@@ -12,11 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.maxmind.geoip2.model.AnonymousIpResponse;
 import com.maxmind.geoip2.model.AsnResponse;
 import com.maxmind.geoip2.model.CityResponse;
-import inet.ipaddr.IPAddress;
 import org.jboss.logging.Logger;
 
 import io.github.threatprotection.files.ReloadingFile;
-import io.github.threatprotection.network.IpRangeSet;
+import io.github.threatprotection.network.ClientAddress;
 
 /**
  * Locates client addresses with MaxMind DB files (GeoLite2, GeoIP2, DB-IP lite): a City database for the
@@ -69,11 +68,11 @@ public final class GeoLocator implements AutoCloseable {
     }
 
     /**
-     * What the databases know about the address; {@link GeoLocation#UNKNOWN} for text that is not an IP address
-     * and for addresses that cannot be on the public internet, which are not looked up at all.
+     * What the databases know about the address; {@link GeoLocation#UNKNOWN} when the client's text is not an IP
+     * address and for addresses that cannot be on the public internet, which are not looked up at all.
      */
-    public GeoLocation locate(String ipAddress) {
-        InetAddress address = publicAddress(ipAddress);
+    public GeoLocation locate(ClientAddress client) {
+        InetAddress address = publicAddress(client);
         if (address == null || databases.isEmpty()) {
             return GeoLocation.UNKNOWN;
         }
@@ -153,16 +152,14 @@ public final class GeoLocator implements AutoCloseable {
     }
 
     /**
-     * The address to look up, or null when the text is not an IP literal or the address is private, loopback,
-     * link-local, unique-local, unspecified or multicast. IPv4-mapped IPv6 addresses come back as IPv4.
+     * The address to look up, or null when there is none or it is private, loopback, link-local, unique-local,
+     * unspecified or multicast. IPv4-mapped IPv6 addresses come as IPv4 ({@link ClientAddress}).
      */
-    static InetAddress publicAddress(String text) {
-        // A literal-only parser: text that is not an address is never handed to DNS
-        IPAddress parsed = IpRangeSet.parseClientAddress(text);
-        if (parsed == null) {
+    static InetAddress publicAddress(ClientAddress client) {
+        InetAddress address = client.inetAddress();
+        if (address == null) {
             return null;
         }
-        InetAddress address = parsed.toInetAddress();
         boolean uniqueLocal = address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
                 || address.isSiteLocalAddress() || address.isMulticastAddress() || uniqueLocal) {

@@ -2,6 +2,7 @@ package io.github.threatprotection.history;
 
 import java.time.Instant;
 
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAssessment;
 
@@ -26,9 +27,15 @@ public record RiskEvent(String id, String realmId, EventType type, Instant time,
     public record Context(String ipAddress, String deviceName, String city, String country, String network,
                           Long asn, Double latitude, Double longitude, Integer accuracyRadiusKm, String deviceId) {
 
-        /** Only what the request itself shows: a password set outside a sign-in. */
-        public static Context of(String ipAddress, String deviceName) {
-            return new Context(ipAddress, deviceName, null, null, null, null, null, null, null, null);
+        /**
+         * Only what the request itself shows, for an event that is not scored (a password set outside a sign-in,
+         * a locked account). Its network is kept only where it stands in for the address.
+         *
+         * @param storeNetworkOnly the realm's {@code privacy.storeNetworkOnly}
+         */
+        public static Context of(ClientAddress address, boolean storeNetworkOnly, String deviceName) {
+            return new Context(address.recorded(storeNetworkOnly), deviceName, null, null,
+                    storeNetworkOnly ? address.privacyNetwork() : null, null, null, null, null, null);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -14,7 +13,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
-import io.github.threatprotection.network.IpNetworks;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.NotificationKind;
@@ -30,12 +28,9 @@ import io.github.threatprotection.risk.RiskReason;
 public final class RiskEventStore {
 
     private final EntityManager em;
-    private final Predicate<String> storesNetworkOnly;
 
-    /** @param storesNetworkOnly by realm id: whether the realm's privacy setting keeps networks, not addresses */
-    public RiskEventStore(EntityManager em, Predicate<String> storesNetworkOnly) {
+    public RiskEventStore(EntityManager em) {
         this.em = em;
-        this.storesNetworkOnly = storesNetworkOnly;
     }
 
     /** Stores an event that has no notification to send. */
@@ -52,9 +47,6 @@ public final class RiskEventStore {
      */
     public void add(RiskEvent event, String notificationLinkBase, Instant claimedUntil) {
         RiskEventEntity entity = toEntity(event);
-        if (entity.getIpAddress() != null && storesNetworkOnly.test(event.realmId())) {
-            keepNetworkOnly(entity, event.context().ipAddress(), event.risk().reasons());
-        }
         if (event.notification() != null && event.notification().status() == NotificationStatus.PENDING) {
             entity.setNotifyNextAt(entity.getTime());
             entity.setNotifyLinkBase(notificationLinkBase);
@@ -118,18 +110,6 @@ public final class RiskEventStore {
         if (status != NotificationStatus.PENDING) {
             entity.setNotifyLinkBase(null);
         }
-    }
-
-    /** Replaces the address by its privacy network, in reasons too (IP exception and reputation details name it). */
-    private static void keepNetworkOnly(RiskEventEntity entity, String address, List<RiskReason> reasons) {
-        String network = IpNetworks.privacyNetworkOf(address);
-        String replacement = network == null ? "(address not stored)" : network;
-        entity.setIpAddress(network);
-        entity.setNetwork(network);
-        entity.setReasons(Json.write(reasons.stream()
-                .map(reason -> new RiskReason(reason.signal(), reason.score(),
-                        reason.detail() == null ? null : reason.detail().replace(address, replacement)))
-                .toList()));
     }
 
     /** A user's events, newest first. */

@@ -86,6 +86,11 @@ public final class IpRange {
         return block;
     }
 
+    /** Whether the entry names one address ({@code 198.51.100.7}, {@code 198.51.100.7/32}) rather than a block. */
+    public boolean isSingleAddress() {
+        return !block.isMultiple();
+    }
+
     /** The text the operator wrote, as shown in event details. */
     public String text() {
         return text;

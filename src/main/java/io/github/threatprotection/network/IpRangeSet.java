@@ -6,9 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import inet.ipaddr.ipv4.IPv4AddressTrie;
-import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv6.IPv6AddressTrie;
 
 /**
@@ -53,39 +51,17 @@ public final class IpRangeSet {
      * The most specific range that contains the address, or empty. IPv4-mapped IPv6 addresses
      * ({@code ::ffff:198.51.100.7}) match IPv4 ranges. Text that is not a single address matches nothing.
      */
-    public Optional<IpRange> match(String address) {
-        if (ranges.isEmpty()) {
-            return Optional.empty();
-        }
-        IPAddress parsed = parseClientAddress(address);
-        if (parsed == null) {
+    public Optional<IpRange> match(ClientAddress client) {
+        IPAddress address = client.address();
+        if (ranges.isEmpty() || address == null) {
             return Optional.empty();
         }
         IPAddress found;
-        if (parsed.isIPv4()) {
-            found = ipv4.longestPrefixMatch(parsed.toIPv4());
+        if (address.isIPv4()) {
+            found = ipv4.longestPrefixMatch(address.toIPv4());
         } else {
-            found = ipv6.longestPrefixMatch(parsed.toIPv6());
+            found = ipv6.longestPrefixMatch(address.toIPv6());
         }
         return Optional.ofNullable(found).map(rangeByBlock::get);
-    }
-
-    /** A client's address as a single IPv4 or IPv6 address, or null when the text is not one. */
-    public static IPAddress parseClientAddress(String address) {
-        if (address == null) {
-            return null;
-        }
-        IPAddress parsed = new IPAddressString(address.trim(), IpRange.STRICT).getAddress();
-        if (parsed == null || parsed.isMultiple() || parsed.getNetworkPrefixLength() != null) {
-            return null;
-        }
-        if (parsed.isIPv6()) {
-            IPv6Address v6 = parsed.toIPv6().removeZone();
-            if (v6.isIPv4Mapped()) {
-                return v6.getEmbeddedIPv4Address();
-            }
-            return v6;
-        }
-        return parsed;
     }
 }

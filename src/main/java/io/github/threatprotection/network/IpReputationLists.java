@@ -72,15 +72,21 @@ public final class IpReputationLists {
                 clock::millis)).toList();
     }
 
-    /** Which list and entry the address is on, as a detail for the event; empty when on none. */
-    public Optional<String> match(String address) {
+    /**
+     * Which list and entry the address is on, as a detail for the event; empty when on none.
+     *
+     * @param storeNetworkOnly the realm's {@code privacy.storeNetworkOnly}: the detail names the address as the
+     *                         event keeps it
+     */
+    public Optional<String> match(ClientAddress address, boolean storeNetworkOnly) {
         for (ReloadingFile<Entries> file : files) {
             file.lookIfDue();
             ReloadingFile.Loaded<Entries> entries = file.current();
             Optional<IpRange> range = entries == null ? Optional.empty() : entries.contents().ranges().match(address);
             if (range.isPresent()) {
-                return Optional.of(address + " is on reputation list " + file.path().getFileName() + " (entry "
-                        + range.get().text() + ")");
+                return Optional.of(address.recorded(storeNetworkOnly) + " is on reputation list "
+                        + file.path().getFileName() + " (entry " + address.recordedEntry(range.get(), storeNetworkOnly)
+                        + ")");
             }
         }
         return Optional.empty();

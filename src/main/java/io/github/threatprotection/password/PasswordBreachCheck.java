@@ -13,6 +13,7 @@ import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.settings.Mode;
@@ -49,12 +50,13 @@ final class PasswordBreachCheck {
     }
 
     void record(RealmModel realm, String userId, EventType type, RiskAssessment risk) {
-        String address = session.getContext().getConnection().getRemoteAddr();
+        ClientAddress address = ClientAddress.of(session.getContext().getConnection().getRemoteAddr());
+        boolean storeNetworkOnly = threatProtection.settings().read(realm).privacy().storeNetworkOnly();
         String userAgent = session.getContext().getRequestHeaders().getHeaderString("User-Agent");
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
-                RiskEvent.Context.of(address, DeviceName.of(userAgent)), null, null);
+                RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null);
         threatProtection.events().add(event);
         threatProtection.metrics().evaluated(realm.getName(), event, took);
     }

@@ -4,7 +4,6 @@ import java.util.concurrent.Executor;
 
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
@@ -40,15 +39,9 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public RiskEventStore events() {
         if (events == null) {
-            events = new RiskEventStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(),
-                    this::storesNetworkOnly);
+            events = new RiskEventStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
         }
         return events;
-    }
-
-    private boolean storesNetworkOnly(String realmId) {
-        RealmModel realm = session.realms().getRealm(realmId);
-        return realm != null && factory.settingsStore().read(realm).privacy().storeNetworkOnly();
     }
 
     @Override

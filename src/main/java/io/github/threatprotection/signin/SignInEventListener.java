@@ -30,7 +30,7 @@ import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.keys.UsernameHash;
-import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
@@ -88,10 +88,15 @@ public class SignInEventListener implements EventListenerProviderFactory {
             return;
         }
         ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(event.getClientId());
+        // A realm or client with protection off keeps no trace of its failures and makes none of them wait.
+        if (settings.mode() == Mode.OFF) {
+            return;
+        }
+        ClientAddress address = ClientAddress.of(event.getIpAddress());
         Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
         boolean refusedByStep = details.containsKey(RiskEvent.DETAIL_RISK_EVENT_ID);
         SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
-        if (!refusedByStep && SignInTiming.reachesBreachCheck(settings, event.getIpAddress(), breachCheck)
+        if (!refusedByStep && SignInTiming.reachesBreachCheck(settings, address, breachCheck)
                 && carriesPassword(session)) {
             // A wrong password answers as late as a right one whose breach check took its deadline. The wait
             // comes after this session's transaction, so it holds no database connection.
@@ -107,10 +112,6 @@ public class SignInEventListener implements EventListenerProviderFactory {
                 }
             });
         }
-        // A realm or client with protection off keeps no trace of its failures.
-        if (settings.mode() == Mode.OFF) {
-            return;
-        }
         // The user's own refused attempts on a device they signed in with before had the right password; counting
         // them would keep the user refused.
         if (refusedByStep && "true".equals(details.get(ThreatProtectionAuthenticator.DETAIL_KNOWN_DEVICE))) {
@@ -118,8 +119,8 @@ public class SignInEventListener implements EventListenerProviderFactory {
         }
         String userKey = userKey(session, threatProtection.realmDerivedKeys(), realm, event);
         if (userKey != null) {
-            threatProtection.failedSignIns().add(event.getRealmId(), userKey,
-                    IpNetworks.networkOf(event.getIpAddress()), Instant.ofEpochMilli(Time.currentTimeMillis()));
+            threatProtection.failedSignIns().add(event.getRealmId(), userKey, address.network(),
+                    Instant.ofEpochMilli(Time.currentTimeMillis()));
         }
     }
 

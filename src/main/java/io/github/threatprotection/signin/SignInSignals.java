@@ -16,7 +16,7 @@ import io.github.threatprotection.device.DeviceCookie;
 import io.github.threatprotection.geo.GeoLocation;
 import io.github.threatprotection.history.RecentActivity;
 import io.github.threatprotection.history.RiskEvent;
-import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.risk.RiskScorer;
 import io.github.threatprotection.risk.RiskScoring;
@@ -42,23 +42,24 @@ final class SignInSignals {
     private final ThreatProtectionProvider threatProtection;
     private final RealmModel realm;
     private final UserModel user;
-    private final String address;
+    private final ClientAddress address;
+    private final boolean storeNetworkOnly;
     private final boolean directGrant;
     private final GeoLocation location;
-    private final String network;
     private final String deviceId;
     private boolean knownDevice;
 
+    /** @param storeNetworkOnly the realm's {@code privacy.storeNetworkOnly} */
     SignInSignals(KeycloakSession session, ThreatProtectionProvider threatProtection, RealmModel realm,
-                  UserModel user, String address, boolean directGrant) {
+                  UserModel user, ClientAddress address, boolean storeNetworkOnly, boolean directGrant) {
         this.session = session;
         this.threatProtection = threatProtection;
         this.realm = realm;
         this.user = user;
         this.address = address;
+        this.storeNetworkOnly = storeNetworkOnly;
         this.directGrant = directGrant;
         this.location = threatProtection.geoLocator().locate(address);
-        this.network = IpNetworks.networkOf(address);
         // API clients of the direct grant keep no cookies: for them "new device" would always be true
         this.deviceId = directGrant ? null : DeviceCookie.read(session, threatProtection.realmDerivedKeys(), realm,
                 user, deviceCookieMaxAgeSeconds());
@@ -67,24 +68,21 @@ final class SignInSignals {
     RiskScorer.Score score(RiskScoring scoring) {
         RiskScoring effective = directGrant ? scoring.without(RiskSignal.NEW_DEVICE) : scoring;
         Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
-        // A realm that stores networks only has networks in its history: compare like with like.
-        boolean networkOnly = threatProtection.settings().read(realm).privacy().storeNetworkOnly();
-        String comparedAddress = networkOnly ? IpNetworks.privacyNetworkOf(address) : address;
-        String comparedNetwork = networkOnly ? comparedAddress : network;
-        SignInObservation observation = new SignInObservation(now, comparedAddress, comparedNetwork,
-                location.country(), location.asn(), location.latitude(), location.longitude(),
-                location.accuracyRadiusKm(), deviceId, false);
+        // Compared with the history as it is stored: a realm that stores networks only has networks there.
+        SignInObservation observation = new SignInObservation(now, address.recorded(storeNetworkOnly),
+                address.recordedNetwork(storeNetworkOnly), location.country(), location.asn(), location.latitude(),
+                location.longitude(), location.accuracyRadiusKm(), deviceId, false);
         Instant since = now.minus(effective.velocityWindow());
-        RecentActivity stored = threatProtection.recentActivity().read(realm.getId(), user.getId(), network, since,
-                HISTORY_SIZE, effective.failuresToRead());
-        Optional<String> reputation = threatProtection.reputationLists().match(address);
+        RecentActivity stored = threatProtection.recentActivity().read(realm.getId(), user.getId(),
+                address.network(), since, HISTORY_SIZE, effective.failuresToRead());
+        Optional<String> reputation = threatProtection.reputationLists().match(address, storeNetworkOnly);
         if (reputation.isEmpty() && (location.anonymous() || location.torExitNode())) {
-            reputation = Optional.of(address + " is flagged " + (location.torExitNode() ? "as a Tor exit node"
-                    : "anonymous") + " by the anonymous-IP database");
+            reputation = Optional.of(address.recorded(storeNetworkOnly) + " is flagged "
+                    + (location.torExitNode() ? "as a Tor exit node" : "anonymous") + " by the anonymous-IP database");
         }
         RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
                 reputation.isPresent(), reputation.orElse(null),
-                networkOnly ? asStoredNetworks(stored.userFailuresByNetwork()) : stored.userFailuresByNetwork(),
+                storeNetworkOnly ? asStoredNetworks(stored.userFailuresByNetwork()) : stored.userFailuresByNetwork(),
                 stored.networkUsers(), stored.networkFailures()));
         knownDevice = score.knownDevice();
         List<String> geoProblems = threatProtection.geoLocator().problems();
@@ -103,9 +101,10 @@ final class SignInSignals {
      */
     private static Map<String, Integer> asStoredNetworks(Map<String, Integer> failuresByNetwork) {
         Map<String, Integer> converted = new HashMap<>();
+        // A network's privacy network is that of its first address
         failuresByNetwork.forEach((failureNetwork, count) -> converted.merge(failureNetwork == null ? null
-                : IpNetworks.privacyNetworkOf(failureNetwork.substring(0, failureNetwork.indexOf('/') < 0
-                ? failureNetwork.length() : failureNetwork.indexOf('/'))), count, Integer::sum));
+                : ClientAddress.of(failureNetwork.substring(0, failureNetwork.indexOf('/') < 0
+                ? failureNetwork.length() : failureNetwork.indexOf('/'))).privacyNetwork(), count, Integer::sum));
         return converted;
     }
 
@@ -129,10 +128,10 @@ final class SignInSignals {
         return threatProtection.settings().read(realm).privacy().deviceCookieMaxAgeDays() * 24 * 3600;
     }
 
-    /** The event's context: address, device and what geolocation knows. */
+    /** The event's context: address (as the realm keeps it), device and what geolocation knows. */
     RiskEvent.Context context(String deviceName, String recordedDeviceId) {
-        return new RiskEvent.Context(address, deviceName, location.city(), location.country(), network,
-                location.asn(), location.latitude(), location.longitude(), location.accuracyRadiusKm(),
-                recordedDeviceId);
+        return new RiskEvent.Context(address.recorded(storeNetworkOnly), deviceName, location.city(),
+                location.country(), address.recordedNetwork(storeNetworkOnly), location.asn(), location.latitude(),
+                location.longitude(), location.accuracyRadiusKm(), recordedDeviceId);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.threatprotection.signin;
 
 import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
@@ -20,7 +21,8 @@ final class SignInTiming {
      * Whether a right password from this address would be checked against breach data. An always-blocked
      * address is refused before any lookup, so it never waits for one.
      */
-    static boolean reachesBreachCheck(ThreatProtectionSettings settings, String address, SignInBreachCheck check) {
+    static boolean reachesBreachCheck(ThreatProtectionSettings settings, ClientAddress address,
+                                      SignInBreachCheck check) {
         return settings.mode() != Mode.OFF
                 && settings.compromisedCredentials().events().contains(EventType.SIGN_IN)
                 && check.isConfigured()

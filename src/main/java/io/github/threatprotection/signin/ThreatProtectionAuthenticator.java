@@ -21,6 +21,7 @@ import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.NotificationStatus;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.notification.UserMailLimit;
 import io.github.threatprotection.password.CompromisedPasswordLock;
@@ -29,6 +30,7 @@ import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -60,24 +62,27 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
         String clientId = context.getAuthenticationSession().getClient().getClientId();
-        ThreatProtectionSettings settings = threatProtection.settings().read(realm).forClient(clientId);
-        String address = context.getConnection().getRemoteAddr();
+        RealmSettings realmSettings = threatProtection.settings().read(realm);
+        ThreatProtectionSettings settings = realmSettings.forClient(clientId);
+        // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
+        boolean locked = CompromisedPasswordLock.isLocked(user);
+        if (!locked && settings.mode() == Mode.OFF) {
+            context.success();
+            return;
+        }
+        ClientAddress address = ClientAddress.of(context.getConnection().getRemoteAddr());
+        boolean storeNetworkOnly = realmSettings.privacy().storeNetworkOnly();
         SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
         boolean checksPassword = SignInTiming.reachesBreachCheck(settings, address, breachCheck);
 
-        // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
-        if (CompromisedPasswordLock.isLocked(user)) {
+        if (locked) {
             if (checksPassword) {
                 // as late as a wrong password for this account would be answered
                 breachCheck.waitAsIfChecked();
             }
             record(context, threatProtection, clientId, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL, null,
-                    RiskEvent.Context.of(address, deviceName(context)), started, null);
+                    RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), started, null);
             WrongPasswordResponse.send(context, false);
-            return;
-        }
-        if (settings.mode() == Mode.OFF) {
-            context.success();
             return;
         }
 
@@ -86,9 +91,9 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         if (checksPassword && password != null && !password.isEmpty()) {
             breach = breachCheck.check(password, threatProtection.breachMinCount());
         }
-        SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address,
+        SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address, storeNetworkOnly,
                 WrongPasswordResponse.isDirectGrant(context));
-        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, breach,
+        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, storeNetworkOnly, breach,
                 () -> signals.score(settings.riskScoring()));
 
         SignInDecision decision = SignInDecision.decide(risk, settings, () -> SecondFactor.isConfiguredFor(user),

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.threatprotection.network.ClientAddress;
+
 class GeoLocatorTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(60);
@@ -71,21 +73,21 @@ class GeoLocatorTest {
         Path city = write(london().addCity("2400:cb00::/32", "JP", "Japan", "Tokyo", 35.6762, 139.6503, 50),
                 "city.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
-            GeoLocation london = locator.locate("81.2.69.160");
+            GeoLocation london = locate(locator, "81.2.69.160");
             assertEquals(new GeoLocation("GB", "United Kingdom", "London", 51.5142, -0.0931, 100, null, null, false,
                     false), london);
             assertTrue(london.hasPosition());
-            assertEquals(london, locator.locate("::ffff:81.2.69.160"));
-            assertEquals(london, locator.locate(" 81.2.69.1 "));
+            assertEquals(london, locate(locator, "::ffff:81.2.69.160"));
+            assertEquals(london, locate(locator, " 81.2.69.1 "));
 
-            GeoLocation tokyo = locator.locate("2400:cb00:2048::1");
+            GeoLocation tokyo = locate(locator, "2400:cb00:2048::1");
             assertEquals("JP", tokyo.country());
             assertEquals("Tokyo", tokyo.city());
             assertEquals(35.6762, tokyo.latitude());
             assertEquals(139.6503, tokyo.longitude());
             assertEquals(50, tokyo.accuracyRadiusKm());
 
-            assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.70.1"));
+            assertEquals(GeoLocation.UNKNOWN, locate(locator, "81.2.70.1"));
             assertFalse(GeoLocation.UNKNOWN.hasPosition());
             assertEquals(0, locator.failures());
         }
@@ -103,20 +105,20 @@ class GeoLocatorTest {
                 .addAnonymous("81.2.69.0/25", true, false), "anonymous.mmdb");
         try (GeoLocator locator = locator(city, asn, anonymous)) {
             assertEquals(new GeoLocation("DE", "Germany", "Berlin", 52.5, 13.4, 200, 60_729L,
-                    "Stiftung Erneuerbare Freiheit", true, true), locator.locate("185.220.101.33"));
+                    "Stiftung Erneuerbare Freiheit", true, true), locate(locator, "185.220.101.33"));
 
-            GeoLocation google = locator.locate("8.8.8.8");
+            GeoLocation google = locate(locator, "8.8.8.8");
             assertEquals(15_169L, google.asn());
             assertEquals("Google LLC", google.asnOrganization());
             assertNull(google.country());
             assertFalse(google.hasPosition());
             assertFalse(google.anonymous());
 
-            GeoLocation vpn = locator.locate("81.2.69.100");
+            GeoLocation vpn = locate(locator, "81.2.69.100");
             assertEquals("London", vpn.city());
             assertTrue(vpn.anonymous());
             assertFalse(vpn.torExitNode());
-            assertFalse(locator.locate("81.2.69.200").anonymous());
+            assertFalse(locate(locator, "81.2.69.200").anonymous());
             assertEquals(0, locator.failures());
         }
     }
@@ -128,7 +130,7 @@ class GeoLocatorTest {
         Path city = write(new MaxMindDbWriter("DBIP-City-Lite")
                 .addCity("8.8.8.0/24", "US", "United States", "Mountain View", 37.4, -122.1, 1000), "dbip-city.mmdb");
         try (GeoLocator locator = locator(city, asn, null)) {
-            GeoLocation google = locator.locate("8.8.8.8");
+            GeoLocation google = locate(locator, "8.8.8.8");
             assertEquals(15_169L, google.asn());
             assertEquals("Mountain View", google.city());
             assertEquals(0, locator.failures());
@@ -139,8 +141,8 @@ class GeoLocatorTest {
     void ipv6AddressesAreNotInIpv4OnlyDatabasesWithoutThatCountingAsFailure() throws IOException {
         Path asn = write(MaxMindDbWriter.asn().ipv4Only().addAsn("8.8.8.0/24", 15_169, "Google LLC"), "v4.mmdb");
         try (GeoLocator locator = locator(null, asn, null)) {
-            assertEquals(15_169L, locator.locate("8.8.8.8").asn());
-            assertEquals(GeoLocation.UNKNOWN, locator.locate("2001:4860:4860::8888"));
+            assertEquals(15_169L, locate(locator, "8.8.8.8").asn());
+            assertEquals(GeoLocation.UNKNOWN, locate(locator, "2001:4860:4860::8888"));
             assertEquals(0, locator.failures());
             assertTrue(warnings.isEmpty());
         }
@@ -154,19 +156,19 @@ class GeoLocatorTest {
                 "192.168.0.0/16", "224.0.0.0/4", "1.1.1.0/24", "fc00::/7", "fe80::/10", "ff00::/8");
         blocks.forEach(block -> everywhere.addCity(block, "XX", "Nowhere", "Nowhere", 1.0, 1.0, 1));
         try (GeoLocator locator = locator(write(everywhere, "city.mmdb"), null, null)) {
-            assertEquals("London", locator.locate("81.2.69.1").city());
-            assertEquals("Nowhere", locator.locate("1.1.1.1").city());
+            assertEquals("London", locate(locator, "81.2.69.1").city());
+            assertEquals("Nowhere", locate(locator, "1.1.1.1").city());
             for (String address : List.of("0.0.0.0", "::", "127.0.0.1", "::1", "10.1.2.3", "::ffff:10.1.2.3",
                     "172.20.0.5", "192.168.1.1", "169.254.169.254", "fe80::1", "fe80::1%eth0", "fd12:3456::1",
                     "fc00::1", "224.0.0.251", "ff02::1")) {
-                assertEquals(GeoLocation.UNKNOWN, locator.locate(address), address);
+                assertEquals(GeoLocation.UNKNOWN, locate(locator, address), address);
             }
             // Never resolved: one.one.one.one is 1.1.1.1, which the database knows
             for (String text : List.of("one.one.one.one", "localhost", "", "not an address", "81.2.69.1/24",
                     "81.2.69", "999.2.69.1", "81.2.69.1.5")) {
-                assertEquals(GeoLocation.UNKNOWN, locator.locate(text), text);
+                assertEquals(GeoLocation.UNKNOWN, locate(locator, text), text);
             }
-            assertEquals(GeoLocation.UNKNOWN, locator.locate(null));
+            assertEquals(GeoLocation.UNKNOWN, locate(locator, null));
             assertEquals(0, locator.failures());
         }
     }
@@ -174,7 +176,7 @@ class GeoLocatorTest {
     @Test
     void withoutDatabasesEverythingIsUnknown() {
         try (GeoLocator locator = locator(null, null, null)) {
-            assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"));
+            assertEquals(GeoLocation.UNKNOWN, locate(locator, "81.2.69.160"));
             assertEquals(0, locator.failures());
             assertTrue(warnings.isEmpty());
         }
@@ -185,7 +187,7 @@ class GeoLocatorTest {
         Path city = dir.resolve("GeoLite2-City.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
             for (int i = 0; i < 5; i++) {
-                assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"));
+                assertEquals(GeoLocation.UNKNOWN, locate(locator, "81.2.69.160"));
                 clock.advance(INTERVAL);
             }
             assertEquals(1, locator.failures());
@@ -194,7 +196,7 @@ class GeoLocatorTest {
 
             london().write(city);
             clock.advance(INTERVAL);
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(1, locator.failures());
         }
     }
@@ -203,15 +205,15 @@ class GeoLocatorTest {
     void aReplacedFileIsPickedUpAfterTheInterval() throws IOException {
         Path city = write(london(), "city.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
 
             replace(city, MaxMindDbWriter.city()
                     .addCity("81.2.69.0/24", "FR", "France", "Paris", 48.8566, 2.3522, 20).toBytes());
             clock.advance(INTERVAL.minusSeconds(1));
-            assertEquals("London", locator.locate("81.2.69.160").city(), "checked before the interval was up");
+            assertEquals("London", locate(locator, "81.2.69.160").city(), "checked before the interval was up");
 
             clock.advance(Duration.ofSeconds(1));
-            GeoLocation paris = locator.locate("81.2.69.160");
+            GeoLocation paris = locate(locator, "81.2.69.160");
             assertEquals("Paris", paris.city());
             assertEquals("FR", paris.country());
             assertEquals(0, locator.failures());
@@ -223,12 +225,12 @@ class GeoLocatorTest {
     void aFileReplacedByGarbageLeavesTheVersionOpenedBeforeInUse() throws IOException {
         Path city = write(london(), "city.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
 
             replace(city, "this is not a MaxMind database".getBytes());
             for (int i = 0; i < 3; i++) {
                 clock.advance(INTERVAL);
-                assertEquals("London", locator.locate("81.2.69.160").city(), "the replaced file is still whole");
+                assertEquals("London", locate(locator, "81.2.69.160").city(), "the replaced file is still whole");
             }
             assertEquals(List.of(), locator.problems());
             assertEquals(1, locator.failures());
@@ -237,14 +239,14 @@ class GeoLocatorTest {
 
             replace(city, "other garbage, broken the same way".getBytes());
             clock.advance(INTERVAL);
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(2, locator.failures(), "each new version that fails to open counts");
             assertEquals(1, warnings.size(), "the same problem again is not a new warning");
 
             replace(city, MaxMindDbWriter.city()
                     .addCity("81.2.69.0/24", "FR", "France", "Paris", 48.8566, 2.3522, 20).toBytes());
             clock.advance(INTERVAL);
-            assertEquals("Paris", locator.locate("81.2.69.160").city());
+            assertEquals("Paris", locate(locator, "81.2.69.160").city());
             assertEquals(2, locator.failures());
         }
     }
@@ -254,18 +256,18 @@ class GeoLocatorTest {
         Path city = write(london(), "city.mmdb");
         Path asn = write(MaxMindDbWriter.asn().addAsn("81.2.69.0/24", 20_712, "Andrews & Arnold"), "asn.mmdb");
         try (GeoLocator locator = locator(city, asn, null)) {
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
 
             overwriteInPlace(city, "this is not a MaxMind database".getBytes());
             clock.advance(INTERVAL);
-            GeoLocation degraded = locator.locate("81.2.69.160");
+            GeoLocation degraded = locate(locator, "81.2.69.160");
             assertNull(degraded.city(), "the reader of the changed file is dropped, not kept");
             assertNull(degraded.country());
             assertEquals(20_712L, degraded.asn(), "the other database still answers");
             assertEquals(List.of("City database city.mmdb cannot be used"), locator.problems());
             for (int i = 0; i < 3; i++) {
                 clock.advance(INTERVAL);
-                locator.locate("81.2.69.160");
+                locate(locator, "81.2.69.160");
             }
             assertEquals(1, locator.failures(), "the garbage now in the file, refused once");
             assertEquals(1, warnings.size());
@@ -273,7 +275,7 @@ class GeoLocatorTest {
 
             replace(city, london().toBytes());
             clock.advance(INTERVAL);
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(List.of(), locator.problems());
             assertEquals(1, locator.failures());
             assertEquals(1, warnings.size());
@@ -284,12 +286,12 @@ class GeoLocatorTest {
     void aDeletedFileLeavesTheVersionOpenedBeforeInUse() throws IOException {
         Path city = write(london(), "city.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             Files.delete(city);
             clock.advance(INTERVAL);
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             clock.advance(INTERVAL);
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(1, locator.failures());
             assertEquals(1, warnings.size());
         }
@@ -298,11 +300,11 @@ class GeoLocatorTest {
     @Test
     void nothingIsLocatedOnceClosed() throws IOException {
         GeoLocator locator = locator(write(london(), "city.mmdb"), null, null);
-        assertEquals("London", locator.locate("81.2.69.160").city());
+        assertEquals("London", locate(locator, "81.2.69.160").city());
         locator.close();
-        assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"));
+        assertEquals(GeoLocation.UNKNOWN, locate(locator, "81.2.69.160"));
         clock.advance(INTERVAL);
-        assertEquals(GeoLocation.UNKNOWN, locator.locate("81.2.69.160"), "not opened again");
+        assertEquals(GeoLocation.UNKNOWN, locate(locator, "81.2.69.160"), "not opened again");
     }
 
     @Test
@@ -311,9 +313,9 @@ class GeoLocatorTest {
         Path city = write(london().add("203.0.113.0/24", Map.of("location", Map.of("accuracy_radius", "far"))),
                 "city.mmdb");
         try (GeoLocator locator = locator(city, null, null)) {
-            assertEquals(GeoLocation.UNKNOWN, locator.locate("203.0.113.7"));
-            assertEquals(GeoLocation.UNKNOWN, locator.locate("203.0.113.8"));
-            assertEquals("London", locator.locate("81.2.69.160").city());
+            assertEquals(GeoLocation.UNKNOWN, locate(locator, "203.0.113.7"));
+            assertEquals(GeoLocation.UNKNOWN, locate(locator, "203.0.113.8"));
+            assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(2, locator.failures());
             assertEquals(1, warnings.size());
             assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
@@ -331,6 +333,11 @@ class GeoLocatorTest {
 
     private GeoLocator locator(Path city, Path asn, Path anonymous) {
         return new GeoLocator(city, asn, anonymous, INTERVAL, clock);
+    }
+
+    /** Each request's address is parsed once, into a {@link ClientAddress}, before it is located. */
+    private static GeoLocation locate(GeoLocator locator, String remoteAddress) {
+        return locator.locate(ClientAddress.of(remoteAddress));
     }
 
     private static MaxMindDbWriter london() {

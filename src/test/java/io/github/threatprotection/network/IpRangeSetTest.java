@@ -18,7 +18,7 @@ class IpRangeSetTest {
     }
 
     private static String match(IpRangeSet set, String address) {
-        return set.match(address).map(IpRange::text).orElse(null);
+        return set.match(ClientAddress.of(address)).map(IpRange::text).orElse(null);
     }
 
     @Test
@@ -65,9 +65,9 @@ class IpRangeSetTest {
     void textThatIsNotOneAddressMatchesNothing() {
         IpRangeSet set = set("0.0.0.0/0", "::/0");
         for (String text : List.of("", " ", "unknown", "10.1", "10.0.0.0/8", "10.0.0.*", "1.2.3.4, 5.6.7.8")) {
-            assertEquals(Optional.empty(), set.match(text), text);
+            assertEquals(Optional.empty(), set.match(ClientAddress.of(text)), text);
         }
-        assertEquals(Optional.empty(), set.match(null));
+        assertEquals(Optional.empty(), set.match(ClientAddress.of(null)));
     }
 
     @Test

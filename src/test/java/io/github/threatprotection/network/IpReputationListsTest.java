@@ -72,10 +72,10 @@ class IpReputationListsTest {
         IpReputationLists lists = new IpReputationLists(List.of(list), RECHECK, new MutableClock());
 
         assertEquals(Optional.of("185.220.101.7 is on reputation list tor-exits.txt (entry 185.220.101.0/24)"),
-                lists.match("185.220.101.7"));
+                lists.match(ClientAddress.of("185.220.101.7"), false));
         assertEquals("2001:db8::1 is on reputation list tor-exits.txt (entry 2001:db8::1)",
-                lists.match("2001:db8::1").orElseThrow());
-        assertEquals(Optional.empty(), lists.match("8.8.8.8"));
+                lists.match(ClientAddress.of("2001:db8::1"), false).orElseThrow());
+        assertEquals(Optional.empty(), lists.match(ClientAddress.of("8.8.8.8"), false));
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("2 line(s)") && warnings.get(0).contains("line 3"), warnings.toString());
     }
@@ -85,20 +85,20 @@ class IpReputationListsTest {
         Path list = Files.write(dir.resolve("bad.txt"), List.of("192.0.2.1"));
         MutableClock clock = new MutableClock();
         IpReputationLists lists = new IpReputationLists(List.of(list), RECHECK, clock);
-        assertTrue(lists.match("192.0.2.1").isPresent());
+        assertTrue(lists.match(ClientAddress.of("192.0.2.1"), false).isPresent());
 
         Path staged = Files.write(dir.resolve("bad.txt.new"), List.of("198.51.100.0/24"));
         Files.setLastModifiedTime(staged, FileTime.fromMillis(Files.getLastModifiedTime(list).toMillis() + 10_000));
         Files.move(staged, list, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        assertTrue(lists.match("192.0.2.1").isPresent(), "not looked at before the recheck");
+        assertTrue(lists.match(ClientAddress.of("192.0.2.1"), false).isPresent(), "not looked at before the recheck");
         clock.now = clock.now.plus(RECHECK);
-        assertFalse(lists.match("192.0.2.1").isPresent());
-        assertTrue(lists.match("198.51.100.9").isPresent());
+        assertFalse(lists.match(ClientAddress.of("192.0.2.1"), false).isPresent());
+        assertTrue(lists.match(ClientAddress.of("198.51.100.9"), false).isPresent());
 
         Files.delete(list);
         for (int i = 0; i < 3; i++) {
             clock.now = clock.now.plus(RECHECK);
-            assertTrue(lists.match("198.51.100.9").isPresent(), "the last good contents");
+            assertTrue(lists.match(ClientAddress.of("198.51.100.9"), false).isPresent(), "the last good contents");
         }
         assertEquals(1, warnings.size(), "warned once, not at every recheck: " + warnings);
         assertTrue(warnings.get(0).contains("keeping the version loaded before"), warnings.toString());
@@ -109,12 +109,12 @@ class IpReputationListsTest {
         Path list = dir.resolve("later.txt");
         MutableClock clock = new MutableClock();
         IpReputationLists lists = new IpReputationLists(List.of(list), RECHECK, clock);
-        assertEquals(Optional.empty(), lists.match("192.0.2.1"));
+        assertEquals(Optional.empty(), lists.match(ClientAddress.of("192.0.2.1"), false));
         assertEquals(1, warnings.size(), warnings.toString());
 
         Files.write(list, List.of("192.0.2.0/24"));
         clock.now = clock.now.plus(RECHECK);
-        assertTrue(lists.match("192.0.2.1").isPresent());
+        assertTrue(lists.match(ClientAddress.of("192.0.2.1"), false).isPresent());
         assertEquals(1, warnings.size());
     }
 

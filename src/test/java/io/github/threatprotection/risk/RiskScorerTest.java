@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.threatprotection.network.IpNetworks;
+import io.github.threatprotection.network.ClientAddress;
 
 class RiskScorerTest {
 
@@ -22,7 +22,8 @@ class RiskScorerTest {
 
     private static SignInObservation at(Instant time, String ip, String country, Long asn, Double lat, Double lon,
                                         String device) {
-        return new SignInObservation(time, ip, IpNetworks.networkOf(ip), country, asn, lat, lon, 20, device, false);
+        return new SignInObservation(time, ip, ClientAddress.of(ip).network(), country, asn, lat, lon, 20, device,
+                false);
     }
 
     private static SignInObservation london(Instant time, String device) {
@@ -195,8 +196,8 @@ class RiskScorerTest {
 
     @Test
     void addressesInOneIpv6Slash64AreOneNetwork() {
-        assertEquals(IpNetworks.networkOf("2001:db8:1:2::1"), IpNetworks.networkOf("2001:db8:1:2:ffff::9"));
-        assertEquals("198.51.100.0/24", IpNetworks.networkOf("198.51.100.77"));
-        assertEquals("198.51.100.0/24", IpNetworks.networkOf("::ffff:198.51.100.1"));
+        assertEquals(ClientAddress.of("2001:db8:1:2::1").network(), ClientAddress.of("2001:db8:1:2:ffff::9").network());
+        assertEquals("198.51.100.0/24", ClientAddress.of("198.51.100.77").network());
+        assertEquals("198.51.100.0/24", ClientAddress.of("::ffff:198.51.100.1").network());
     }
 }
