@@ -12,9 +12,12 @@ import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
+import org.apache.http.impl.client.CloseableHttpClient;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
+import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -97,6 +100,13 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private SignInRiskEvaluator riskEvaluator;
     private long purgeIntervalMillis;
     private long breachMinCount;
+    private List<Path> breachCorpora;
+    private CompromisedCredentialCheck.FailurePolicy corpusFailure;
+    /** Makes the range API client from Keycloak's HTTP client; null when no range API is configured. */
+    private Function<CloseableHttpClient, PwnedPasswordsClient> rangeApiClient;
+    private Duration rangeApiDeadline;
+    private CompromisedCredentialCheck.FailurePolicy rangeApiFailure;
+    private PwnedPasswordsClient rangeApi;
     private CompromisedCredentialCheck breachCheck;
     private SignInBreachCheck signInBreachCheck;
     private GeoLocator geoLocator;
@@ -129,39 +139,56 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         Duration fileRecheck = Duration.ofSeconds(atLeast(config, GEOIP_RECHECK_INTERVAL,
                 DEFAULT_FILE_RECHECK_SECONDS, 1));
 
-        List<Path> corpora = paths(config, BREACH_CORPUS);
-
-        PwnedPasswordsClient api = null;
+        breachCorpora = paths(config, BREACH_CORPUS);
         String url = config.get(PWNED_PASSWORDS_URL);
         if (url != null && !url.isBlank()) {
             URI uri = URI.create(url.trim());
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
                 throw new IllegalArgumentException(option(PWNED_PASSWORDS_URL) + " must be an http(s) URL, got " + url);
             }
-            api = new PwnedPasswordsClient(uri,
-                    Duration.ofMillis(atLeast(config, PWNED_PASSWORDS_TIMEOUT, DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS, 1)),
-                    atLeast(config, PWNED_PASSWORDS_CACHE_SIZE, DEFAULT_PWNED_PASSWORDS_CACHE_SIZE, 0),
-                    Duration.ofSeconds(atLeast(config, PWNED_PASSWORDS_CACHE_TTL,
-                            DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS, 0)),
+            Duration timeout = Duration.ofMillis(atLeast(config, PWNED_PASSWORDS_TIMEOUT,
+                    DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS, 1));
+            int cacheSize = atLeast(config, PWNED_PASSWORDS_CACHE_SIZE, DEFAULT_PWNED_PASSWORDS_CACHE_SIZE, 0);
+            Duration cacheTtl = Duration.ofSeconds(atLeast(config, PWNED_PASSWORDS_CACHE_TTL,
+                    DEFAULT_PWNED_PASSWORDS_CACHE_TTL_SECONDS, 0));
+            rangeApiClient = http -> new PwnedPasswordsClient(http, uri, timeout, cacheSize, cacheTtl,
                     Clock.systemUTC());
         }
-        CompromisedCredentialCheck.FailurePolicy apiFailure = failurePolicy(config, PWNED_PASSWORDS_FAILURE);
-        CompromisedCredentialCheck.FailurePolicy corpusFailure = failurePolicy(config, BREACH_CORPUS_FAILURE);
-        breachCheck = new CompromisedCredentialCheck(corpora, corpusFailure, api, apiFailure);
-        signInBreachCheck = new SignInBreachCheck(breachCheck, Duration.ofMillis(atLeast(config,
-                PWNED_PASSWORDS_DEADLINE, DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS, 1)));
+        rangeApiDeadline = Duration.ofMillis(atLeast(config, PWNED_PASSWORDS_DEADLINE,
+                DEFAULT_PWNED_PASSWORDS_DEADLINE_MILLIS, 1));
+        rangeApiFailure = failurePolicy(config, PWNED_PASSWORDS_FAILURE);
+        corpusFailure = failurePolicy(config, BREACH_CORPUS_FAILURE);
         geoLocator = new GeoLocator(path(config, GEOIP_CITY_DATABASE), path(config, GEOIP_ASN_DATABASE),
                 path(config, GEOIP_ANONYMOUS_DATABASE), fileRecheck, Clock.systemUTC());
         reputationLists = new IpReputationLists(paths(config, IP_REPUTATION_LISTS), fileRecheck, Clock.systemUTC());
-        metrics.dependencyErrors("breach_api", this,
-                factory -> factory.breachCheck.apiFailures() + factory.signInBreachCheck.deadlineMisses());
-        metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
         metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
+    }
+
+    /**
+     * Opens the breach data, in postInit as the range API client needs Keycloak's HTTP client, which only a
+     * session gives.
+     */
+    private void openBreachData(KeycloakSessionFactory factory) {
+        if (rangeApiClient != null) {
+            // Keycloak's own client rather than one of ours, so that the server's outgoing HTTP settings
+            // (--spi-connections-http-client--default--*: proxy mappings, truststore, timeouts) apply to range
+            // calls too. The client is shared and thread-safe; the session only hands it out.
+            CloseableHttpClient http;
+            try (KeycloakSession session = factory.create()) {
+                http = session.getProvider(HttpClientProvider.class).getHttpClient();
+            }
+            rangeApi = rangeApiClient.apply(http);
+        }
+        breachCheck = new CompromisedCredentialCheck(breachCorpora, corpusFailure, rangeApi, rangeApiFailure);
+        signInBreachCheck = new SignInBreachCheck(breachCheck, rangeApiDeadline);
+        metrics.dependencyErrors("breach_api", this,
+                self -> self.breachCheck.apiFailures() + self.signInBreachCheck.deadlineMisses());
+        metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         if (breachCheck.isConfigured()) {
             LOG.infof("Compromised-credential checks: %d offline corpus file(s) (failure policy %s), range API %s"
-                    + " (failure policy %s), minimum count %d", corpora.size(), name(corpusFailure),
-                    api == null ? "off" : api.baseUrl(), name(apiFailure), breachMinCount);
+                    + " (failure policy %s), minimum count %d", breachCorpora.size(), name(corpusFailure),
+                    rangeApi == null ? "off" : rangeApi.baseUrl(), name(rangeApiFailure), breachMinCount);
         } else {
             LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
         }
@@ -225,6 +252,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        openBreachData(factory);
         notifications = new NotificationSender(factory, notificationSchedule, notificationSchedule.firstRetry(),
                 metrics);
         factory.register(this::onProviderEvent);
@@ -411,6 +439,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         }
         if (signInBreachCheck != null) {
             signInBreachCheck.close();
+        }
+        if (rangeApi != null) {
+            rangeApi.close();
         }
     }
 }
