@@ -369,10 +369,11 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 .helpText("A password counts as compromised when seen at least this often.")
                 .defaultValue(1).add()
                 .property().name(PWNED_PASSWORDS_URL).type("string")
-                .helpText("Base URL of a Pwned Passwords range API (e.g. https://api.pwnedpasswords.com);"
-                        + " unset: no online check.").add()
+                .helpText("Base URL of a Pwned Passwords range API (e.g. https://api.pwnedpasswords.com),"
+                        + " called through Keycloak's HTTP client (connections-http-client: proxy mappings,"
+                        + " truststore); unset: no online check.").add()
                 .property().name(PWNED_PASSWORDS_TIMEOUT).type("int")
-                .helpText("Milliseconds a range API call may take.")
+                .helpText("Milliseconds a range API call may take, its answer's body included.")
                 .defaultValue(DEFAULT_PWNED_PASSWORDS_TIMEOUT_MILLIS).add()
                 .property().name(PWNED_PASSWORDS_DEADLINE).type("int")
                 .helpText("Milliseconds every sign-in's breach check takes when the range API is on, answered"
