@@ -1,7 +1,7 @@
 package io.github.threatprotection.breach;
 
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
+import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +134,7 @@ public final class CompromisedCredentialCheck implements AutoCloseable {
                     : new Result(Status.UNAVAILABLE, seen, corpusClosed, corpusProblem);
         } catch (IOException e) {
             apiFailures.incrementAndGet();
-            String why = e instanceof HttpTimeoutException ? "timed out" : e.getMessage();
+            String why = e instanceof InterruptedIOException ? "timed out" : e.getMessage();
             LOG.warnf("Pwned Passwords range API at %s could not be used (%s); failure policy %s", api.baseUrl(),
                     why, apiFailurePolicy);
             String apiProblem = "the Pwned Passwords range API could not be used (" + why + "); failure policy "

@@ -10,7 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.jboss.logging.Logger;
+import org.apache.http.impl.client.CloseableHttpClient;
 import org.keycloak.Config;
+import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -57,6 +59,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private final RealmDerivedKeys realmDerivedKeys = new RealmDerivedKeys();
     private ServerOptions options;
     private SignInRiskEvaluator riskEvaluator;
+    private PwnedPasswordsClient rangeApi;
     private CompromisedCredentialCheck breachCheck;
     private SignInBreachCheck signInBreachCheck;
     private GeoLocator geoLocator;
@@ -79,39 +82,53 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         options = ServerOptions.from(config);
         riskEvaluator = new SignInRiskEvaluator(options.riskEvaluationFailure());
 
-        PwnedPasswordsClient api = null;
-        if (options.pwnedPasswordsUrl() != null) {
-            api = new PwnedPasswordsClient(options.pwnedPasswordsUrl(), options.pwnedPasswordsTimeout(),
-                    options.pwnedPasswordsCacheSize(), options.pwnedPasswordsCacheTtl(), Clock.systemUTC());
-        }
-        breachCheck = new CompromisedCredentialCheck(options.breachCorpora(), options.breachCorpusFailure(), api,
-                options.pwnedPasswordsFailure());
-        signInBreachCheck = new SignInBreachCheck(breachCheck, options.pwnedPasswordsDeadline());
         geoLocator = new GeoLocator(options.geoipCityDatabase(), options.geoipAsnDatabase(),
                 options.geoipAnonymousDatabase(), options.fileRecheckInterval(), Clock.systemUTC());
         reputationLists = new IpReputationLists(options.ipReputationLists(), options.fileRecheckInterval(),
                 Clock.systemUTC());
-        metrics.dependencyErrors("breach_api", this,
-                factory -> factory.breachCheck.apiFailures() + factory.signInBreachCheck.deadlineMisses());
-        metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         metrics.dependencyErrors("geo", geoLocator, GeoLocator::failures);
         metrics.dependencyErrors("risk_engine", riskEvaluator, SignInRiskEvaluator::failures);
-        if (breachCheck.isConfigured()) {
-            LOG.infof("Compromised-credential checks: %d offline corpus file(s) (failure policy %s), range API %s"
-                    + " (failure policy %s), minimum count %d", options.breachCorpora().size(),
-                    name(options.breachCorpusFailure()), api == null ? "off" : api.baseUrl(),
-                    name(options.pwnedPasswordsFailure()), options.breachMinCount());
-        } else {
-            LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
-        }
     }
 
     private static String name(CompromisedCredentialCheck.FailurePolicy policy) {
         return policy.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Opens the breach data in postInit, as the range API client needs Keycloak's HTTP client, which only a
+     * session hands out.
+     */
+    private void openBreachData(KeycloakSessionFactory factory) {
+        if (options.pwnedPasswordsUrl() != null) {
+            // Keycloak's own client rather than one of ours, so that the server's outgoing HTTP settings
+            // (--spi-connections-http-client--default--*: proxy mappings, truststore, timeouts) apply to range
+            // calls too. The client is shared and thread-safe; the session only hands it out.
+            CloseableHttpClient http;
+            try (KeycloakSession session = factory.create()) {
+                http = session.getProvider(HttpClientProvider.class).getHttpClient();
+            }
+            rangeApi = new PwnedPasswordsClient(http, options.pwnedPasswordsUrl(), options.pwnedPasswordsTimeout(),
+                    options.pwnedPasswordsCacheSize(), options.pwnedPasswordsCacheTtl(), Clock.systemUTC());
+        }
+        breachCheck = new CompromisedCredentialCheck(options.breachCorpora(), options.breachCorpusFailure(),
+                rangeApi, options.pwnedPasswordsFailure());
+        signInBreachCheck = new SignInBreachCheck(breachCheck, options.pwnedPasswordsDeadline());
+        metrics.dependencyErrors("breach_api", this,
+                self -> self.breachCheck.apiFailures() + self.signInBreachCheck.deadlineMisses());
+        metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
+        if (breachCheck.isConfigured()) {
+            LOG.infof("Compromised-credential checks: %d offline corpus file(s) (failure policy %s), range API %s"
+                    + " (failure policy %s), minimum count %d", options.breachCorpora().size(),
+                    name(options.breachCorpusFailure()), rangeApi == null ? "off" : rangeApi.baseUrl(),
+                    name(options.pwnedPasswordsFailure()), options.breachMinCount());
+        } else {
+            LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
+        }
+    }
+
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        openBreachData(factory);
         notifications = new NotificationSender(factory, options.notificationSchedule(),
                 options.notificationSchedule().firstRetry(),
                 metrics, settingsStore, session -> create(session).events());
@@ -239,6 +256,9 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         }
         if (signInBreachCheck != null) {
             signInBreachCheck.close();
+        }
+        if (rangeApi != null) {
+            rangeApi.close();
         }
         // The reputation lists are read into memory and hold no file
         if (breachCheck != null) {

@@ -53,10 +53,11 @@ public record ServerOptions(
         BREACH_MIN_COUNT("breach-min-count", 1, 1,
                 "A password counts as compromised when seen at least this often."),
         PWNED_PASSWORDS_URL("pwned-passwords-url", null,
-                "Base URL of a Pwned Passwords range API (e.g. https://api.pwnedpasswords.com); unset: no online"
-                        + " check."),
+                "Base URL of a Pwned Passwords range API (e.g. https://api.pwnedpasswords.com), called through"
+                        + " Keycloak's HTTP client (connections-http-client: proxy mappings, truststore); unset: no"
+                        + " online check."),
         PWNED_PASSWORDS_TIMEOUT("pwned-passwords-timeout", 1000, 1,
-                "Milliseconds a range API call may take."),
+                "Milliseconds a range API call may take, its answer's body included."),
         /*
          * A range call to the public API from a server usually answers in tens of milliseconds; the default leaves
          * room for slower ones and stays short of what a person notices in a sign-in.

@@ -5,26 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 
+import org.apache.http.impl.client.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The range API client against a real local HTTP server. */
+/**
+ * The range API client against a real local HTTP server, through an Apache client built by Keycloak's own
+ * {@code HttpClientBuilder} with the settings its default {@code connections-http-client} provider uses.
+ */
 class PwnedPasswordsClientTest {
 
     private static final String KNOWN = "password1";
@@ -35,6 +42,11 @@ class PwnedPasswordsClientTest {
     private final AtomicReference<String> body = new AtomicReference<>();
     private volatile long delayMillis;
     private volatile long trickleMillis;
+    private volatile String redirectTo;
+    /** Whether the client closed the connection before the trickled body was all sent. */
+    private final CompletableFuture<Boolean> trickleCutOff = new CompletableFuture<>();
+    private CloseableHttpClient http;
+    private final List<PwnedPasswordsClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -42,6 +54,12 @@ class PwnedPasswordsClientTest {
         server.createContext("/", exchange -> {
             paths.add(exchange.getRequestURI().getPath());
             padding.add(exchange.getRequestHeaders().getFirst("Add-Padding"));
+            if (redirectTo != null && !exchange.getRequestURI().getPath().equals(redirectTo)) {
+                exchange.getResponseHeaders().set("Location", redirectTo);
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
             try {
                 Thread.sleep(delayMillis);
             } catch (InterruptedException e) {
@@ -64,20 +82,29 @@ class PwnedPasswordsClientTest {
                     out.write(answer, from, Math.min(part, answer.length - from));
                     out.flush();
                 }
+                trickleCutOff.complete(false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException e) {
-                // the client gave up
+                trickleCutOff.complete(true);
             }
         });
         server.start();
+        // As Keycloak's default provider builds it (socket timeout 5 s, no cookies), but with redirects
+        // allowed, as the deprecated allow-redirects option does: the client must not follow them anyway.
+        http = new org.keycloak.connections.httpclient.HttpClientBuilder()
+                .socketTimeout(5000, TimeUnit.MILLISECONDS)
+                .disableCookies(true)
+                .build();
         String hex = PasswordHash.hex(PasswordHash.sha1(KNOWN));
         body.set("0018A45C4D1DEF81644B54AB7F969B88D65:0\r\n" + hex.substring(5) + ":2413945\r\n"
                 + "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0\r\n");
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
+        clients.forEach(PwnedPasswordsClient::close);
+        http.close();
         server.stop(0);
     }
 
@@ -86,8 +113,11 @@ class PwnedPasswordsClientTest {
     }
 
     private PwnedPasswordsClient client(Clock clock, Duration timeout) {
-        return new PwnedPasswordsClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                timeout, 10, Duration.ofMinutes(5), clock);
+        PwnedPasswordsClient client = new PwnedPasswordsClient(http,
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), timeout, 10, Duration.ofMinutes(5),
+                clock);
+        clients.add(client);
+        return client;
     }
 
     @Test
@@ -139,15 +169,31 @@ class PwnedPasswordsClientTest {
     void aSlowAnswerTimesOut() {
         delayMillis = 3000;
         PwnedPasswordsClient client = client(Clock.systemUTC(), Duration.ofMillis(300));
-        assertThrows(HttpTimeoutException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
+        assertThrows(InterruptedIOException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
     }
 
     @Test
-    void aBodyTricklingInForLongerThanTheTimeoutTimesOut() {
+    void aBodyTricklingInForLongerThanTheTimeoutTimesOut() throws Exception {
         trickleMillis = 400;
         PwnedPasswordsClient client = client(Clock.systemUTC(), Duration.ofMillis(500));
-        // The headers come at once: the client's own request timeout alone would wait for the whole body.
-        assertThrows(HttpTimeoutException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
+        // The headers come at once and no read waits longer than the socket timeout: only the deadline on the
+        // whole call ends it.
+        InterruptedIOException error = assertThrows(InterruptedIOException.class,
+                () -> client.count(PasswordHash.sha1(KNOWN)));
+        assertTrue(error.getMessage().contains("no complete answer within 500 ms"), error.getMessage());
+        assertTrue(trickleCutOff.get(10, TimeUnit.SECONDS), "the call was ended, not read on to the end");
+
+        trickleMillis = 0;
+        assertEquals(2_413_945, client.count(PasswordHash.sha1(KNOWN)), "the aborted call left the client usable");
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        redirectTo = "/elsewhere";
+        PwnedPasswordsClient client = client(Clock.systemUTC());
+        IOException error = assertThrows(IOException.class, () -> client.count(PasswordHash.sha1(KNOWN)));
+        assertTrue(error.getMessage().contains("HTTP 302"), error.getMessage());
+        assertEquals(List.of("/range/" + PasswordHash.hex(PasswordHash.sha1(KNOWN)).substring(0, 5)), paths);
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class ContainerKeycloakServer implements KeycloakServer {
 
     private static final String CORPUS_OPTION = "--spi-threat-protection--default--breach-corpus=";
     private static final String RANGE_API_OPTION = "--spi-threat-protection--default--pwned-passwords-url=";
+    private static final String PROXY_MAPPINGS_OPTION = KeycloakExtension.PROXY_MAPPINGS_OPTION;
     private static final String CONTAINER_CORPORA = "/opt/keycloak/data/breached-";
 
     private final KeycloakContainer container;
@@ -34,6 +35,7 @@ public final class ContainerKeycloakServer implements KeycloakServer {
     public static ContainerKeycloakServer start(String version, Path providerJar, List<String> options) {
         List<String> command = new ArrayList<>();
         Map<String, MountableFile> copies = new LinkedHashMap<>();
+        boolean proxied = options.stream().anyMatch(option -> option.startsWith(PROXY_MAPPINGS_OPTION));
         for (String option : options) {
             if (option.startsWith("--proxy-trusted-addresses")) {
                 continue;
@@ -47,7 +49,14 @@ public final class ContainerKeycloakServer implements KeycloakServer {
                     inContainer.add(target);
                 }
                 command.add(CORPUS_OPTION + String.join(",", inContainer));
-            } else if (option.startsWith(RANGE_API_OPTION)) {
+            } else if (option.startsWith(PROXY_MAPPINGS_OPTION)) {
+                // The forward proxy listens on the host: mapped calls reach it through testcontainers, and it
+                // resolves their host names (the range API's localhost) on the host.
+                String[] mapping = option.substring(PROXY_MAPPINGS_OPTION.length()).split(";", 2);
+                int port = URI.create(mapping[1]).getPort();
+                Testcontainers.exposeHostPorts(port);
+                command.add(PROXY_MAPPINGS_OPTION + mapping[0] + ";http://host.testcontainers.internal:" + port);
+            } else if (option.startsWith(RANGE_API_OPTION) && !proxied) {
                 // The range API stub listens on the host; the container reaches it through testcontainers.
                 URI url = URI.create(option.substring(RANGE_API_OPTION.length()));
                 Testcontainers.exposeHostPorts(url.getPort());

@@ -1,5 +1,6 @@
 package io.github.threatprotection.it.support;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ArrayList;
@@ -36,13 +37,19 @@ public class KeycloakExtension implements ParameterResolver {
      */
     public static final int RANGE_API_DEADLINE_MILLIS = 50;
 
+    /** Keycloak's outgoing HTTP proxy mappings ({@code hostname-regex;proxy-url}). */
+    static final String PROXY_MAPPINGS_OPTION = "--spi-connections-http-client--default--proxy-mappings=";
+    /** The host name in the shared range API URL, which Keycloak's proxy mappings send through the proxy. */
+    static final String RANGE_API_HOST = "localhost";
+
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
     /**
-     * The shared server with the range API stub it is pointed at, or why it did not start, so later test classes
-     * fail fast with the same reason.
+     * The shared server with the range API stub it is pointed at and the forward proxy its range calls go
+     * through, or why it did not start, so later test classes fail fast with the same reason.
      */
-    private record Running(KeycloakServer server, RangeApiStub rangeApi, RuntimeException failure)
+    private record Running(KeycloakServer server, RangeApiStub rangeApi, ForwardProxy proxy,
+                           RuntimeException failure)
             implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
@@ -52,19 +59,24 @@ public class KeycloakExtension implements ParameterResolver {
             if (rangeApi != null) {
                 rangeApi.close();
             }
+            if (proxy != null) {
+                proxy.close();
+            }
         }
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == KeycloakServer.class || type == RangeApiStub.class;
+        return type == KeycloakServer.class || type == RangeApiStub.class || type == ForwardProxy.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Running running = running(context);
-        return parameter.getParameter().getType() == RangeApiStub.class ? running.rangeApi() : running.server();
+        Class<?> type = parameter.getParameter().getType();
+        return type == RangeApiStub.class ? running.rangeApi() : type == ForwardProxy.class ? running.proxy()
+                : running.server();
     }
 
     private static Running running(ExtensionContext context) {
@@ -78,20 +90,26 @@ public class KeycloakExtension implements ParameterResolver {
 
     /**
      * Builds the test breach corpora with the JAR's command line (the shared one, and one that only
-     * {@link ReplaceableCorpus} changes), starts the range API stub, then Keycloak pointed at them.
+     * {@link ReplaceableCorpus} changes), starts the range API stub and the forward proxy, then Keycloak pointed
+     * at them. The shared stub is named {@code localhost} in the server's options, the stubs some tests start
+     * themselves 127.0.0.1; Keycloak's proxy mappings send calls to {@code localhost} through the proxy, which
+     * forwards faithfully. So other tests see the shared stub as before, and their own stubs are called directly.
      */
     private static Running start() {
         String version = System.getProperty("keycloak.version", "26.7.3");
         Path jar = Path.of(required("threatprotection.jar"));
         Path work = Path.of(required("keycloak.work"));
         RangeApiStub rangeApi = null;
+        ForwardProxy proxy = null;
         try {
             Path corpus = BreachTestData.buildCorpus(jar, work.resolve("breach"));
             Path replaceable = BreachTestData.buildReplaceableCorpus(jar, work.resolve("breach"));
             rangeApi = RangeApiStub.start();
+            proxy = ForwardProxy.start();
             List<String> options = new ArrayList<>(SERVER_OPTIONS);
             options.add("--spi-threat-protection--default--breach-corpus=" + corpus + "," + replaceable);
-            options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApi.url());
+            options.add("--spi-threat-protection--default--pwned-passwords-url=" + rangeApiUrl(rangeApi));
+            options.add(PROXY_MAPPINGS_OPTION + proxy.mappingFor(RANGE_API_HOST));
             options.add("--spi-threat-protection--default--pwned-passwords-timeout=" + RANGE_API_TIMEOUT_MILLIS);
             options.add("--spi-threat-protection--default--pwned-passwords-deadline=" + RANGE_API_DEADLINE_MILLIS);
             options.addAll(TestGeoData.write(work.resolve("geo")));
@@ -104,15 +122,23 @@ public class KeycloakExtension implements ParameterResolver {
             KeycloakServer server = useContainer()
                     ? ContainerKeycloakServer.start(version, jar, options)
                     : DistributionKeycloakServer.start(Path.of(required("keycloak.dist")), jar, work, options, 0, 0);
-            return new Running(server, rangeApi, null);
+            return new Running(server, rangeApi, proxy, null);
         } catch (Exception e) {
             if (rangeApi != null) {
                 rangeApi.close();
             }
+            if (proxy != null) {
+                proxy.close();
+            }
             RuntimeException failure = e instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException("Keycloak did not start: " + e.getMessage(), e);
-            return new Running(null, null, failure);
+            return new Running(null, null, null, failure);
         }
+    }
+
+    /** The shared stub's URL as the test server is given it, under {@link #RANGE_API_HOST}. */
+    public static String rangeApiUrl(RangeApiStub rangeApi) {
+        return "http://" + RANGE_API_HOST + ":" + URI.create(rangeApi.url()).getPort();
     }
 
     private static boolean useContainer() {
