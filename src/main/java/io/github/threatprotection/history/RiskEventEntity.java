@@ -360,8 +360,10 @@ public class RiskEventEntity {
         return notifyDetail;
     }
 
+    /** At most the column's 255 characters: an SMTP server's message may be longer, and costs its tail. */
     public void setNotifyDetail(String notifyDetail) {
-        this.notifyDetail = notifyDetail;
+        this.notifyDetail = notifyDetail == null || notifyDetail.length() <= 255 ? notifyDetail
+                : notifyDetail.substring(0, 255);
     }
 
     public Integer getNotifyAttempts() {

@@ -23,7 +23,8 @@ import io.github.threatprotection.risk.RiskReason;
 
 /**
  * The event history in Keycloak's database. Writes join the caller's transaction, so an event is stored
- * exactly when the request that produced it commits.
+ * exactly when the request that produced it commits. An event stored with a pending notification enters the
+ * notification outbox; what happens to it there is the outbox's ({@code notification.NotificationOutbox}).
  */
 public final class RiskEventStore {
 
@@ -53,63 +54,6 @@ public final class RiskEventStore {
             entity.setNotifyLeaseUntil(claimedUntil.toEpochMilli());
         }
         em.persist(entity);
-    }
-
-    /** Ids of pending notifications that are due and that no node is sending, oldest first. */
-    public List<String> dueNotifications(Instant now, int max) {
-        return em.createQuery("select e.id from RiskEventEntity e where e.notifyStatus = :pending"
-                        + " and e.notifyNextAt <= :now"
-                        + " and (e.notifyLeaseUntil is null or e.notifyLeaseUntil < :now)"
-                        + " order by e.notifyNextAt", String.class)
-                .setParameter("pending", NotificationStatus.PENDING.name())
-                .setParameter("now", now.toEpochMilli())
-                .setMaxResults(max)
-                .getResultList();
-    }
-
-    /**
-     * Takes a pending notification for delivery until {@code leaseUntil}, in one conditional update, so two
-     * nodes never send the same e-mail at once; false when it was not pending or another node holds it.
-     */
-    public boolean claimNotification(String eventId, Instant now, Instant leaseUntil) {
-        return em.createQuery("update RiskEventEntity e set e.notifyLeaseUntil = :until where e.id = :id"
-                        + " and e.notifyStatus = :pending"
-                        + " and (e.notifyLeaseUntil is null or e.notifyLeaseUntil < :now)")
-                .setParameter("until", leaseUntil.toEpochMilli())
-                .setParameter("id", eventId)
-                .setParameter("pending", NotificationStatus.PENDING.name())
-                .setParameter("now", now.toEpochMilli())
-                .executeUpdate() == 1;
-    }
-
-    /** A claimed notification's event and the server URL its links start with. */
-    public Optional<PendingNotification> pendingNotification(String eventId) {
-        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
-        if (entity == null || !NotificationStatus.PENDING.name().equals(entity.getNotifyStatus())) {
-            return Optional.empty();
-        }
-        return Optional.of(new PendingNotification(fromEntity(entity), entity.getNotifyLinkBase()));
-    }
-
-    /**
-     * Records the outcome of a delivery attempt and releases the claim.
-     *
-     * @param nextAttempt when to try again while the status stays PENDING; ignored otherwise
-     */
-    public void recordNotificationAttempt(String eventId, NotificationStatus status, String detail,
-                                          Instant nextAttempt) {
-        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
-        if (entity == null) {
-            return;
-        }
-        entity.setNotifyStatus(status.name());
-        entity.setNotifyDetail(fit(detail, 255));
-        entity.setNotifyAttempts((entity.getNotifyAttempts() == null ? 0 : entity.getNotifyAttempts()) + 1);
-        entity.setNotifyNextAt(status == NotificationStatus.PENDING ? nextAttempt.toEpochMilli() : null);
-        entity.setNotifyLeaseUntil(null);
-        if (status != NotificationStatus.PENDING) {
-            entity.setNotifyLinkBase(null);
-        }
     }
 
     /** A user's events, newest first. */
@@ -280,7 +224,7 @@ public final class RiskEventStore {
         if (notification != null) {
             entity.setNotifyKind(notification.kind().name());
             entity.setNotifyStatus(notification.status().name());
-            entity.setNotifyDetail(fit(notification.detail(), 255));
+            entity.setNotifyDetail(notification.detail());
             entity.setNotifyAttempts(notification.attempts());
         }
         return entity;
@@ -294,7 +238,8 @@ public final class RiskEventStore {
         return value == null || value.length() <= columnSize ? value : value.substring(0, columnSize);
     }
 
-    private static RiskEvent fromEntity(RiskEventEntity entity) {
+    /** The event a row holds. */
+    public static RiskEvent fromEntity(RiskEventEntity entity) {
         RiskAssessment risk = new RiskAssessment(
                 RiskLevel.valueOf(entity.getRiskLevel()),
                 RiskAction.valueOf(entity.getRiskAction()),

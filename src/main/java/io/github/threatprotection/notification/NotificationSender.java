@@ -26,9 +26,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.threatprotection.history.NotificationStatus;
-import io.github.threatprotection.history.PendingNotification;
 import io.github.threatprotection.history.RiskEvent;
-import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.settings.NotificationSettings;
@@ -58,7 +56,7 @@ public final class NotificationSender {
     private final Duration scanInterval;
     private final ThreatProtectionMetrics metrics;
     private final RealmSettingsStore settings;
-    private final Function<KeycloakSession, RiskEventStore> events;
+    private final Function<KeycloakSession, NotificationOutbox> outbox;
     private final AtomicLong smtpErrors = new AtomicLong();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, THREAD_NAME);
@@ -68,13 +66,13 @@ public final class NotificationSender {
 
     /**
      * @param settings the realms' settings, for each mail's text
-     * @param events   the risk events of a session: the outbox the mails are claimed from
+     * @param outbox   a session's view of the outbox the mails are claimed from
      */
     public NotificationSender(KeycloakSessionFactory factory, DeliverySchedule schedule, Duration scanInterval,
                               ThreatProtectionMetrics metrics, RealmSettingsStore settings,
-                              Function<KeycloakSession, RiskEventStore> events) {
+                              Function<KeycloakSession, NotificationOutbox> outbox) {
         this.settings = settings;
-        this.events = events;
+        this.outbox = outbox;
         this.factory = factory;
         this.schedule = schedule;
         this.scanInterval = scanInterval;
@@ -122,7 +120,7 @@ public final class NotificationSender {
         try {
             Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
             List<String> due = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> events.apply(session).dueNotifications(now, SCAN_BATCH));
+                    session -> outbox.apply(session).due(now, SCAN_BATCH));
             due.forEach(this::deliver);
         } catch (RuntimeException e) {
             // The scan runs again at the next interval; a scheduled task that throws would never run again.
@@ -135,7 +133,7 @@ public final class NotificationSender {
         boolean claimed;
         try {
             claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> events.apply(session).claimNotification(eventId, now, claimUntil(now)));
+                    session -> outbox.apply(session).claim(eventId, now, claimUntil(now)));
         } catch (RuntimeException e) {
             LOG.warnf(e, "Claiming the notification of event %s failed; it stays pending", eventId);
             return;
@@ -154,8 +152,8 @@ public final class NotificationSender {
     }
 
     private void attempt(KeycloakSession session, String eventId) {
-        RiskEventStore store = events.apply(session);
-        Optional<PendingNotification> pending = store.pendingNotification(eventId);
+        NotificationOutbox queue = outbox.apply(session);
+        Optional<PendingNotification> pending = queue.pending(eventId);
         if (pending.isEmpty()) {
             return;
         }
@@ -169,7 +167,7 @@ public final class NotificationSender {
         UserModel user = event.userId() == null ? null : session.users().getUserById(realm, event.userId());
         String skipped = whySkipped(realm, user);
         if (skipped != null) {
-            store.recordNotificationAttempt(eventId, NotificationStatus.SKIPPED, skipped, null);
+            queue.recordAttempt(eventId, NotificationStatus.SKIPPED, skipped, null);
             metrics.notification(realm.getName(), kind, "skipped");
             return;
         }
@@ -186,30 +184,30 @@ public final class NotificationSender {
             }
             session.getProvider(EmailSenderProvider.class)
                     .send(smtp, user.getEmail(), email.subject(), email.textBody(), email.htmlBody());
-            store.recordNotificationAttempt(eventId, NotificationStatus.SENT, null, null);
+            queue.recordAttempt(eventId, NotificationStatus.SENT, null, null);
             metrics.notification(realm.getName(), kind, "sent");
         } catch (EmailException e) {
             smtpErrors.incrementAndGet();
-            failed(store, realm, event, kind, "SMTP: " + rootMessage(e));
+            failed(queue, realm, event, kind, "SMTP: " + rootMessage(e));
         } catch (Exception e) {
             LOG.warnf(e, "Rendering the notification of event %s failed", eventId);
-            failed(store, realm, event, kind, "rendering: " + rootMessage(e));
+            failed(queue, realm, event, kind, "rendering: " + rootMessage(e));
         }
     }
 
-    private void failed(RiskEventStore store, RealmModel realm, RiskEvent event, NotificationKind kind,
+    private void failed(NotificationOutbox queue, RealmModel realm, RiskEvent event, NotificationKind kind,
                         String detail) {
         Optional<Duration> retry = schedule.retryAfter(event.notification().attempts() + 1);
         if (retry.isPresent()) {
             LOG.infof("Notification of event %s not sent (%s); next attempt in %s", event.id(), detail,
                     retry.get());
-            store.recordNotificationAttempt(event.id(), NotificationStatus.PENDING, detail,
+            queue.recordAttempt(event.id(), NotificationStatus.PENDING, detail,
                     Instant.ofEpochMilli(Time.currentTimeMillis()).plus(retry.get()));
             metrics.notification(realm.getName(), kind, "retry");
         } else {
             LOG.warnf("Notification of event %s given up after %d attempts: %s", event.id(),
                     event.notification().attempts() + 1, detail);
-            store.recordNotificationAttempt(event.id(), NotificationStatus.FAILED, detail, null);
+            queue.recordAttempt(event.id(), NotificationStatus.FAILED, detail, null);
             metrics.notification(realm.getName(), kind, "failed");
         }
     }

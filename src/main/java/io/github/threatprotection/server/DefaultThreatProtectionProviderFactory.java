@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -36,6 +37,7 @@ import io.github.threatprotection.history.EventRetentionTask;
 import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
+import io.github.threatprotection.notification.NotificationOutbox;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.settings.RealmSettingsStore;
@@ -131,7 +133,8 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         openBreachData(factory);
         notifications = new NotificationSender(factory, options.notificationSchedule(),
                 options.notificationSchedule().firstRetry(),
-                metrics, settingsStore, session -> create(session).events());
+                metrics, settingsStore,
+                session -> new NotificationOutbox(session.getProvider(JpaConnectionProvider.class).getEntityManager()));
         factory.register(this::onProviderEvent);
     }
 
