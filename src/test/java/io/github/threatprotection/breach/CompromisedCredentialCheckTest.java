@@ -17,19 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck.FailurePolicy;
 import io.github.threatprotection.breach.CompromisedCredentialCheck.Result;
 import io.github.threatprotection.breach.CompromisedCredentialCheck.Status;
+import io.github.threatprotection.support.CapturedLog;
 
 /**
  * Corpus files replaced, damaged and missing under a running check: every lookup gets an answer or
@@ -45,33 +43,12 @@ class CompromisedCredentialCheckTest {
 
     /** The check's clock; tests move it past the reload interval. */
     private final AtomicLong millis = new AtomicLong(1_000_000);
-    private final List<LogRecord> log = new ArrayList<>();
-    private final Logger julLogger = Logger.getLogger(CompromisedCredentialCheck.class.getName());
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (log) {
-                log.add(record);
-            }
-        }
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        julLogger.addHandler(handler);
-    }
+    @RegisterExtension
+    final CapturedLog log = CapturedLog.of(CompromisedCredentialCheck.class);
 
     @AfterEach
-    void releaseLog() {
-        julLogger.removeHandler(handler);
+    void clearInterrupt() {
         Thread.interrupted();
     }
 
@@ -108,16 +85,8 @@ class CompromisedCredentialCheckTest {
     }
 
     private long logged(Level atLeast, Level below) {
-        synchronized (log) {
-            return log.stream().filter(r -> r.getLevel().intValue() >= atLeast.intValue()
-                    && r.getLevel().intValue() < below.intValue()).count();
-        }
-    }
-
-    private List<String> messages() {
-        synchronized (log) {
-            return log.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
-        }
+        return log.records().stream().filter(r -> r.getLevel().intValue() >= atLeast.intValue()
+                && r.getLevel().intValue() < below.intValue()).count();
     }
 
     @Test
@@ -180,13 +149,13 @@ class CompromisedCredentialCheckTest {
             assertEquals(Status.FOUND, check.check("first-" + i, 1).status(), "lookup " + i);
         }
         assertEquals(1, check.corpusFailures(), "the refused file, once; every lookup was answered");
-        assertEquals(1, logged(Level.SEVERE, Level.OFF), messages().toString());
+        assertEquals(1, logged(Level.SEVERE, Level.OFF), log.messages().toString());
 
         // The same file is tried again now and then, in case what stood in the way has passed.
         millis.addAndGet(CompromisedCredentialCheck.RETRY_REFUSED_MILLIS);
         assertEquals(Status.FOUND, check.check("first-1", 1).status());
         assertEquals(2, check.corpusFailures());
-        assertEquals(1, logged(Level.SEVERE, Level.OFF), "the same refusal is not logged again: " + messages());
+        assertEquals(1, logged(Level.SEVERE, Level.OFF), "the same refusal is not logged again: " + log.messages());
     }
 
     @Test
@@ -220,10 +189,9 @@ class CompromisedCredentialCheckTest {
         laterThanTheReloadInterval();
 
         assertEquals(Status.FOUND, check.check("first-1", 1).status(), "answered by the version it opened");
-        assertEquals(1, logged(Level.SEVERE, Level.OFF), "one error when it stopped answering: " + messages());
-        synchronized (log) {
-            assertTrue(log.get(log.size() - 1).getMessage().contains("answers lookups again"), log.toString());
-        }
+        assertEquals(1, logged(Level.SEVERE, Level.OFF), "one error when it stopped answering: " + log.messages());
+        List<String> messages = log.messages();
+        assertTrue(messages.get(messages.size() - 1).contains("answers lookups again"), messages.toString());
     }
 
     @Test
@@ -248,7 +216,7 @@ class CompromisedCredentialCheckTest {
             }
         }
         assertTrue(firstUnavailable >= 0, "some entry is in block 0");
-        assertEquals(1, logged(Level.SEVERE, Level.OFF), messages().toString());
+        assertEquals(1, logged(Level.SEVERE, Level.OFF), log.messages().toString());
 
         moveOver(corpus("repaired.corpus", "first-", ENTRIES), file);
         laterThanTheReloadInterval();

@@ -16,15 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 
 import org.jboss.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.threatprotection.support.CapturedLog;
 
 /**
  * The rules every followed file shares, on text files whose contents are refused when they start with "bad":
@@ -42,33 +41,9 @@ class ReloadingFileTest {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger reads = new AtomicInteger();
     private final List<String> released = new ArrayList<>();
-    private final List<LogRecord> log = new ArrayList<>();
-    // JBoss Logging hands over to java.util.logging in tests; held so the logger is not collected
-    private final java.util.logging.Logger julLogger = java.util.logging.Logger.getLogger(LOGGER);
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            log.add(record);
-        }
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        julLogger.addHandler(handler);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        julLogger.removeHandler(handler);
-    }
+    @RegisterExtension
+    final CapturedLog log = CapturedLog.named(LOGGER);
 
     /** Text contents; {@code mapped} stands for contents that go on reading the file, like a mapped database. */
     private ReloadingFile.Loader<String> text(boolean mapped) {
@@ -143,12 +118,7 @@ class ReloadingFileTest {
     }
 
     private long logged(Level level) {
-        return log.stream().filter(r -> r.getLevel().equals(level)).count();
-    }
-
-    /** Level names as JBoss Logging gives them (WARN, not WARNING) and messages. */
-    private List<String> messages() {
-        return log.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
+        return log.records().stream().filter(r -> r.getLevel().equals(level)).count();
     }
 
     @Test
@@ -169,7 +139,7 @@ class ReloadingFileTest {
         assertEquals("second", afterInterval(file));
         assertEquals(2, reads.get(), "an unchanged file is not read again");
         assertEquals(0, failures.get());
-        assertEquals(0, logged(Level.WARNING), messages().toString());
+        assertEquals(0, logged(Level.WARNING), log.messages().toString());
     }
 
     @Test
@@ -216,19 +186,19 @@ class ReloadingFileTest {
         Files.delete(path);
         afterInterval(file);
         assertEquals(3, failures.get());
-        assertEquals(1, logged(Level.WARNING), messages().toString());
-        assertTrue(log.get(0).getMessage().contains("Test file " + path + ": the file now at this path cannot be"
-                + " used (not a good file: bad one); keeping the version loaded before"), messages().toString());
+        assertEquals(1, logged(Level.WARNING), log.messages().toString());
+        assertTrue(log.records().get(0).getMessage().contains("Test file " + path + ": the file now at this path cannot be"
+                + " used (not a good file: bad one); keeping the version loaded before"), log.messages().toString());
 
         replace(path, "good again");
         assertEquals("good again", afterInterval(file));
         assertEquals(1, logged(Level.WARNING));
-        assertEquals(1, logged(Level.INFO), messages().toString());
-        assertTrue(log.get(1).getMessage().contains("loaded: 10 characters"), messages().toString());
+        assertEquals(1, logged(Level.INFO), log.messages().toString());
+        assertTrue(log.records().get(1).getMessage().contains("loaded: 10 characters"), log.messages().toString());
 
         replace(path, "bad three");
         afterInterval(file);
-        assertEquals(2, logged(Level.WARNING), "going bad again is a new change: " + messages());
+        assertEquals(2, logged(Level.WARNING), "going bad again is a new change: " + log.messages());
     }
 
     @Test
@@ -244,13 +214,13 @@ class ReloadingFileTest {
         assertEquals(1, failures.get(), "a file still missing is not tried again");
         assertEquals(0, reads.get(), "nor handed to the loader, whose messages may hold the path");
         assertEquals(List.of("WARN Test file " + path + " cannot be used (no such file); nothing is read from it"),
-                messages());
+                log.messages());
 
         replace(path, "appeared");
         assertEquals("appeared", afterInterval(file));
         assertNull(file.problem());
         assertEquals(1, failures.get());
-        assertTrue(messages().get(1).endsWith("loaded: 8 characters; it answers lookups again"), messages().toString());
+        assertTrue(log.messages().get(1).endsWith("loaded: 8 characters; it answers lookups again"), log.messages().toString());
     }
 
     @Test
@@ -265,9 +235,9 @@ class ReloadingFileTest {
         assertNull(file.current());
         assertEquals("not a good file: bad, written in place", file.problem(), "the file was read again");
         assertEquals(1, failures.get());
-        assertEquals(1, logged(Level.WARNING), messages().toString());
-        assertTrue(messages().contains("WARN Test file " + path + " cannot be used ("
-                + ReloadingFile.CHANGED_IN_PLACE + "); nothing is read from it"), messages().toString());
+        assertEquals(1, logged(Level.WARNING), log.messages().toString());
+        assertTrue(log.messages().contains("WARN Test file " + path + " cannot be used ("
+                + ReloadingFile.CHANGED_IN_PLACE + "); nothing is read from it"), log.messages().toString());
 
         overwriteInPlace(path, "good, written in place");
         assertEquals("good, written in place", afterInterval(file));
@@ -339,7 +309,7 @@ class ReloadingFileTest {
         file.lookIfDue();
         assertEquals(3, reads.get(), "an unchanged refused file is tried again now and then");
         assertEquals(2, failures.get());
-        assertEquals(1, logged(Level.WARNING), messages().toString());
+        assertEquals(1, logged(Level.WARNING), log.messages().toString());
         assertEquals("first", contents(file));
     }
 
@@ -409,6 +379,6 @@ class ReloadingFileTest {
                 "WARN Test file " + path + " cannot be used (an I/O error); nothing is read from it",
                 "INFO Test file " + path + " answers lookups again",
                 "WARN Test file " + path + " cannot be used (another I/O error); nothing is read from it"),
-                messages().stream().filter(m -> !m.startsWith("FINE")).toList());
+                log.messages().stream().filter(m -> !m.startsWith("FINE")).toList());
     }
 }

@@ -15,20 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.threatprotection.network.ClientAddress;
+import io.github.threatprotection.support.CapturedLog;
 
 class GeoLocatorTest {
 
@@ -38,35 +33,9 @@ class GeoLocatorTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock();
-    private final List<LogRecord> warnings = new ArrayList<>();
-    // JBoss Logging hands over to java.util.logging on the test classpath; held so the logger is not collected
-    private final Logger julLogger = Logger.getLogger(GeoLocator.class.getName());
-    private final Handler warningCollector = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void collectWarnings() {
-        julLogger.addHandler(warningCollector);
-    }
-
-    @AfterEach
-    void stopCollecting() {
-        julLogger.removeHandler(warningCollector);
-    }
+    @RegisterExtension
+    final CapturedLog log = CapturedLog.of(GeoLocator.class);
 
     @Test
     void cityCountryAndPositionForIpv4AndIpv6() throws IOException {
@@ -144,7 +113,7 @@ class GeoLocatorTest {
             assertEquals(15_169L, locate(locator, "8.8.8.8").asn());
             assertEquals(GeoLocation.UNKNOWN, locate(locator, "2001:4860:4860::8888"));
             assertEquals(0, locator.failures());
-            assertTrue(warnings.isEmpty());
+            assertTrue(log.warnings().isEmpty());
         }
     }
 
@@ -178,7 +147,7 @@ class GeoLocatorTest {
         try (GeoLocator locator = locator(null, null, null)) {
             assertEquals(GeoLocation.UNKNOWN, locate(locator, "81.2.69.160"));
             assertEquals(0, locator.failures());
-            assertTrue(warnings.isEmpty());
+            assertTrue(log.warnings().isEmpty());
         }
     }
 
@@ -191,8 +160,8 @@ class GeoLocatorTest {
                 clock.advance(INTERVAL);
             }
             assertEquals(1, locator.failures());
-            assertEquals(1, warnings.size());
-            assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
+            assertEquals(1, log.warnings().size());
+            assertTrue(log.warnings().get(0).contains(city.toString()), log.warnings().get(0));
 
             london().write(city);
             clock.advance(INTERVAL);
@@ -217,7 +186,7 @@ class GeoLocatorTest {
             assertEquals("Paris", paris.city());
             assertEquals("FR", paris.country());
             assertEquals(0, locator.failures());
-            assertTrue(warnings.isEmpty());
+            assertTrue(log.warnings().isEmpty());
         }
     }
 
@@ -234,14 +203,14 @@ class GeoLocatorTest {
             }
             assertEquals(List.of(), locator.problems());
             assertEquals(1, locator.failures());
-            assertEquals(1, warnings.size());
-            assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
+            assertEquals(1, log.warnings().size());
+            assertTrue(log.warnings().get(0).contains(city.toString()), log.warnings().get(0));
 
             replace(city, "other garbage, broken the same way".getBytes());
             clock.advance(INTERVAL);
             assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(2, locator.failures(), "each new version that fails to open counts");
-            assertEquals(1, warnings.size(), "the same problem again is not a new warning");
+            assertEquals(1, log.warnings().size(), "the same problem again is not a new warning");
 
             replace(city, MaxMindDbWriter.city()
                     .addCity("81.2.69.0/24", "FR", "France", "Paris", 48.8566, 2.3522, 20).toBytes());
@@ -270,15 +239,15 @@ class GeoLocatorTest {
                 locate(locator, "81.2.69.160");
             }
             assertEquals(1, locator.failures(), "the garbage now in the file, refused once");
-            assertEquals(1, warnings.size());
-            assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
+            assertEquals(1, log.warnings().size());
+            assertTrue(log.warnings().get(0).contains(city.toString()), log.warnings().get(0));
 
             replace(city, london().toBytes());
             clock.advance(INTERVAL);
             assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(List.of(), locator.problems());
             assertEquals(1, locator.failures());
-            assertEquals(1, warnings.size());
+            assertEquals(1, log.warnings().size());
         }
     }
 
@@ -293,7 +262,7 @@ class GeoLocatorTest {
             clock.advance(INTERVAL);
             assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(1, locator.failures());
-            assertEquals(1, warnings.size());
+            assertEquals(1, log.warnings().size());
         }
     }
 
@@ -317,8 +286,8 @@ class GeoLocatorTest {
             assertEquals(GeoLocation.UNKNOWN, locate(locator, "203.0.113.8"));
             assertEquals("London", locate(locator, "81.2.69.160").city());
             assertEquals(2, locator.failures());
-            assertEquals(1, warnings.size());
-            assertTrue(warnings.get(0).getMessage().contains(city.toString()), warnings.get(0).getMessage());
+            assertEquals(1, log.warnings().size());
+            assertTrue(log.warnings().get(0).contains(city.toString()), log.warnings().get(0));
         }
     }
 

@@ -14,18 +14,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.threatprotection.support.CapturedLog;
 
 /** Reputation list files read, matched, replaced and lost while the server runs. */
 class IpReputationListsTest {
@@ -36,34 +32,8 @@ class IpReputationListsTest {
     @TempDir
     Path dir;
 
-    private final List<String> warnings = new ArrayList<>();
-    private final Logger julLogger = Logger.getLogger(IpReputationLists.class.getName());
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void collectWarnings() {
-        julLogger.addHandler(handler);
-    }
-
-    @AfterEach
-    void stopCollecting() {
-        julLogger.removeHandler(handler);
-    }
+    @RegisterExtension
+    final CapturedLog log = CapturedLog.of(IpReputationLists.class);
 
     @Test
     void anAddressOnAListIsReportedWithTheListAndEntryAndBadLinesAreSkippedWithOneWarning() throws IOException {
@@ -76,8 +46,8 @@ class IpReputationListsTest {
         assertEquals("2001:db8::1 is on reputation list tor-exits.txt (entry 2001:db8::1)",
                 lists.match(ClientAddress.of("2001:db8::1"), false).orElseThrow());
         assertEquals(Optional.empty(), lists.match(ClientAddress.of("8.8.8.8"), false));
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("2 line(s)") && warnings.get(0).contains("line 3"), warnings.toString());
+        assertEquals(1, log.warnings().size(), log.warnings().toString());
+        assertTrue(log.warnings().get(0).contains("2 line(s)") && log.warnings().get(0).contains("line 3"), log.warnings().toString());
     }
 
     @Test
@@ -100,8 +70,8 @@ class IpReputationListsTest {
             clock.now = clock.now.plus(RECHECK);
             assertTrue(lists.match(ClientAddress.of("198.51.100.9"), false).isPresent(), "the last good contents");
         }
-        assertEquals(1, warnings.size(), "warned once, not at every recheck: " + warnings);
-        assertTrue(warnings.get(0).contains("keeping the version loaded before"), warnings.toString());
+        assertEquals(1, log.warnings().size(), "warned once, not at every recheck: " + log.warnings());
+        assertTrue(log.warnings().get(0).contains("keeping the version loaded before"), log.warnings().toString());
     }
 
     @Test
@@ -110,12 +80,12 @@ class IpReputationListsTest {
         MutableClock clock = new MutableClock();
         IpReputationLists lists = new IpReputationLists(List.of(list), RECHECK, clock);
         assertEquals(Optional.empty(), lists.match(ClientAddress.of("192.0.2.1"), false));
-        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(1, log.warnings().size(), log.warnings().toString());
 
         Files.write(list, List.of("192.0.2.0/24"));
         clock.now = clock.now.plus(RECHECK);
         assertTrue(lists.match(ClientAddress.of("192.0.2.1"), false).isPresent());
-        assertEquals(1, warnings.size());
+        assertEquals(1, log.warnings().size());
     }
 
     /** A clock the test moves by hand. */
