@@ -19,6 +19,8 @@ import io.github.threatprotection.risk.RiskAssessment;
 public class NotCompromisedPasswordPolicy implements PasswordPolicyProvider {
 
     static final String MESSAGE = "invalidPasswordCompromisedMessage";
+    /** A refusal under the failure policy {@code closed}: nothing was found, so the message must not say so. */
+    static final String UNCHECKED_MESSAGE = "invalidPasswordUncheckedMessage";
     /** Remembers a registration's first check until its second, so the sign-up is recorded once. */
     private static final String PENDING_SIGN_UP = "threatProtection.pendingSignUp";
     private static final String REGISTRATION_FLOW_PATH = "registration";
@@ -41,7 +43,7 @@ public class NotCompromisedPasswordPolicy implements PasswordPolicyProvider {
         }
         if (risk.blocks()) {
             check.record(realm, null, EventType.SIGN_UP, risk);
-            return new PolicyError(MESSAGE);
+            return refusal(risk);
         }
         // Recorded with the new user's id when Keycloak stores the password a moment later.
         session.setAttribute(PENDING_SIGN_UP, username);
@@ -58,7 +60,11 @@ public class NotCompromisedPasswordPolicy implements PasswordPolicyProvider {
             return null;
         }
         check.record(realm, user.getId(), type, risk);
-        return risk.blocks() ? new PolicyError(MESSAGE) : null;
+        return risk.blocks() ? refusal(risk) : null;
+    }
+
+    private static PolicyError refusal(RiskAssessment risk) {
+        return new PolicyError(risk.compromisedCredentials() ? MESSAGE : UNCHECKED_MESSAGE);
     }
 
     private boolean isSignUp(UserModel user) {

@@ -57,7 +57,14 @@ final class PasswordBreachCheck {
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
                 RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null);
-        threatProtection.events().add(event);
+        if (risk.blocks()) {
+            // A refused password fails the request, and Keycloak rolls its transaction back (an admin's password
+            // reset does): the event is stored in a transaction of its own so that the refusal stays on record.
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    own -> own.getProvider(ThreatProtectionProvider.class).events().add(event));
+        } else {
+            threatProtection.events().add(event);
+        }
         threatProtection.metrics().evaluated(realm.getName(), event, took);
     }
 

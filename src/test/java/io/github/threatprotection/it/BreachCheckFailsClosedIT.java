@@ -108,9 +108,13 @@ class BreachCheckFailsClosedIT {
             assertFalse(refused.signedIn());
             assertEquals(200, refused.status());
             assertTrue(refused.page().contains("kc-register-form"), "the registration form again, with the reason");
+            // Nothing was found: the reason says the password could not be checked, not that it was breached.
+            assertTrue(refused.page().contains("cannot be checked against breach data"), refused.page());
+            assertFalse(refused.page().contains("appeared in a data breach"), refused.page());
 
             HttpResponse<String> change = realm.resetPassword(realm.userId("changer"), fresh);
             assertEquals(400, change.statusCode(), change.body());
+            assertTrue(change.body().contains("invalidPasswordUncheckedMessage"), change.body());
         } finally {
             ReplaceableCorpus.putBackTheFirstEdition();
             ReplaceableCorpus.awaitFirstEdition(realm, "probe");

@@ -254,6 +254,11 @@ class CompromisedCredentialsIT {
         assertEquals(400, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("invalidPasswordCompromisedMessage") || refused.body().contains("breach"),
                 refused.body());
+        // The refusal rolls the admin request back; its event is kept all the same.
+        JsonNode refusal = realm.latestUserEvent(userId);
+        assertEquals("PASSWORD_CHANGE", refusal.get("type").asText(), refusal.toString());
+        assertEquals("FAIL", refusal.get("response").asText(), refusal.toString());
+        assertTrue(refusal.at("/risk/compromisedCredentials").asBoolean(), refusal.toString());
         assertEquals(204, realm.resetPassword(userId, BreachTestData.CLEAN).statusCode());
 
         // Seen 3 times: refused at minimum count 1, accepted at 10.
