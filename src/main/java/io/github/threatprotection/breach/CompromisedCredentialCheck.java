@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
 import io.github.threatprotection.files.ReloadingFile;
 
 /**
- * Checks a password against the configured breach data: the offline corpora first (local, no network), then,
- * when configured and the corpora do not know it, the range API.
+ * Checks a password against the breach data: the built-in list of common passwords and the offline corpora first
+ * (local, no network), then, when configured and these do not know it, the range API.
  * <p>
  * A corpus follows the file at its path as a {@link ReloadingFile} looked at after each lookup (one {@code stat}):
  * a changed file is opened at most once per {@link #RELOAD_ATTEMPT_MILLIS}; one that fails
@@ -52,7 +52,8 @@ public final class CompromisedCredentialCheck implements AutoCloseable {
     }
 
     /**
-     * @param count       how often the password was seen (for the offline corpus: its count bucket's lower bound)
+     * @param count       how often the password was seen (for the offline corpus: its count bucket's lower bound;
+     *                    0 for the built-in list, which gives ranks, not counts)
      * @param compromised whether to act on it: found often enough, or unavailable with a closed policy
      * @param detail      for the event, without the password or its hash
      */
@@ -63,6 +64,7 @@ public final class CompromisedCredentialCheck implements AutoCloseable {
     private record Answer(long count, String failure) {
     }
 
+    private final CommonPasswords common;
     private final List<CorpusSource> corpora;
     private final FailurePolicy corpusFailurePolicy;
     private final PwnedPasswordsClient api;
@@ -72,17 +74,20 @@ public final class CompromisedCredentialCheck implements AutoCloseable {
     private final AtomicLong corpusFailures = new AtomicLong();
 
     /**
+     * @param common              the built-in list of common passwords, or null when turned off
      * @param corpusFailurePolicy for lookups a corpus cannot answer
      * @param api                 the range API, or null
      * @param apiFailurePolicy    for range API calls that fail
      */
-    public CompromisedCredentialCheck(List<Path> corpusFiles, FailurePolicy corpusFailurePolicy,
-                                      PwnedPasswordsClient api, FailurePolicy apiFailurePolicy) {
-        this(corpusFiles, corpusFailurePolicy, api, apiFailurePolicy, System::currentTimeMillis);
+    public CompromisedCredentialCheck(CommonPasswords common, List<Path> corpusFiles,
+                                      FailurePolicy corpusFailurePolicy, PwnedPasswordsClient api,
+                                      FailurePolicy apiFailurePolicy) {
+        this(common, corpusFiles, corpusFailurePolicy, api, apiFailurePolicy, System::currentTimeMillis);
     }
 
-    CompromisedCredentialCheck(List<Path> corpusFiles, FailurePolicy corpusFailurePolicy, PwnedPasswordsClient api,
-                               FailurePolicy apiFailurePolicy, LongSupplier clock) {
+    CompromisedCredentialCheck(CommonPasswords common, List<Path> corpusFiles, FailurePolicy corpusFailurePolicy,
+                               PwnedPasswordsClient api, FailurePolicy apiFailurePolicy, LongSupplier clock) {
+        this.common = common;
         this.corpusFailurePolicy = corpusFailurePolicy;
         this.api = api;
         this.apiFailurePolicy = apiFailurePolicy;
@@ -92,13 +97,17 @@ public final class CompromisedCredentialCheck implements AutoCloseable {
 
     /** Whether any breach data is configured at all. */
     public boolean isConfigured() {
-        return !corpora.isEmpty() || api != null;
+        return common != null || !corpora.isEmpty() || api != null;
     }
 
     /**
      * @param minCount a password counts as compromised when seen at least this often
      */
     public Result check(String password, long minCount) {
+        if (common != null && common.contains(password)) {
+            return new Result(Status.FOUND, 0, true, "on the built-in list of the " + common.size()
+                    + " most common passwords");
+        }
         byte[] sha1 = PasswordHash.sha1(password);
         long offline = 0;
         List<String> unavailable = new ArrayList<>(0);
@@ -118,9 +127,11 @@ public final class CompromisedCredentialCheck implements AutoCloseable {
                 + String.join("; ", unavailable) + "); corpus failure policy " + policyText(corpusFailurePolicy);
         boolean corpusClosed = corpusProblem != null && corpusFailurePolicy == FailurePolicy.CLOSED;
         if (api == null) {
-            return corpusProblem == null
-                    ? new Result(Status.NOT_FOUND, offline, false, "not found in the offline breach corpus")
-                    : new Result(Status.UNAVAILABLE, offline, corpusClosed, corpusProblem);
+            if (corpusProblem != null) {
+                return new Result(Status.UNAVAILABLE, offline, corpusClosed, corpusProblem);
+            }
+            return new Result(Status.NOT_FOUND, offline, false, corpora.isEmpty()
+                    ? "not on the built-in list of common passwords" : "not found in the offline breach corpus");
         }
         try {
             long online = api.count(sha1);

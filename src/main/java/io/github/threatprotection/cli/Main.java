@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.threatprotection.breach.BreachCorpus;
+import io.github.threatprotection.breach.CommonPasswords;
 import io.github.threatprotection.breach.CorpusBuilder;
 import io.github.threatprotection.breach.CorpusInput;
 import io.github.threatprotection.breach.PasswordHash;
@@ -31,7 +32,7 @@ public final class Main {
             usage:
               corpus build --input <file|folder> --output <file> [--format hibp-sha1|plaintext] [--temp-dir <folder>]
               corpus check <corpus> -      asks for the password (or reads it from standard input)
-              corpus info <corpus>
+              corpus info [<corpus>]        without a corpus: the built-in list of common passwords
             """;
 
     private Main() {
@@ -147,6 +148,12 @@ public final class Main {
     }
 
     private static int info(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        if (args.isEmpty()) {
+            out.printf("built-in list: %d common passwords, from the %s%n"
+                    + "used by the server alongside any breach corpus unless builtin-corpus=false%n",
+                    CommonPasswords.builtIn().size(), CommonPasswords.SOURCE);
+            return 0;
+        }
         if (args.size() != 1) {
             err.print(USAGE);
             return 2;

@@ -25,6 +25,7 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.timer.TimerProvider;
 
+import io.github.threatprotection.breach.CommonPasswords;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
 import io.github.threatprotection.breach.SignInBreachCheck;
@@ -112,19 +113,23 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             rangeApi = new PwnedPasswordsClient(http, options.pwnedPasswordsUrl(), options.pwnedPasswordsTimeout(),
                     options.pwnedPasswordsCacheSize(), options.pwnedPasswordsCacheTtl(), Clock.systemUTC());
         }
-        breachCheck = new CompromisedCredentialCheck(options.breachCorpora(), options.breachCorpusFailure(),
+        CommonPasswords common = options.builtinCorpus() ? CommonPasswords.builtIn() : null;
+        breachCheck = new CompromisedCredentialCheck(common, options.breachCorpora(), options.breachCorpusFailure(),
                 rangeApi, options.pwnedPasswordsFailure());
         signInBreachCheck = new SignInBreachCheck(breachCheck, options.pwnedPasswordsDeadline());
         metrics.dependencyErrors("breach_api", this,
                 self -> self.breachCheck.apiFailures() + self.signInBreachCheck.deadlineMisses());
         metrics.dependencyErrors("breach_corpus", breachCheck, CompromisedCredentialCheck::corpusFailures);
         if (breachCheck.isConfigured()) {
-            LOG.infof("Compromised-credential checks: %d offline corpus file(s) (failure policy %s), range API %s"
-                    + " (failure policy %s), minimum count %d", options.breachCorpora().size(),
+            LOG.infof("Compromised-credential checks: built-in list %s, %d offline corpus file(s) (failure policy"
+                    + " %s), range API %s (failure policy %s), minimum count %d",
+                    common == null ? "off" : common.size() + " common passwords from the " + CommonPasswords.SOURCE,
+                    options.breachCorpora().size(),
                     name(options.breachCorpusFailure()), rangeApi == null ? "off" : rangeApi.baseUrl(),
                     name(options.pwnedPasswordsFailure()), options.breachMinCount());
         } else {
-            LOG.info("Compromised-credential checks are off: no breach corpus and no range API configured");
+            LOG.info("Compromised-credential checks are off: the built-in list turned off, no breach corpus and no"
+                    + " range API configured");
         }
     }
 

@@ -24,6 +24,7 @@ import io.github.threatprotection.risk.RiskAction;
  */
 public record ServerOptions(
         Duration retentionPurgeInterval,
+        boolean builtinCorpus,
         List<Path> breachCorpora,
         FailurePolicy breachCorpusFailure,
         long breachMinCount,
@@ -45,6 +46,9 @@ public record ServerOptions(
     enum Option {
         RETENTION_PURGE_INTERVAL("retention-purge-interval", 3600, 1,
                 "Seconds between runs of the purge of risk events older than each realm's retention.eventDays."),
+        BUILTIN_CORPUS("builtin-corpus", true,
+                "true: passwords are also checked against the 30,000 most common passwords carried in the JAR,"
+                        + " with or without breach corpora and the range API; false: only against those."),
         BREACH_CORPUS("breach-corpus", null,
                 "Comma-separated offline breach corpus files, built with the JAR's 'corpus build' command."),
         BREACH_CORPUS_FAILURE("breach-corpus-failure", "open",
@@ -105,6 +109,11 @@ public record ServerOptions(
             this(key, "int", defaultValue, minimum, help);
         }
 
+        /** true or false. */
+        Option(String key, boolean defaultValue, String help) {
+            this(key, "boolean", defaultValue, 0, help);
+        }
+
         /** Text: a choice, a URL, a file or comma-separated files. */
         Option(String key, String defaultValue, String help) {
             this(key, "string", defaultValue, 0, help);
@@ -160,6 +169,17 @@ public record ServerOptions(
             return value;
         }
 
+        private boolean flag(Config.Scope config) {
+            String text = text(config);
+            if (text == null) {
+                return (Boolean) defaultValue;
+            }
+            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(text);
+            }
+            throw new IllegalArgumentException(option() + " must be true or false, got " + config.get(key));
+        }
+
         private Path path(Config.Scope config) {
             String text = text(config);
             return text == null ? null : Path.of(text);
@@ -198,6 +218,7 @@ public record ServerOptions(
                 Math.max(retrySeconds, (Integer) Option.NOTIFICATION_MAX_RETRY_DELAY.defaultValue));
         return new ServerOptions(
                 Duration.ofSeconds(Option.RETENTION_PURGE_INTERVAL.wholeNumber(config)),
+                Option.BUILTIN_CORPUS.flag(config),
                 Option.BREACH_CORPUS.paths(config),
                 failurePolicy(config, Option.BREACH_CORPUS_FAILURE),
                 Option.BREACH_MIN_COUNT.wholeNumber(config),

@@ -66,7 +66,7 @@ class CompromisedCredentialCheckTest {
     }
 
     private CompromisedCredentialCheck check(Path corpus, FailurePolicy policy) {
-        return new CompromisedCredentialCheck(List.of(corpus), policy, null, FailurePolicy.OPEN, millis::get);
+        return new CompromisedCredentialCheck(null, List.of(corpus), policy, null, FailurePolicy.OPEN, millis::get);
     }
 
     /** Moves a file over another in one rename, as docs/operations.md tells operators to replace a corpus. */
@@ -268,8 +268,8 @@ class CompromisedCredentialCheckTest {
     void aPasswordFoundInOneCorpusIsFoundWhileAnotherCannotBeRead() throws IOException {
         Path good = corpus("good.corpus", "first-", 1_000);
         Path bad = corpus("bad.corpus", "second-", 1_000);
-        CompromisedCredentialCheck check = new CompromisedCredentialCheck(List.of(good, bad), FailurePolicy.CLOSED,
-                null, FailurePolicy.OPEN, millis::get);
+        CompromisedCredentialCheck check = new CompromisedCredentialCheck(null, List.of(good, bad),
+                FailurePolicy.CLOSED, null, FailurePolicy.OPEN, millis::get);
         truncateInPlace(bad);
 
         assertEquals(Status.FOUND, check.check("first-5", 1).status());
@@ -277,5 +277,39 @@ class CompromisedCredentialCheckTest {
         assertEquals(Status.UNAVAILABLE, other.status());
         assertTrue(other.detail().contains("bad.corpus"), other.detail());
         assertFalse(other.detail().contains("good.corpus"), other.detail());
+    }
+
+    @Test
+    void theBuiltInListAloneIsBreachDataAndIgnoresTheMinimumCount() {
+        CompromisedCredentialCheck check = new CompromisedCredentialCheck(CommonPasswords.builtIn(), List.of(),
+                FailurePolicy.OPEN, null, FailurePolicy.OPEN, millis::get);
+        assertTrue(check.isConfigured());
+        Result common = check.check("password123", 1_000_000);
+        assertEquals(Status.FOUND, common.status());
+        assertTrue(common.compromised());
+        assertEquals("on the built-in list of the 30000 most common passwords", common.detail());
+        Result other = check.check("correct horse battery staple", 1);
+        assertEquals(Status.NOT_FOUND, other.status());
+        assertEquals("not on the built-in list of common passwords", other.detail());
+    }
+
+    @Test
+    void theBuiltInListAnswersBeforeADamagedCorpusAndTheCorpusStillAnswersForTheRest() throws IOException {
+        Path file = corpus("live.corpus", "first-", 1_000);
+        CompromisedCredentialCheck check = new CompromisedCredentialCheck(CommonPasswords.builtIn(), List.of(file),
+                FailurePolicy.OPEN, null, FailurePolicy.OPEN, millis::get);
+        assertEquals(Status.FOUND, check.check("first-5", 1).status());
+        truncateInPlace(file);
+        assertEquals(Status.FOUND, check.check("letmein", 1).status());
+        assertEquals(Status.UNAVAILABLE, check.check("first-6", 1).status());
+    }
+
+    @Test
+    void withoutTheBuiltInListACommonPasswordIsOnlyWhatTheCorporaSay() throws IOException {
+        CompromisedCredentialCheck check = check(corpus("live.corpus", "first-", 100), FailurePolicy.OPEN);
+        assertEquals(Status.NOT_FOUND, check.check("password123", 1).status());
+        CompromisedCredentialCheck none = new CompromisedCredentialCheck(null, List.of(), FailurePolicy.OPEN, null,
+                FailurePolicy.OPEN, millis::get);
+        assertFalse(none.isConfigured());
     }
 }

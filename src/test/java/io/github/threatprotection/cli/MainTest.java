@@ -93,6 +93,13 @@ class MainTest {
     }
 
     @Test
+    void infoWithoutACorpusDescribesTheBuiltInList() {
+        assertEquals(0, run("corpus", "info"), err());
+        assertTrue(out().startsWith("built-in list: 30000 common passwords, from the zxcvbn"), out());
+        assertTrue(out().contains("builtin-corpus=false"), out());
+    }
+
+    @Test
     void infoDescribesAGoodCorpus() throws IOException {
         Path corpus = corpus();
         assertEquals(0, run("corpus", "info", corpus.toString()));

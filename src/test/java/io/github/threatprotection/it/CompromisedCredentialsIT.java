@@ -48,13 +48,14 @@ class CompromisedCredentialsIT {
         rangeApi = stub;
         mailbox = Mailbox.start();
         realm = TestRealm.create(new AdminApi(baseUrl), "breach", "auditee", "victim", "relaxed", "rotator",
-                "api-user", "padded", "slow-api", "console", "updater", "admin-reset");
+                "api-user", "padded", "slow-api", "console", "updater", "admin-reset", "common");
         // Breached passwords are set before the policy that would refuse them.
         for (String user : List.of("auditee", "victim", "relaxed", "rotator")) {
             AdminApi.ok(realm.resetPassword(realm.userId(user), BreachTestData.BREACHED));
         }
         AdminApi.ok(realm.resetPassword(realm.userId("api-user"), BreachTestData.ONLY_IN_RANGE_API));
         AdminApi.ok(realm.resetPassword(realm.userId("padded"), BreachTestData.PADDING_ONLY));
+        AdminApi.ok(realm.resetPassword(realm.userId("common"), "letmein"));
         realm.update(Map.of(
                 "smtpServer", mailbox.smtpSettings(),
                 "resetPasswordAllowed", true,
@@ -152,6 +153,25 @@ class CompromisedCredentialsIT {
         assertTrue(reset.signedIn(), "the reset signs the owner in: " + reset);
 
         assertTrue(signIn("victim", BreachTestData.CLEAN).signedIn(), "the lock went with the breached password");
+    }
+
+    @Test
+    void theBuiltInListOfCommonPasswordsWorksAlongsideTheConfiguredCorporaWhateverTheMinimumCount() {
+        settings("AUDIT", "BLOCK", false);
+        assertTrue(signIn("common", "letmein").signedIn());
+        JsonNode event = realm.latestUserEvent(realm.userId("common"));
+        assertTrue(event.at("/risk/compromisedCredentials").asBoolean(), event.toString());
+        assertTrue(event.at("/risk/reasons").toString().contains("built-in list"), event.toString());
+
+        settings("ENFORCED", "BLOCK", false);
+        realm.update(Map.of("passwordPolicy", "notCompromised(1000)"));
+        try {
+            HttpResponse<String> refused = realm.resetPassword(realm.userId("common"), "Password123");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("invalidPasswordCompromisedMessage"), refused.body());
+        } finally {
+            realm.update(Map.of("passwordPolicy", "notCompromised(1)"));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -66,6 +67,7 @@ class ServerOptionsTest {
         ServerOptions options = read();
 
         assertEquals(Duration.ofHours(1), options.retentionPurgeInterval());
+        assertTrue(options.builtinCorpus());
         assertEquals(List.of(), options.breachCorpora());
         assertEquals(FailurePolicy.OPEN, options.breachCorpusFailure());
         assertEquals(1, options.breachMinCount());
@@ -98,13 +100,14 @@ class ServerOptionsTest {
     void setOptionsAreReadTrimmed() {
         ServerOptions options = read("breach-min-count", " 5 ", "pwned-passwords-url", " https://ranges.example/api ",
                 "pwned-passwords-cache-size", "0", "breach-corpus-failure", "closed",
-                "risk-evaluation-failure", " mfa_required ");
+                "risk-evaluation-failure", " mfa_required ", "builtin-corpus", " FALSE ");
 
         assertEquals(5, options.breachMinCount());
         assertEquals(URI.create("https://ranges.example/api"), options.pwnedPasswordsUrl());
         assertEquals(0, options.pwnedPasswordsCacheSize(), "a cache size of 0 turns the cache off");
         assertEquals(FailurePolicy.CLOSED, options.breachCorpusFailure());
         assertEquals(RiskAction.MFA_REQUIRED, options.riskEvaluationFailure());
+        assertFalse(options.builtinCorpus());
     }
 
     @Test
@@ -142,6 +145,8 @@ class ServerOptionsTest {
                 + Arrays.toString(RiskAction.values()) + ", got maybe", error("risk-evaluation-failure", "maybe"));
         assertEquals("--spi-threat-protection--default--pwned-passwords-url must be an http(s) URL, got"
                 + " ftp://ranges.example", error("pwned-passwords-url", "ftp://ranges.example"));
+        assertEquals("--spi-threat-protection--default--builtin-corpus must be true or false, got no",
+                error("builtin-corpus", "no"));
         assertEquals("--spi-threat-protection--default--pwned-passwords-url must be an http(s) URL, got"
                 + " https://ranges example", error("pwned-passwords-url", "https://ranges example"));
     }
@@ -160,7 +165,7 @@ class ServerOptionsTest {
     @Test
     void keycloakListsEveryOptionWithItsHelpAndTheDefaultThatIsUsed() {
         List<ProviderConfigProperty> metadata = ServerOptions.metadata();
-        assertEquals(List.of("retention-purge-interval", "breach-corpus", "breach-corpus-failure", "breach-min-count",
+        assertEquals(List.of("retention-purge-interval", "builtin-corpus", "breach-corpus", "breach-corpus-failure", "breach-min-count",
                 "pwned-passwords-url", "pwned-passwords-timeout", "pwned-passwords-deadline", "pwned-passwords-failure",
                 "pwned-passwords-cache-size", "pwned-passwords-cache-ttl", "geoip-city-database", "geoip-asn-database",
                 "geoip-anonymous-database", "ip-reputation-lists", "notification-retry", "notification-max-retry-delay",
@@ -172,7 +177,7 @@ class ServerOptionsTest {
         Map<String, String> shownDefaults = new HashMap<>();
         metadata.stream().filter(option -> option.getDefaultValue() != null)
                 .forEach(option -> shownDefaults.put(option.getName(), option.getDefaultValue().toString()));
-        assertEquals(13, shownDefaults.size(), shownDefaults::toString);
+        assertEquals(14, shownDefaults.size(), shownDefaults::toString);
         assertEquals(read(), ServerOptions.from(scope(shownDefaults)));
     }
 }
