@@ -229,7 +229,6 @@
     row.dataset.userId = e.userId || "";
     const reasons = element("ul");
     e.risk.reasons.forEach(r => reasons.appendChild(element("li", r.signal + " +" + r.score + (r.detail ? ": " + r.detail : ""))));
-    if (e.risk.compromisedCredentials) reasons.appendChild(element("li", "COMPROMISED_CREDENTIALS"));
     if (e.risk.override) reasons.appendChild(element("li", "IP list: " + e.risk.override));
     const context = element("ul");
     const c = e.context || {};

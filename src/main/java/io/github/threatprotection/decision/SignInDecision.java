@@ -29,9 +29,13 @@ import io.github.threatprotection.settings.ThreatProtectionSettings;
 public record SignInDecision(RiskAssessment risk, boolean blocked, boolean askSecondFactor, boolean lockAccount,
                              boolean requirePasswordChange, NotificationKind notification) {
 
-    /** A sign-in to a locked account: refused whatever the mode, since turning protection off must not unlock. */
+    /**
+     * A sign-in to a locked account: refused whatever the mode, since turning protection off must not unlock. Not
+     * a breached password (the lock may come from a disowned sign-in, and nothing was looked up), so it is not
+     * counted as one.
+     */
     public static final RiskAssessment LOCKED_ACCOUNT = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true,
-            null, true, List.of(new RiskReason(RiskSignal.COMPROMISED_PASSWORD_LOCK, 0, "the account is locked until"
+            null, false, List.of(new RiskReason(RiskSignal.COMPROMISED_PASSWORD_LOCK, 0, "the account is locked until"
                     + " its password (breached, or used in a disowned sign-in) is replaced through the e-mailed reset")));
 
     /**

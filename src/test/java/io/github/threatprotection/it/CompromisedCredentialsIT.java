@@ -136,7 +136,9 @@ class CompromisedCredentialsIT {
                 BreachTestData.BREACHED);
         assertEquals(400, direct.statusCode());
         assertTrue(direct.body().contains("invalid_grant"));
-        assertTrue(hasReason(realm.latestUserEvent(userId), "COMPROMISED_PASSWORD_LOCK"));
+        JsonNode locked = realm.latestUserEvent(userId);
+        assertTrue(hasReason(locked, "COMPROMISED_PASSWORD_LOCK"), locked.toString());
+        assertFalse(locked.at("/risk/compromisedCredentials").asBoolean(), "a lock is not a breached password");
 
         // The owner resets the password through the e-mailed link, to a clean one, and is signed in.
         Browser browser = new Browser(baseUrl, ADDRESS);
