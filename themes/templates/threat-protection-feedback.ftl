@@ -1,7 +1,7 @@
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
-        ${msg("threatProtectionFeedbackTitle")}
+        <#if threatProtectionFeedback.recorded>${msg("threatProtectionFeedbackAnsweredTitle")}<#else>${msg("threatProtectionFeedbackTitle")}</#if>
     <#elseif section = "form">
         <div id="threat-protection-feedback">
             <ul>

@@ -1,7 +1,9 @@
 package io.github.threatprotection.feedback;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -30,6 +32,7 @@ import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.notification.FeedbackToken;
 import io.github.threatprotection.notification.MessageText;
+import io.github.threatprotection.notification.NotificationValues;
 
 /**
  * The pages behind the one-click links of a notification. A GET only shows what the link would record (mail
@@ -45,6 +48,8 @@ public class FeedbackResource {
     static final String TEMPLATE = "threat-protection-feedback.ftl";
     private static final String INVALID_LINK = "threatProtectionFeedbackLinkInvalid";
     private static final String USED_LINK = "threatProtectionFeedbackLinkUsed";
+    private static final String ANSWERED_VALID = "threatProtectionFeedbackAnsweredValid";
+    private static final String ANSWERED_INVALID = "threatProtectionFeedbackAnsweredInvalid";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -62,7 +67,7 @@ public class FeedbackResource {
     public Response confirm(@QueryParam("key") String key) {
         Redeemable link = verify(key);
         if (link.error() != null) {
-            return error(link.error());
+            return error(link);
         }
         return page(link, false);
     }
@@ -74,12 +79,12 @@ public class FeedbackResource {
     public Response record(@FormParam("key") String key) {
         Redeemable link = verify(key);
         if (link.error() != null) {
-            return error(link.error());
+            return error(link);
         }
         // Cluster-wide and atomic, so two clicks racing on two nodes record one answer.
         long lifespan = Math.max(1, link.token().getExp() - Time.currentTime());
         if (!session.singleUseObjects().putIfAbsent(usedKey(link.event().id()), lifespan)) {
-            return error(USED_LINK);
+            return error(Redeemable.failed(USED_LINK));
         }
         Feedback feedback = new Feedback(link.token().value(), Feedback.Provider.USER,
                 Instant.ofEpochMilli(Time.currentTimeMillis()));
@@ -96,7 +101,10 @@ public class FeedbackResource {
         return page(link, true);
     }
 
-    /** A link's token, user and event, or the message key of why it cannot be used. */
+    /**
+     * A link's token, user and event, or the message key of why it cannot be used (with the user and event
+     * when the event was answered already, so the page can say how and when).
+     */
     private record Redeemable(FeedbackToken token, UserModel user, RiskEvent event, String error) {
         static Redeemable failed(String error) {
             return new Redeemable(null, null, null, error);
@@ -121,8 +129,11 @@ public class FeedbackResource {
             return Redeemable.failed(INVALID_LINK);
         }
         // The single-use entry lives in a cache; the recorded answer keeps a link used after a full restart.
-        if ((event.feedback() != null && event.feedback().provider() == Feedback.Provider.USER)
-                || session.singleUseObjects().contains(usedKey(event.id()))) {
+        if (event.feedback() != null && event.feedback().provider() == Feedback.Provider.USER) {
+            return new Redeemable(null, user, event, event.feedback().value() == Feedback.Value.VALID
+                    ? ANSWERED_VALID : ANSWERED_INVALID);
+        }
+        if (session.singleUseObjects().contains(usedKey(event.id()))) {
             return Redeemable.failed(USED_LINK);
         }
         return new Redeemable(token, user, event, null);
@@ -132,9 +143,10 @@ public class FeedbackResource {
         Map<String, Object> feedback = new HashMap<>();
         feedback.put("value", link.token().value().name());
         feedback.put("recorded", recorded);
-        feedback.put("time", link.event().time().toString());
+        Locale locale = userLocale(link.user());
+        feedback.put("time", NotificationValues.time(link.event().time(), locale, userZone(link.user())));
         feedback.put("ipAddress", MessageText.oneLine(link.event().context().ipAddress()));
-        feedback.put("place", MessageText.oneLine(place(link.event())));
+        feedback.put("place", MessageText.oneLine(place(link.event(), locale)));
         // null for an unrecognised agent: the page says "Unknown device" rather than text an attacker chose
         feedback.put("deviceName", DeviceName.forUser(link.event().context().deviceName()));
         feedback.put("actionUrl", session.getContext().getUri().getRequestUriBuilder().replaceQuery(null).build()
@@ -148,17 +160,30 @@ public class FeedbackResource {
                 .createForm(TEMPLATE);
     }
 
-    private static String place(RiskEvent event) {
+    /** Times, places and countries as the user's mail wrote them: in the user's language and time zone. */
+    private Locale userLocale(UserModel user) {
+        return NotificationValues.localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
+    }
+
+    private static ZoneId userZone(UserModel user) {
+        return NotificationValues.zoneOf(user.getFirstAttribute("zoneinfo"));
+    }
+
+    private static String place(RiskEvent event, Locale locale) {
         String city = event.context().city();
-        String country = event.context().country();
+        String country = NotificationValues.countryName(event.context().country(), locale);
         if (city == null) {
             return country == null ? "" : country;
         }
         return country == null ? city : city + ", " + country;
     }
 
-    private Response error(String messageKey) {
-        return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, messageKey);
+    private Response error(Redeemable link) {
+        if (link.event() == null) {
+            return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, link.error());
+        }
+        return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, link.error(), NotificationValues.time(
+                link.event().feedback().time(), userLocale(link.user()), userZone(link.user())));
     }
 
     private static String usedKey(String eventId) {

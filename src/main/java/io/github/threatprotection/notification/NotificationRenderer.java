@@ -44,7 +44,7 @@ final class NotificationRenderer {
     static Email render(KeycloakSession session, RealmModel realm, UserModel user, RiskEvent event,
                         NotificationKind kind, NotificationSettings settings, URI serverUrl)
             throws IOException, FreeMarkerException {
-        Locale locale = localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
+        Locale locale = NotificationValues.localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
         Theme theme = session.theme().getTheme(Theme.Type.EMAIL);
         Properties messages = theme.getEnhancedMessages(realm, locale);
         String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
@@ -86,20 +86,6 @@ final class NotificationRenderer {
                 ? freeMarker.processTemplate(attributes, "html/" + kind.themeTemplate() + ".ftl", theme)
                 : Placeholder.substitute(custom.htmlBody(), values, MessageText::html);
         return new Email(MessageText.oneLine(subject), text, html);
-    }
-
-    /**
-     * The user's language when the realm offers it, else the realm's default; English when the realm has no
-     * internationalisation.
-     */
-    static Locale localeOf(RealmModel realm, String userLocale) {
-        if (!realm.isInternationalizationEnabled()) {
-            return Locale.ENGLISH;
-        }
-        if (userLocale != null && realm.getSupportedLocalesStream().anyMatch(userLocale::equals)) {
-            return Locale.forLanguageTag(userLocale);
-        }
-        return realm.getDefaultLocale() == null ? Locale.ENGLISH : Locale.forLanguageTag(realm.getDefaultLocale());
     }
 
     /** {@code ip-address} → {@code ipAddress}, the name a theme template uses. */

@@ -1,5 +1,6 @@
 package io.github.threatprotection.notification;
 
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
@@ -7,6 +8,8 @@ import java.util.EnumMap;
 import java.util.IllformedLocaleException;
 import java.util.Locale;
 import java.util.Map;
+
+import org.keycloak.models.RealmModel;
 
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.RiskEvent;
@@ -40,8 +43,7 @@ public final class NotificationValues {
         values.put(Placeholder.IP_ADDRESS, orUnknown(event.context().ipAddress(), unknown));
         values.put(Placeholder.CITY, orUnknown(event.context().city(), unknown));
         values.put(Placeholder.COUNTRY, orUnknown(countryName(event.context().country(), locale), unknown));
-        values.put(Placeholder.LOGIN_TIME, DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
-                .withLocale(locale).withZone(zone).format(event.time()) + " (" + zone.getId() + ")");
+        values.put(Placeholder.LOGIN_TIME, time(event.time(), locale, zone));
         values.put(Placeholder.DEVICE_NAME, orUnknown(DeviceName.forUser(event.context().deviceName()),
                 unknownDevice));
         values.put(Placeholder.ONE_CLICK_LINK_VALID, links.valid());
@@ -51,6 +53,26 @@ public final class NotificationValues {
         values.put(Placeholder.PASSWORD_RESET_LINK, links.passwordReset());
         values.replaceAll((placeholder, value) -> MessageText.oneLine(value));
         return values;
+    }
+
+    /**
+     * The user's language when the realm offers it, else the realm's default; English when the realm has no
+     * internationalisation.
+     */
+    public static Locale localeOf(RealmModel realm, String userLocale) {
+        if (!realm.isInternationalizationEnabled()) {
+            return Locale.ENGLISH;
+        }
+        if (userLocale != null && realm.getSupportedLocalesStream().anyMatch(userLocale::equals)) {
+            return Locale.forLanguageTag(userLocale);
+        }
+        return realm.getDefaultLocale() == null ? Locale.ENGLISH : Locale.forLanguageTag(realm.getDefaultLocale());
+    }
+
+    /** A time as mails and the feedback pages write it, e.g. "Dec 3, 2026, 8:42:18 PM (UTC)". */
+    public static String time(Instant time, Locale locale, ZoneId zone) {
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale).withZone(zone)
+                .format(time) + " (" + zone.getId() + ")";
     }
 
     /** A time zone from the user's {@code zoneinfo} attribute (the OIDC claim's name), UTC when unset or invalid. */
@@ -66,7 +88,7 @@ public final class NotificationValues {
     }
 
     /** The country's name in the user's language for an ISO 3166 code; other text as it is. */
-    static String countryName(String code, Locale locale) {
+    public static String countryName(String code, Locale locale) {
         if (code == null || code.length() != 2) {
             return code;
         }

@@ -330,7 +330,8 @@ class NotificationIT {
         Browser attacker = new Browser(baseUrl, ADDRESS).userAgent(SCRIPT_AGENT);
         assertTrue(attacker.signIn(realm.name(), TestRealm.CLIENT, "victim", TestRealm.PASSWORD).signedIn());
         String eventId = realm.latestUserEvent(userId).get("id").asText();
-        List<String> links = Mailbox.links(mailbox.awaitMail(mailOf("victim"), eventId).text(), "feedback?key=");
+        String mailText = mailbox.awaitMail(mailOf("victim"), eventId).text();
+        List<String> links = Mailbox.links(mailText, "feedback?key=");
         assertEquals(2, links.size(), links.toString());
         String notMe = links.get(1);
 
@@ -338,6 +339,12 @@ class NotificationIT {
         Browser.Result confirm = owner.open(notMe);
         assertEquals(200, confirm.status());
         assertTrue(confirm.page().contains("feedback-form"), confirm.page());
+        // Time and place as the mail wrote them: "Dec 4, 2026, 8:42:18 AM (UTC)", "United Kingdom", not ISO or "GB".
+        String mailTime = mailText.lines().filter(line -> line.startsWith("Time: ")).findFirst()
+                .orElseThrow().substring("Time: ".length());
+        assertTrue(mailTime.endsWith("(UTC)"), mailTime);
+        assertTrue(confirm.page().contains(mailTime), mailTime + " in\n" + confirm.page());
+        assertTrue(confirm.page().contains("London, United Kingdom"), confirm.page());
         assertTrue(realm.latestUserEvent(userId).get("feedback").isNull(), "opening the link changes nothing");
         assertEquals(200, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken)
                 .statusCode());
@@ -345,6 +352,8 @@ class NotificationIT {
         Browser.Result done = owner.submitForm(confirm.page(), "feedback-form", Map.of("key", keyOf(confirm.page())));
         assertEquals(200, done.status());
         assertTrue(done.page().contains("feedback-recorded"), done.page());
+        assertTrue(done.page().contains("Thank you for your answer"), "the heading no longer asks");
+        assertFalse(done.page().contains("Was this sign-in you?"), done.page());
         JsonNode event = realm.latestUserEvent(userId);
         assertEquals("INVALID", event.at("/feedback/value").asText());
         assertEquals("USER", event.at("/feedback/provider").asText());
@@ -363,7 +372,12 @@ class NotificationIT {
 
         Browser.Result replay = owner.submitForm(confirm.page(), "feedback-form", Map.of("key", keyOf(confirm.page())));
         assertEquals(400, replay.status());
-        assertTrue(replay.page().contains("already been used"), replay.page());
+        assertTrue(replay.page().contains("already reported as not yours on "), replay.page());
+        // The other link of the answered event says what was answered, and when, rather than "already used".
+        Browser.Result other = owner.open(links.get(0));
+        assertEquals(400, other.status());
+        assertTrue(other.page().contains("already reported as not yours on "), other.page());
+        assertTrue(other.page().contains("(UTC)"), other.page());
 
         // After the reset (here by an admin), the attacker's browser is still no known device.
         AdminApi.ok(realm.resetPassword(userId, TestRealm.PASSWORD + " 2"));
