@@ -56,7 +56,7 @@ final class PasswordBreachCheck {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
-                RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null);
+                RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null, null);
         threatProtection.events().add(event);
         threatProtection.metrics().evaluated(realm.getName(), event, took);
     }
