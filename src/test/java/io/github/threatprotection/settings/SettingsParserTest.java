@@ -152,7 +152,8 @@ class SettingsParserTest {
         // Using a reset link submits no password; the new one goes through the password policy.
         Map<String, String> errors = errors("{'compromisedCredentials':{'events':['SIGN_IN','PASSWORD_RESET']}}");
         assertEquals(Set.of("compromisedCredentials.events[1]"), errors.keySet());
-        assertEquals("must be one of SIGN_IN, SIGN_UP, PASSWORD_CHANGE", errors.get("compromisedCredentials.events[1]"));
+        assertEquals("must be one of SIGN_IN, SIGN_UP, PASSWORD_CHANGE",
+                errors.get("compromisedCredentials.events[1]"));
     }
 
     @Test

@@ -210,6 +210,10 @@ public final class Browser {
                         byName.remove(name);
                     }
                 } else {
+                    if (!path.equals("/") && cookies.containsKey("/")) {
+                        // a cookie the test put for every path gives way to the server's own
+                        cookies.get("/").remove(name);
+                    }
                     cookies.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(name, value);
                 }
             }
