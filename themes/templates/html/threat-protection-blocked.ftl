@@ -1,7 +1,7 @@
 <#import "template.ftl" as layout>
 <#import "threat-protection-details.ftl" as signIn>
 <@layout.emailLayout>
-<p>${msg("threatProtectionBlockedIntro", username, realmName)}</p>
+<p>${msg(passwordReset?then("threatProtectionBlockedResetIntro", passwordUsed?then("threatProtectionBlockedIntro", "threatProtectionBlockedSignInIntro")), username, realmName)}</p>
 <#if compromisedPassword>
 <p>${msg("threatProtectionBlockedCompromised")}</p>
 <p><a href="${passwordResetLink}">${msg("threatProtectionResetPassword")}</a></p>

@@ -1,6 +1,6 @@
 <#ftl output_format="plainText">
 <#import "threat-protection-details.ftl" as signIn>
-${msg("threatProtectionBlockedIntro", username, realmName)}
+${msg(passwordReset?then("threatProtectionBlockedResetIntro", passwordUsed?then("threatProtectionBlockedIntro", "threatProtectionBlockedSignInIntro")), username, realmName)}
 <#if compromisedPassword>
 ${msg("threatProtectionBlockedCompromised")}
 ${msg("threatProtectionResetPassword")}: ${passwordResetLink}

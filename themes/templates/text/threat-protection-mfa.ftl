@@ -1,6 +1,6 @@
 <#ftl output_format="plainText">
 <#import "threat-protection-details.ftl" as signIn>
-${msg("threatProtectionMfaIntro", username, realmName)}
+${msg(passwordReset?then("threatProtectionMfaResetIntro", passwordUsed?then("threatProtectionMfaIntro", "threatProtectionMfaSignInIntro")), username, realmName)}
 
 <@signIn.details/>
 

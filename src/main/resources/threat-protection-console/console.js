@@ -155,7 +155,7 @@
     const summary = await call("GET", "events/summary?days=14");
     $("summary-mode").textContent = "Mode now: " + summary.mode + ". " + summary.total + " events from "
         + summary.days[0].day + " to " + summary.days[summary.days.length - 1].day
-        + " (UTC days). Sign-ins recorded but not enforced: "
+        + " (UTC days). Sign-ins and password resets recorded but not enforced: "
         + summary.notEnforcedSignIns.wouldChallenge + " would have been challenged, "
         + summary.notEnforcedSignIns.wouldBlock + " would have been blocked.";
     $("summary-mode").dataset.wouldChallenge = summary.notEnforcedSignIns.wouldChallenge;
@@ -238,11 +238,18 @@
         element("td", e.time.replace("T", " ").replace("Z", "")),
         element("td", await usernameOf(e.userId)),
         element("td", e.clientId || ""),
-        element("td", e.type),
+        element("td", e.type + methodOf(e)),
         element("td", e.risk.level, "level-" + e.risk.level),
         element("td", e.risk.action + (e.risk.enforced ? "" : " (not enforced)")),
         cell(reasons), cell(context), feedbackCell(e));
     return row;
+  }
+
+  /** How the user was authenticated: the first challenge (PASSWORD, PASSKEY, FEDERATED, RESET_LINK). */
+  function methodOf(e) {
+    const method = (e.challenges || []).find(c => c.name !== "MFA");
+    if (!method) return "";
+    return " (" + method.name + (method.identityProvider ? ": " + method.identityProvider : "") + ")";
   }
 
   function cell(child) {

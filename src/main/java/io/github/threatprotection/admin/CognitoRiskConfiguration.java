@@ -144,7 +144,7 @@ public final class CognitoRiskConfiguration {
         // Cognito checks every event when no filter is given; an empty list is read the same way.
         if (filter == null || filter.isNull() || (filter.isArray() && filter.isEmpty())) {
             ArrayNode all = section.putArray("events");
-            for (EventType type : EventType.values()) {
+            for (EventType type : EventType.WITH_PASSWORD) {
                 all.add(type.name());
             }
         } else {
@@ -195,6 +195,9 @@ public final class CognitoRiskConfiguration {
                     + " identity; make sure that server may send for the From address"));
         }
         for (NotificationKind kind : NotificationKind.values()) {
+            if (cognitoName(kind) == null) {
+                continue;
+            }
             ObjectNode template = section.putObject(kind.settingsField())
                     .put("subject", "").put("htmlBody", "").put("textBody", "");
             copy(cognito.sectionUnlessNull(cognitoName(kind)),
@@ -218,6 +221,8 @@ public final class CognitoRiskConfiguration {
             case BLOCKED -> "BlockEmail";
             case MFA -> "MfaEmail";
             case NO_ACTION -> "NoActionEmail";
+            // Cognito does not evaluate password resets, so it has no such template
+            case PASSWORD_RESET -> null;
         };
     }
 

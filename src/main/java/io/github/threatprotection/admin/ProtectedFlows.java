@@ -18,8 +18,11 @@ import io.github.threatprotection.signin.ThreatProtectionAuthenticatorFactory;
 /**
  * Installs threat protection into a realm in one step: copies of the realm's current browser and direct-grant
  * flows with the {@code threat-protection} step right after their password step, the browser copy also with
- * the risk-driven MFA sub-flow, bound as the realm's flows. The originals stay untouched, so binding them back
- * undoes it.
+ * the risk-driven MFA sub-flow, and a copy of the reset-credentials flow with the step (and the MFA sub-flow)
+ * right after "Send Reset Email", where it runs when the mailed link is used, all bound as the realm's flows.
+ * Brokered sign-ins get a post broker login flow of the step and the MFA sub-flow, set on each identity provider
+ * that has no post broker login flow yet: that flow runs after every sign-in through the provider, the first one
+ * included. The originals stay untouched, so binding them back undoes it.
  * <p>
  * The copies keep the realm's own second-factor sub-flows (Keycloak's conditional 2FA) as they were, so every
  * user asked for a second factor before is asked after; the risk-driven MFA sub-flow comes after them and asks
@@ -31,6 +34,9 @@ public final class ProtectedFlows {
 
     public static final String BROWSER = "browser with threat protection";
     public static final String DIRECT_GRANT = "direct grant with threat protection";
+    public static final String RESET_CREDENTIALS = "reset credentials with threat protection";
+    public static final String POST_BROKER_LOGIN = "post broker login with threat protection";
+    private static final String RESET_EMAIL_STEP = "reset-credential-email";
 
     private static final Set<String> PASSWORD_STEPS = Set.of(UsernamePasswordFormFactory.PROVIDER_ID,
             PasswordFormFactory.PROVIDER_ID, "direct-grant-validate-password");
@@ -41,11 +47,13 @@ public final class ProtectedFlows {
             "auth-recovery-authn-code-form", "direct-grant-validate-otp");
 
     /**
-     * What was installed: the flows, and the aliases of the copies' second-factor sub-flows left asking
-     * ({@code kept}) and disabled for {@code riskDecidesMfa}.
+     * What was installed: the flows, the aliases of the copies' second-factor sub-flows left asking
+     * ({@code kept}) and disabled for {@code riskDecidesMfa}, and the identity providers given the post broker
+     * login flow.
      */
-    public record Installed(String browserFlow, String directGrantFlow, boolean riskDecidesMfa, List<String> kept,
-                            List<String> disabled) {
+    public record Installed(String browserFlow, String directGrantFlow, String resetCredentialsFlow,
+                            String postBrokerLoginFlow, boolean riskDecidesMfa, List<String> kept,
+                            List<String> disabled, List<String> identityProviders) {
     }
 
     private ProtectedFlows() {
@@ -57,8 +65,10 @@ public final class ProtectedFlows {
      * @throws IllegalStateException when flows of these names exist already
      */
     public static Installed install(KeycloakSession session, RealmModel realm, boolean riskDecidesMfa) {
-        if (realm.getFlowByAlias(BROWSER) != null || realm.getFlowByAlias(DIRECT_GRANT) != null) {
-            throw new IllegalStateException("flows '" + BROWSER + "' or '" + DIRECT_GRANT + "' exist already");
+        for (String alias : List.of(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN)) {
+            if (realm.getFlowByAlias(alias) != null) {
+                throw new IllegalStateException("flow '" + alias + "' exists already");
+            }
         }
         List<String> kept = new ArrayList<>();
         List<String> disabled = new ArrayList<>();
@@ -76,16 +86,66 @@ public final class ProtectedFlows {
             }
         }
         addMfaSubFlow(realm, browserSecondFactor.isEmpty() ? browserStep
-                : browserSecondFactor.get(browserSecondFactor.size() - 1));
+                : browserSecondFactor.get(browserSecondFactor.size() - 1), BROWSER + " MFA");
         AuthenticationFlowModel directGrant = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getDirectGrantFlow(), DIRECT_GRANT);
         AuthenticationExecutionModel directGrantStep = addAfterPasswordStep(realm, directGrant);
         secondFactorSubFlowsAfter(realm, directGrantStep).stream()
                 .filter(subFlow -> !subFlow.isDisabled())
                 .forEach(subFlow -> kept.add(alias(realm, subFlow)));
+        AuthenticationFlowModel reset = AuthenticationManagementResource.copyFlow(session, realm,
+                realm.getResetCredentialsFlow(), RESET_CREDENTIALS);
+        // Before Reset Password: a second factor the level asks for comes before the new password is chosen.
+        addMfaSubFlow(realm, addAfterResetEmail(realm, reset), RESET_CREDENTIALS + " MFA");
+        AuthenticationFlowModel postBroker = addPostBrokerLoginFlow(realm);
+        List<String> identityProviders = new ArrayList<>();
+        session.identityProviders().getAllStream()
+                .filter(provider -> provider.getPostBrokerLoginFlowId() == null
+                        || provider.getPostBrokerLoginFlowId().isEmpty())
+                .forEach(provider -> {
+                    provider.setPostBrokerLoginFlowId(postBroker.getId());
+                    session.identityProviders().update(provider);
+                    identityProviders.add(provider.getAlias());
+                });
         realm.setBrowserFlow(browser);
         realm.setDirectGrantFlow(directGrant);
-        return new Installed(BROWSER, DIRECT_GRANT, riskDecidesMfa, kept, disabled);
+        realm.setResetCredentialsFlow(reset);
+        return new Installed(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN, riskDecidesMfa, kept,
+                disabled, identityProviders);
+    }
+
+    /** Inserts the step right after "Send Reset Email", which lets the flow go on only once its link is used. */
+    private static AuthenticationExecutionModel addAfterResetEmail(RealmModel realm, AuthenticationFlowModel flow) {
+        AuthenticationExecutionModel email = realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(execution -> RESET_EMAIL_STEP.equals(execution.getAuthenticator()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("flow '" + flow.getAlias() + "' has no '"
+                        + RESET_EMAIL_STEP + "' step"));
+        return insertAfter(realm, email, step(email.getParentFlow()));
+    }
+
+    /** The post broker login flow: the step, then the risk-driven MFA sub-flow. */
+    private static AuthenticationFlowModel addPostBrokerLoginFlow(RealmModel realm) {
+        AuthenticationFlowModel flow = new AuthenticationFlowModel();
+        flow.setAlias(POST_BROKER_LOGIN);
+        flow.setDescription("Evaluates sign-ins brokered from an identity provider");
+        flow.setProviderId("basic-flow");
+        flow.setTopLevel(true);
+        flow.setBuiltIn(false);
+        flow = realm.addAuthenticationFlow(flow);
+        AuthenticationExecutionModel step = step(flow.getId());
+        step.setPriority(10);
+        addMfaSubFlow(realm, realm.addAuthenticatorExecution(step), POST_BROKER_LOGIN + " MFA");
+        return flow;
+    }
+
+    private static AuthenticationExecutionModel step(String parentFlowId) {
+        AuthenticationExecutionModel step = new AuthenticationExecutionModel();
+        step.setParentFlow(parentFlowId);
+        step.setAuthenticator(ThreatProtectionAuthenticatorFactory.ID);
+        step.setRequirement(Requirement.REQUIRED);
+        step.setAuthenticatorFlow(false);
+        return step;
     }
 
     /** Inserts the step right after the first password step found in the flow or its sub-flows. */
@@ -94,12 +154,7 @@ public final class ProtectedFlows {
         if (password == null) {
             throw new IllegalStateException("flow '" + flow.getAlias() + "' has no password step");
         }
-        AuthenticationExecutionModel step = new AuthenticationExecutionModel();
-        step.setParentFlow(password.getParentFlow());
-        step.setAuthenticator(ThreatProtectionAuthenticatorFactory.ID);
-        step.setRequirement(Requirement.REQUIRED);
-        step.setAuthenticatorFlow(false);
-        return insertAfter(realm, password, step);
+        return insertAfter(realm, password, step(password.getParentFlow()));
     }
 
     /**
@@ -107,9 +162,9 @@ public final class ProtectedFlows {
      * come after the realm's own second-factor sub-flows, so that a factor they asked for counts (the condition
      * is then false) rather than being asked for a second time.
      */
-    private static void addMfaSubFlow(RealmModel realm, AuthenticationExecutionModel after) {
+    private static void addMfaSubFlow(RealmModel realm, AuthenticationExecutionModel after, String alias) {
         AuthenticationFlowModel subFlow = new AuthenticationFlowModel();
-        subFlow.setAlias(BROWSER + " MFA");
+        subFlow.setAlias(alias);
         subFlow.setDescription("A second factor when the threat-protection step asks for one");
         subFlow.setProviderId("basic-flow");
         subFlow.setTopLevel(false);

@@ -8,7 +8,6 @@ import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.RiskEvent;
-import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskReason;
 
@@ -43,9 +42,13 @@ final class RiskEventJson {
         }
 
         ArrayNode challenges = json.putArray("challenges");
-        if (event.type() == EventType.SIGN_IN) {
-            // The step runs after the password step: an evaluated sign-in always passed its password challenge.
-            challenges.addObject().put("name", "PASSWORD").put("response", "SUCCESS");
+        if (event.method() != null) {
+            // The step runs after the user was authenticated: an evaluated sign-in or reset passed its challenge.
+            ObjectNode method = challenges.addObject().put("name", event.method().kind().name())
+                    .put("response", "SUCCESS");
+            if (event.method().identityProvider() != null) {
+                method.put("identityProvider", event.method().identityProvider());
+            }
         }
         if (event.mfa() == MfaOutcome.SUCCESS || event.mfa() == MfaOutcome.FAILURE) {
             challenges.addObject().put("name", "MFA").put("response", event.mfa().name());

@@ -150,8 +150,9 @@ public class ThreatProtectionResource {
     }
 
     /**
-     * Installs protected copies of the realm's browser and direct-grant flows (see {@link ProtectedFlows}) and
-     * binds them; 409 when they exist already. The copies keep the realm's own second-factor sub-flows unless
+     * Installs protected copies of the realm's browser, direct-grant and reset-credentials flows (see
+     * {@link ProtectedFlows}) and binds them, and sets a post broker login flow on identity providers without one;
+     * 409 when they exist already. The copies keep the realm's own second-factor sub-flows unless
      * {@code riskDecidesMfa=true}; the answer names the sub-flows kept and disabled.
      */
     @POST
@@ -172,9 +173,12 @@ public class ThreatProtectionResource {
         ObjectNode result = Json.object()
                 .put("browserFlow", installed.browserFlow())
                 .put("directGrantFlow", installed.directGrantFlow())
+                .put("resetCredentialsFlow", installed.resetCredentialsFlow())
+                .put("postBrokerLoginFlow", installed.postBrokerLoginFlow())
                 .put("riskDecidesMfa", installed.riskDecidesMfa());
         installed.kept().forEach(result.putArray("keptSubFlows")::add);
         installed.disabled().forEach(result.putArray("disabledSubFlows")::add);
+        installed.identityProviders().forEach(result.putArray("identityProviders")::add);
         adminEvent.operation(OperationType.CREATE)
                 .resourcePath(session.getContext().getUri())
                 .representation(result)

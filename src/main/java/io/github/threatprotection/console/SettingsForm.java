@@ -69,7 +69,8 @@ public final class SettingsForm {
             Pattern.compile("mode"), names(Mode.values()),
             Pattern.compile("compromisedCredentials\\.action"), names(CompromisedCredentialsAction.values()),
             Pattern.compile("accountTakeover\\.[a-z]+\\.action"), names(RiskAction.values()),
-            Pattern.compile("compromisedCredentials\\.events"), names(EventType.values()));
+            Pattern.compile("compromisedCredentials\\.events"),
+            names(EventType.WITH_PASSWORD.toArray(EventType[]::new)));
     private static final Pattern LINE_SEPARATOR = Pattern.compile("[\\r\\n,]+");
     /** How the admin console sends a multi-valued field's values joined into one string. */
     private static final String UI_MULTIVALUE_SEPARATOR = "##";

@@ -17,8 +17,9 @@ import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
 
 /**
- * Counts of a realm's risk events over a period, per UTC day: by level and by action, and the sign-ins that were
- * only recorded (not enforced, as in {@code AUDIT} mode) whose action would have challenged or blocked them.
+ * Counts of a realm's risk events over a period, per UTC day: by level and by action, and the scored events
+ * (sign-ins and password resets) that were only recorded (not enforced, as in {@code AUDIT} mode) whose action
+ * would have challenged or blocked them.
  * Built from the database's group-by rows, never from the events themselves.
  */
 public final class EventSummary {
@@ -65,7 +66,7 @@ public final class EventSummary {
             byLevel.merge(row.level(), row.count(), Long::sum);
             byAction.merge(row.action(), row.count(), Long::sum);
             total += row.count();
-            if (row.type() == EventType.SIGN_IN && !row.enforced()) {
+            if (row.type().scored() && !row.enforced()) {
                 long[] audit = auditByDay.computeIfAbsent(day, d -> new long[2]);
                 if (row.action() == RiskAction.BLOCK) {
                     wouldBlock += row.count();

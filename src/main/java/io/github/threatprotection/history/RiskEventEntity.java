@@ -90,6 +90,13 @@ public class RiskEventEntity {
     @Column(name = "DEVICE_ID")
     private String deviceId;
 
+    @Column(name = "AUTH_METHOD")
+    private String authMethod;
+
+    @Nationalized
+    @Column(name = "IDENTITY_PROVIDER")
+    private String identityProvider;
+
     @Column(name = "MFA_OUTCOME")
     private String mfaOutcome;
 
@@ -396,5 +403,21 @@ public class RiskEventEntity {
 
     public void setNotifyLinkBase(String notifyLinkBase) {
         this.notifyLinkBase = notifyLinkBase;
+    }
+
+    public String getAuthMethod() {
+        return authMethod;
+    }
+
+    public void setAuthMethod(String authMethod) {
+        this.authMethod = authMethod;
+    }
+
+    public String getIdentityProvider() {
+        return identityProvider;
+    }
+
+    public void setIdentityProvider(String identityProvider) {
+        this.identityProvider = identityProvider;
     }
 }

@@ -13,6 +13,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.risk.AuthenticationMethod;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
 import io.github.threatprotection.risk.NotificationKind;
@@ -214,6 +215,11 @@ public final class RiskEventStore {
         entity.setLongitude(context.longitude());
         entity.setAccuracyKm(context.accuracyRadiusKm());
         entity.setDeviceId(fit(context.deviceId(), 64));
+        RiskEvent.Method method = event.method();
+        if (method != null) {
+            entity.setAuthMethod(method.kind().name());
+            entity.setIdentityProvider(fit(method.identityProvider(), 255));
+        }
         Feedback feedback = event.feedback();
         if (feedback != null) {
             entity.setFeedbackValue(feedback.value().name());
@@ -258,11 +264,20 @@ public final class RiskEventStore {
                 new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
                         entity.getCountry(), entity.getNetwork(), entity.getAsn(), entity.getLatitude(),
                         entity.getLongitude(), entity.getAccuracyKm(), entity.getDeviceId()),
-                feedback,
+                method(entity), feedback,
                 entity.getNotifyKind() == null ? null : new Notification(
                         NotificationKind.valueOf(entity.getNotifyKind()),
                         NotificationStatus.valueOf(entity.getNotifyStatus()), entity.getNotifyDetail(),
                         entity.getNotifyAttempts() == null ? 0 : entity.getNotifyAttempts()));
+    }
+
+    /** Rows written before the method was kept are password sign-ins: the only ones evaluated then. */
+    private static RiskEvent.Method method(RiskEventEntity entity) {
+        if (entity.getAuthMethod() != null) {
+            return new RiskEvent.Method(AuthenticationMethod.valueOf(entity.getAuthMethod()),
+                    entity.getIdentityProvider());
+        }
+        return EventType.SIGN_IN.name().equals(entity.getType()) ? RiskEvent.Method.PASSWORD : null;
     }
 
     private static List<RiskReason> readReasons(String json) {

@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import io.github.threatprotection.history.NotificationStatus;
 import io.github.threatprotection.history.RiskEventEntity;
 import io.github.threatprotection.history.RiskEventStore;
+import io.github.threatprotection.risk.NotificationKind;
 
 /**
  * The notification outbox: the notification columns of the risk event rows, which a sign-in writes with its
@@ -21,6 +22,24 @@ public final class NotificationOutbox {
 
     public NotificationOutbox(EntityManager em) {
         this.em = em;
+    }
+
+    /**
+     * Gives a stored event without a notification a pending one, claimed by this node until {@code claimedUntil}
+     * as {@link RiskEventStore#add} does for one written with its event; false when the event is gone or has one.
+     */
+    boolean addPending(String eventId, NotificationKind kind, Instant now, String linkBase, Instant claimedUntil) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        if (entity == null || entity.getNotifyStatus() != null) {
+            return false;
+        }
+        entity.setNotifyKind(kind.name());
+        entity.setNotifyStatus(NotificationStatus.PENDING.name());
+        entity.setNotifyAttempts(0);
+        entity.setNotifyNextAt(now.toEpochMilli());
+        entity.setNotifyLinkBase(linkBase);
+        entity.setNotifyLeaseUntil(claimedUntil.toEpochMilli());
+        return true;
     }
 
     /** Ids of pending notifications that are due and that no node is sending, oldest first. */

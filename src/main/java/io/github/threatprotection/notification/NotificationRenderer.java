@@ -21,6 +21,8 @@ import org.keycloak.theme.freemarker.FreeMarkerProvider;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.AuthenticationMethod;
+import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.settings.EmailTemplate;
 import io.github.threatprotection.settings.NotificationSettings;
@@ -71,6 +73,9 @@ final class NotificationRenderer {
         attributes.put("msg", new MessageFormatterMethod(locale, messages));
         attributes.put("properties", theme.getProperties());
         attributes.put("compromisedPassword", event.risk().compromisedCredentials());
+        attributes.put("passwordReset", event.type() == EventType.PASSWORD_RESET);
+        attributes.put("passwordUsed", event.method() == null
+                || event.method().kind() == AuthenticationMethod.PASSWORD);
         attributes.put("linkValidityDays", settings.linkValidityDays());
 
         EmailTemplate custom = settings.template(kind);

@@ -115,6 +115,20 @@ public final class NotificationSender {
         });
     }
 
+    /**
+     * Gives a stored event its notification now, in the session's transaction, and sends it after the commit:
+     * for a mail that tells of something done after the evaluation (a password set after its reset link was
+     * evaluated).
+     *
+     * @param linkBase the server URL the mail's links start with, as the request saw it
+     */
+    public void notifyAfterCommit(KeycloakSession session, String eventId, NotificationKind kind, String linkBase) {
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        if (outbox.apply(session).addPending(eventId, kind, now, linkBase, claimUntil(now))) {
+            sendAfterCommit(session, eventId);
+        }
+    }
+
     /** Delivers every pending notification that is due. */
     void sendDue() {
         try {

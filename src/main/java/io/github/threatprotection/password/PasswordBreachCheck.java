@@ -56,7 +56,7 @@ final class PasswordBreachCheck {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
                 risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
-                RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null);
+                RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null, null);
         if (risk.blocks()) {
             // A refused password fails the request, and Keycloak rolls its transaction back (an admin's password
             // reset does): the event is stored in a transaction of its own so that the refusal stays on record.

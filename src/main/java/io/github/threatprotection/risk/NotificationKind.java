@@ -1,10 +1,14 @@
 package io.github.threatprotection.risk;
 
-/** The three notifications, by what happened to the risky sign-in. */
+/**
+ * The notifications: three by what happened to a risky sign-in (or a blocked password reset), and the notice
+ * that the account's password was reset through the reset-credentials mail.
+ */
 public enum NotificationKind {
     BLOCKED("blockEmail", "threat-protection-blocked"),
     MFA("mfaEmail", "threat-protection-mfa"),
-    NO_ACTION("noActionEmail", "threat-protection-no-action");
+    NO_ACTION("noActionEmail", "threat-protection-no-action"),
+    PASSWORD_RESET("passwordResetEmail", "threat-protection-password-reset");
 
     private final String settingsField;
     private final String themeTemplate;

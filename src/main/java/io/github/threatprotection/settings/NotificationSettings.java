@@ -13,13 +13,14 @@ import io.github.threatprotection.risk.NotificationKind;
  *                          by making sign-ins in the user's name
  */
 public record NotificationSettings(String from, String replyTo, EmailTemplate blockEmail, EmailTemplate mfaEmail,
-                                   EmailTemplate noActionEmail, int linkValidityDays, int repeatAfterMinutes) {
+                                   EmailTemplate noActionEmail, EmailTemplate passwordResetEmail,
+                                   int linkValidityDays, int repeatAfterMinutes) {
 
     public static final int DEFAULT_LINK_VALIDITY_DAYS = 7;
     public static final int DEFAULT_REPEAT_AFTER_MINUTES = 60;
 
     public static final NotificationSettings DEFAULTS = new NotificationSettings("", "", EmailTemplate.FROM_THEME,
-            EmailTemplate.FROM_THEME, EmailTemplate.FROM_THEME, DEFAULT_LINK_VALIDITY_DAYS,
+            EmailTemplate.FROM_THEME, EmailTemplate.FROM_THEME, EmailTemplate.FROM_THEME, DEFAULT_LINK_VALIDITY_DAYS,
             DEFAULT_REPEAT_AFTER_MINUTES);
 
     public EmailTemplate template(NotificationKind kind) {
@@ -27,6 +28,7 @@ public record NotificationSettings(String from, String replyTo, EmailTemplate bl
             case BLOCKED -> blockEmail;
             case MFA -> mfaEmail;
             case NO_ACTION -> noActionEmail;
+            case PASSWORD_RESET -> passwordResetEmail;
         };
     }
 
@@ -35,6 +37,7 @@ public record NotificationSettings(String from, String replyTo, EmailTemplate bl
                 kind == NotificationKind.BLOCKED ? template : blockEmail,
                 kind == NotificationKind.MFA ? template : mfaEmail,
                 kind == NotificationKind.NO_ACTION ? template : noActionEmail,
+                kind == NotificationKind.PASSWORD_RESET ? template : passwordResetEmail,
                 linkValidityDays, repeatAfterMinutes);
     }
 }

@@ -133,7 +133,7 @@ public final class SettingsParser {
                                                                      CompromisedCredentials base) {
         section.rejectFieldsOtherThan(Set.of("events", "action", "requirePasswordChange"));
         return new CompromisedCredentials(
-                section.constants("events", EventType.class, base.events()),
+                section.constants("events", EventType.class, EventType.WITH_PASSWORD, base.events()),
                 section.constant("action", CompromisedCredentialsAction.class, base.action()),
                 section.bool("requirePasswordChange", base.requirePasswordChange()));
     }
@@ -208,7 +208,7 @@ public final class SettingsParser {
         NotificationSettings result = new NotificationSettings(
                 section.text("from", notAnAddress, SettingsParser::address, base.from()),
                 section.text("replyTo", notAnAddress, SettingsParser::address, base.replyTo()),
-                base.blockEmail(), base.mfaEmail(), base.noActionEmail(),
+                base.blockEmail(), base.mfaEmail(), base.noActionEmail(), base.passwordResetEmail(),
                 section.wholeNumber("linkValidityDays", 1, MAX_LINK_VALIDITY_DAYS, base.linkValidityDays()),
                 section.wholeNumber("repeatAfterMinutes", 0, MAX_REPEAT_AFTER_MINUTES, base.repeatAfterMinutes()));
         for (NotificationKind kind : NotificationKind.values()) {

@@ -192,9 +192,18 @@ public final class SettingsSection {
 
     /** A list of the enum's constants by name, each at most once. */
     public <E extends Enum<E>> Set<E> constants(String name, Class<E> type, Set<E> fallback) {
+        return constants(name, type, EnumSet.allOf(type), fallback);
+    }
+
+    /** A list of some of the enum's constants ({@code allowed}) by name, each at most once. */
+    public <E extends Enum<E>> Set<E> constants(String name, Class<E> type, Set<E> allowed, Set<E> fallback) {
         Set<E> listed = EnumSet.noneOf(type);
-        List<E> entries = list(name, "must be a list of " + names(type), Integer.MAX_VALUE, value -> {
+        String allowedNames = allowed.stream().map(Enum::name).collect(Collectors.joining(", "));
+        List<E> entries = list(name, "must be a list of " + allowedNames, Integer.MAX_VALUE, value -> {
             E constant = constantIn(value, type);
+            if (!allowed.contains(constant)) {
+                throw new IllegalArgumentException("must be one of " + allowedNames);
+            }
             if (!listed.add(constant)) {
                 throw new IllegalArgumentException(constant + " is listed twice");
             }

@@ -23,7 +23,8 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
      */
     public static final ThreatProtectionSettings DEFAULTS = new ThreatProtectionSettings(
             Mode.OFF,
-            new CompromisedCredentials(EnumSet.allOf(EventType.class), CompromisedCredentialsAction.BLOCK, false),
+            new CompromisedCredentials(EnumSet.copyOf(EventType.WITH_PASSWORD), CompromisedCredentialsAction.BLOCK,
+                    false),
             new AccountTakeover(
                     new LevelPolicy(RiskAction.NO_ACTION, false),
                     new LevelPolicy(RiskAction.MFA_IF_CONFIGURED, true),

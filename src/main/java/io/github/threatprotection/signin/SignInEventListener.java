@@ -37,8 +37,9 @@ import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
  * Learns from Keycloak's own sign-in events what happened after (or instead of) the threat-protection step:
- * failed sign-ins (wrong password, unknown username) for the velocity signals, and how a risk-driven MFA
- * challenge ended (LOGIN once the sign-in completes, LOGIN_ERROR for a wrong code). A global listener, so no
+ * failed sign-ins (wrong password, unknown username) for the velocity signals, how a risk-driven MFA
+ * challenge ended (LOGIN once the sign-in completes, LOGIN_ERROR for a wrong code), and that the new password of
+ * an evaluated reset was set (UPDATE_PASSWORD), which the password-reset mail waits for. A global listener, so no
  * realm needs event configuration for it.
  */
 public class SignInEventListener implements EventListenerProviderFactory {
@@ -52,6 +53,11 @@ public class SignInEventListener implements EventListenerProviderFactory {
         return new EventListenerProvider() {
             @Override
             public void onEvent(Event event) {
+                if (event.getType() == EventType.UPDATE_PASSWORD) {
+                    PasswordResetNotice.passwordUpdated(session,
+                            session.getProvider(ThreatProtectionProvider.class));
+                    return;
+                }
                 if (event.getType() != EventType.LOGIN && event.getType() != EventType.LOGIN_ERROR) {
                     return;
                 }

@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import jakarta.ws.rs.core.Response;
+
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.messages.Messages;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
@@ -26,7 +31,6 @@ import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.notification.UserMailLimit;
 import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
-import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.settings.Mode;
@@ -35,10 +39,12 @@ import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
- * The {@code threat-protection} flow step. Runs after the password step, in the same request: evaluates the
- * sign-in against the settings for its client (the submitted password against breach data included),
- * records the result, and lets the sign-in through, asks the MFA sub-flow after it for a second factor, or
- * fails it like a wrong password.
+ * The {@code threat-protection} flow step. Runs right after the user was authenticated, in the same request:
+ * after the password step (the submitted password is checked against breach data too), after a passkey, in a
+ * post broker login flow, or in a reset-credentials flow once the mailed link is used ({@link Entrance}).
+ * Evaluates the sign-in or reset against the settings for its client, records the result, and lets it through,
+ * asks the MFA sub-flow after it for a second factor, or refuses it: a password sign-in like a wrong password,
+ * anything else with an error page (there is no password whose correctness a refusal could give away).
  */
 public class ThreatProtectionAuthenticator implements Authenticator {
 
@@ -48,6 +54,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     /** On a refusal's LOGIN_ERROR: the browser brought a device cookie of this user seen before. */
     static final String DETAIL_KNOWN_DEVICE = "risk_known_device";
     static final String PASSWORD_FIELD = "password";
+    /** The refused reset's page text, in the extension's messages. */
+    static final String RESET_REFUSED_MESSAGE = "threatProtectionResetBlocked";
 
     private final KeycloakSession session;
 
@@ -64,8 +72,10 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         String clientId = context.getAuthenticationSession().getClient().getClientId();
         RealmSettings realmSettings = threatProtection.settings().read(realm);
         ThreatProtectionSettings settings = realmSettings.forClient(clientId);
+        Entrance entrance = Entrance.of(context);
         // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
-        boolean locked = CompromisedPasswordLock.isLocked(user);
+        // A reset is how a locked account gets its new password, so the lock does not apply to it.
+        boolean locked = !entrance.passwordReset() && CompromisedPasswordLock.isLocked(user);
         if (!locked && settings.mode() == Mode.OFF) {
             context.success();
             return;
@@ -73,16 +83,16 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         ClientAddress address = ClientAddress.of(context.getConnection().getRemoteAddr());
         boolean storeNetworkOnly = realmSettings.privacy().storeNetworkOnly();
         SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
-        boolean checksPassword = SignInTiming.reachesBreachCheck(settings, address, breachCheck);
+        boolean checksPassword = entrance.password() && SignInTiming.reachesBreachCheck(settings, address, breachCheck);
 
         if (locked) {
             if (checksPassword) {
                 // as late as a wrong password for this account would be answered
                 breachCheck.waitAsIfChecked();
             }
-            record(context, threatProtection, clientId, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL, null,
-                    RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), started, null);
-            WrongPasswordResponse.send(context, false);
+            record(context, threatProtection, clientId, entrance, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL,
+                    null, RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), started, null);
+            refuse(context, entrance, false);
             return;
         }
 
@@ -100,8 +110,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 () -> SecondFactor.canBeChallenged(context));
         risk = decision.risk();
         String deviceId = decision.blocked() ? signals.deviceId() : signals.reissueDeviceCookie();
-        Notification notification = notification(threatProtection, realm, user, settings, decision.notification());
-        String eventId = record(context, threatProtection, clientId, risk,
+        // A reset that goes on is told of by the password-reset mail once the new password is set (see
+        // PasswordResetNotice), which says from where; only a refused reset gets the level's mail now.
+        NotificationKind kind = entrance.passwordReset() && !decision.blocked() ? null : decision.notification();
+        Notification notification = notification(threatProtection, realm, user, settings, kind);
+        String eventId = record(context, threatProtection, clientId, entrance, risk,
                 decision.blocked() ? EventResponse.FAIL : EventResponse.PASS,
                 decision.askSecondFactor() ? MfaOutcome.PENDING : null,
                 signals.context(deviceName(context), deviceId), started, notification);
@@ -114,8 +127,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
                         CompromisedPasswordLock.Reason.BREACHED_PASSWORD, eventId);
             }
-            WrongPasswordResponse.send(context, signals.knownDevice());
+            refuse(context, entrance, signals.knownDevice());
             return;
+        }
+        if (entrance.passwordReset() && risk.enforced()) {
+            PasswordResetNotice.expect(context.getAuthenticationSession(), eventId);
         }
         if (decision.askSecondFactor()) {
             context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
@@ -152,11 +168,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
      * LOGIN_ERROR event; returns its id.
      */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
-                          String clientId, RiskAssessment risk, EventResponse response, MfaOutcome mfa,
-                          RiskEvent.Context where, long startedNanos, Notification notification) {
+                          String clientId, Entrance entrance, RiskAssessment risk, EventResponse response,
+                          MfaOutcome mfa, RiskEvent.Context where, long startedNanos, Notification notification) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
-                EventType.SIGN_IN, Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
-                response, risk, mfa, where, null, notification);
+                entrance.type(), Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
+                response, risk, mfa, where, entrance.method(), null, notification);
         threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString(),
                 NotificationSender.claimUntil(event.time()));
         threatProtection.metrics().evaluated(context.getRealm().getName(), event,
@@ -166,6 +182,21 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 .detail(DETAIL_RISK_ACTION, risk.action().name())
                 .detail(RiskEvent.DETAIL_RISK_EVENT_ID, event.id());
         return event.id();
+    }
+
+    /**
+     * A password sign-in fails like a wrong password, so a refusal never confirms the password; a passkey,
+     * brokered or reset-link entrance proved something else, and gets an error page that says it was refused.
+     */
+    private static void refuse(AuthenticationFlowContext context, Entrance entrance, boolean fromKnownDevice) {
+        if (entrance.password()) {
+            WrongPasswordResponse.send(context, fromKnownDevice);
+            return;
+        }
+        context.getEvent().user(context.getUser()).error(Errors.ACCESS_DENIED);
+        String message = entrance.passwordReset() ? RESET_REFUSED_MESSAGE : Messages.ACCESS_DENIED;
+        context.failure(AuthenticationFlowError.ACCESS_DENIED,
+                context.form().setError(message).createErrorPage(Response.Status.FORBIDDEN));
     }
 
     /** Never reached: this step shows no form of its own. */

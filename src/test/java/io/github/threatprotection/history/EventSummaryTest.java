@@ -54,4 +54,15 @@ class EventSummaryTest {
         assertEquals(1, json.at("/byAction/MFA_REQUIRED").asLong());
         assertEquals(3, json.at("/byLevel/MEDIUM").asLong());
     }
+
+    @Test
+    void aPasswordResetInAuditModeCountsAsWhatWouldHaveBeenDone() {
+        Instant from = EventSummary.start(NOW, 1);
+        EventSummary summary = new EventSummary(from, from.plus(EventSummary.DAY), List.of(
+                new EventSummary.Row(NOV_26, EventType.PASSWORD_RESET, RiskLevel.HIGH, RiskAction.BLOCK, false, 2),
+                new EventSummary.Row(NOV_26, EventType.PASSWORD_RESET, RiskLevel.HIGH, RiskAction.BLOCK, true, 5)));
+        assertEquals(7, summary.total());
+        assertEquals(2, summary.wouldBlock());
+        assertEquals(0, summary.wouldChallenge());
+    }
 }

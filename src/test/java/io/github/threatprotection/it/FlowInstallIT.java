@@ -72,6 +72,19 @@ class FlowInstallIT {
         assertEquals("threat-protection", direct.get(direct.indexOf("direct-grant-validate-password") + 1),
                 direct.toString());
 
+        // The reset copy evaluates the link's use before the new password (and its MFA before that too)
+        assertEquals("reset credentials with threat protection", realmRep.get("resetCredentialsFlow").asText());
+        List<String> reset = providers("reset credentials with threat protection");
+        int email = reset.indexOf("reset-credential-email");
+        assertEquals("threat-protection", reset.get(email + 1), reset.toString());
+        assertEquals("reset credentials with threat protection MFA", reset.get(email + 2), reset.toString());
+        assertTrue(reset.indexOf("reset-password") > email + 2, reset.toString());
+        List<String> postBroker = providers("post broker login with threat protection");
+        assertEquals(List.of("threat-protection", "post broker login with threat protection MFA",
+                "threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator"), postBroker);
+        assertEquals("post broker login with threat protection", result.get("postBrokerLoginFlow").asText());
+        assertEquals(0, result.get("identityProviders").size(), "the realm has no identity provider");
+
         assertEquals(409, realm.admin().post(path, null).statusCode(), "installing twice is refused");
 
         realm.saveSettings(Map.of("mode", "AUDIT"));

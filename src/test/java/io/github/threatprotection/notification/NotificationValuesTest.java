@@ -29,7 +29,7 @@ class NotificationValuesTest {
                 "app", EventResponse.PASS, new RiskAssessment(RiskLevel.MEDIUM, RiskAction.NO_ACTION, true, null,
                 false, List.of()), null,
                 new RiskEvent.Context("81.2.69.142", deviceName, city, country, null, null, null, null, null, null),
-                null, null);
+                RiskEvent.Method.PASSWORD, null, null);
     }
 
     @Test

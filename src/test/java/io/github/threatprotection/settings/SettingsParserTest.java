@@ -103,7 +103,8 @@ class SettingsParserTest {
                 + "'notification':{'from':'security@example.com','replyTo':'',"
                 + "'blockEmail':{'subject':'Blocked: {username}','htmlBody':'<p>{ip-address}</p>','textBody':''},"
                 + "'mfaEmail':{'subject':'','htmlBody':'','textBody':'{one-click-link-invalid}'},"
-                + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14,"
+                + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},"
+                + "'passwordResetEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14,"
                 + "'repeatAfterMinutes':0},"
                 + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
                 + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
@@ -144,6 +145,15 @@ class SettingsParserTest {
                 errors("{'compromisedCredentials':{'events':['SIGN_UP','SIGN_UP']}}").keySet());
         assertEquals(Set.of(), parse("{'compromisedCredentials':{'events':[]}}").realm()
                 .compromisedCredentials().events());
+    }
+
+    @Test
+    void aPasswordResetIsNoEventForTheBreachCheck() throws Exception {
+        // Using a reset link submits no password; the new one goes through the password policy.
+        Map<String, String> errors = errors("{'compromisedCredentials':{'events':['SIGN_IN','PASSWORD_RESET']}}");
+        assertEquals(Set.of("compromisedCredentials.events[1]"), errors.keySet());
+        assertEquals("must be one of SIGN_IN, SIGN_UP, PASSWORD_CHANGE",
+                errors.get("compromisedCredentials.events[1]"));
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class Browser {
 
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"",
             Pattern.DOTALL);
+    private static final Pattern COOKIE_PATH = Pattern.compile(";\\s*[Pp]ath=([^;]+)");
     private static final Pattern FORM_ACTION_ANY = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.DOTALL);
 
     private final String baseUrl;
@@ -37,7 +38,11 @@ public final class Browser {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    private final Map<String, String> cookies = new LinkedHashMap<>();
+    /**
+     * Cookies by path, then name: two realms on one server set cookies of the same names under their own paths,
+     * as in a sign-in brokered from one realm to another.
+     */
+    private final Map<String, Map<String, String>> cookies = new LinkedHashMap<>();
     private String clientAddress;
     private String userAgent = FIREFOX_ON_LINUX;
 
@@ -133,16 +138,19 @@ public final class Browser {
     }
 
     public String cookie(String name) {
-        return cookies.get(name);
+        return cookies.values().stream().map(byName -> byName.get(name)).filter(value -> value != null)
+                .findFirst().orElse(null);
     }
 
     public void setCookie(String name, String value) {
-        cookies.put(name, value);
+        // where the server put a cookie of that name, else for every path
+        cookies.values().stream().filter(byName -> byName.containsKey(name)).findFirst()
+                .orElseGet(() -> cookies.computeIfAbsent("/", path -> new LinkedHashMap<>())).put(name, value);
     }
 
     /** Forgets every cookie but one: a user who signed out, on the same browser. */
     public void keepOnlyCookie(String name) {
-        cookies.keySet().removeIf(cookie -> !cookie.equals(name));
+        cookies.values().forEach(byName -> byName.keySet().removeIf(cookie -> !cookie.equals(name)));
     }
 
     private Result follow(HttpResponse<String> response) {
@@ -176,9 +184,14 @@ public final class Browser {
         request.header("X-Forwarded-For", clientAddress)
                 .header("User-Agent", userAgent)
                 .timeout(Duration.ofSeconds(60));
-        if (!cookies.isEmpty()) {
-            List<String> pairs = new ArrayList<>();
-            cookies.forEach((name, value) -> pairs.add(name + "=" + value));
+        String requestPath = request.copy().build().uri().getPath();
+        List<String> pairs = new ArrayList<>();
+        cookies.forEach((path, byName) -> {
+            if (requestPath.startsWith(path) || (requestPath + "/").equals(path)) {
+                byName.forEach((name, value) -> pairs.add(name + "=" + value));
+            }
+        });
+        if (!pairs.isEmpty()) {
             request.header("Cookie", String.join("; ", pairs));
         }
         try {
@@ -188,11 +201,20 @@ public final class Browser {
                 int eq = pair.indexOf('=');
                 String name = pair.substring(0, eq).trim();
                 String value = pair.substring(eq + 1).trim();
+                Matcher pathAttribute = COOKIE_PATH.matcher(header);
+                String path = pathAttribute.find() ? pathAttribute.group(1).trim() : "/";
                 boolean expired = header.toLowerCase().contains("max-age=0") || value.isEmpty();
                 if (expired) {
-                    cookies.remove(name);
+                    Map<String, String> byName = cookies.get(path);
+                    if (byName != null) {
+                        byName.remove(name);
+                    }
                 } else {
-                    cookies.put(name, value);
+                    if (!path.equals("/") && cookies.containsKey("/")) {
+                        // a cookie the test put for every path gives way to the server's own
+                        cookies.get("/").remove(name);
+                    }
+                    cookies.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(name, value);
                 }
             }
             return response;
