@@ -144,7 +144,7 @@ public final class CognitoRiskConfiguration {
         // Cognito checks every event when no filter is given; an empty list is read the same way.
         if (filter == null || filter.isNull() || (filter.isArray() && filter.isEmpty())) {
             ArrayNode all = section.putArray("events");
-            for (EventType type : EventType.values()) {
+            for (EventType type : EventType.WITH_PASSWORD) {
                 all.add(type.name());
             }
         } else {

@@ -139,7 +139,10 @@ class ServerOptionsTest {
         assertEquals("--spi-threat-protection--default--breach-corpus-failure must be open or closed, got ",
                 error("breach-corpus-failure", " "));
         assertEquals("--spi-threat-protection--default--risk-evaluation-failure must be one of "
-                + Arrays.toString(RiskAction.values()) + ", got maybe", error("risk-evaluation-failure", "maybe"));
+                + RiskAction.SIGN_IN_ACTIONS + ", got maybe", error("risk-evaluation-failure", "maybe"));
+        assertEquals("--spi-threat-protection--default--risk-evaluation-failure must be one of "
+                + RiskAction.SIGN_IN_ACTIONS + ", got REVOKE", error("risk-evaluation-failure", "REVOKE"),
+                "REVOKE applies to refresh grants only");
         assertEquals("--spi-threat-protection--default--pwned-passwords-url must be an http(s) URL, got"
                 + " ftp://ranges.example", error("pwned-passwords-url", "ftp://ranges.example"));
         assertEquals("--spi-threat-protection--default--pwned-passwords-url must be an http(s) URL, got"
