@@ -65,9 +65,10 @@ public final class EventSummary {
             byLevel.merge(row.level(), row.count(), Long::sum);
             byAction.merge(row.action(), row.count(), Long::sum);
             total += row.count();
-            if (row.type() == EventType.SIGN_IN && !row.enforced()) {
+            if ((row.type() == EventType.SIGN_IN || row.type() == EventType.TOKEN_REFRESH) && !row.enforced()) {
                 long[] audit = auditByDay.computeIfAbsent(day, d -> new long[2]);
-                if (row.action() == RiskAction.BLOCK) {
+                // A revoked session is a blocked refresh grant.
+                if (row.action() == RiskAction.BLOCK || row.action() == RiskAction.REVOKE) {
                     wouldBlock += row.count();
                     audit[1] += row.count();
                 } else if (row.action() != RiskAction.NO_ACTION) {
