@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.threatprotection.it.support.AdminApi;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Mailbox;
 import io.github.threatprotection.it.support.TestGeoData;
 import io.github.threatprotection.it.support.TestRealm;
 
@@ -37,12 +38,15 @@ class SessionRefreshIT {
 
     private static TestRealm realm;
     private static AdminApi admin;
+    private static Mailbox mailbox;
 
     @BeforeAll
-    static void setUp(KeycloakServer server) {
+    static void setUp(KeycloakServer server) throws Exception {
         admin = new AdminApi(server.baseUrl());
+        mailbox = Mailbox.start();
         realm = TestRealm.createWithoutProtection(admin, "session-refresh", "thief-victim", "home-user",
-                "audited", "unchecked", "offline-user", "other-client-user");
+                "audited", "unchecked", "offline-user", "other-client-user", "mailed");
+        realm.update(Map.of("smtpServer", mailbox.smtpSettings()));
         JsonNode installed = AdminApi.ok(admin.post("/" + realm.name() + "/threat-protection/flows", Map.of()));
         assertEquals("threat-protection", installed.get("clientPolicy").asText());
         assertTrue(installed.get("clientPolicyAdded").asBoolean(), installed.toString());
@@ -51,6 +55,7 @@ class SessionRefreshIT {
     @AfterAll
     static void tearDown() {
         realm.close();
+        mailbox.stop();
     }
 
     private static void settings(String mode, boolean tokenRefresh) {
@@ -206,6 +211,19 @@ class SessionRefreshIT {
 
         assertEquals(200, abroad.statusCode(), abroad.body());
         assertTrue(refreshEvents("other-client-user").isEmpty());
+    }
+
+    @Test
+    void aRevokedSessionMailsTheUserWhenTheLevelNotifies() throws Exception {
+        settings("ENFORCED", true);
+        String refreshToken = signInFromLondon("mailed");
+
+        assertEquals(400, refresh(refreshToken, TestGeoData.CHANGCHUN).statusCode());
+
+        JsonNode event = refreshEvents("mailed").get(0);
+        assertEquals("BLOCKED", event.at("/notification/kind").asText(), event.toString());
+        Mailbox.Mail mail = mailbox.awaitMail("mailed@example.org", event.get("id").asText());
+        assertTrue(mail.text().contains("Changchun"), mail.text());
     }
 
     @Test
