@@ -224,6 +224,8 @@ class SessionRefreshIT {
         assertEquals("BLOCKED", event.at("/notification/kind").asText(), event.toString());
         Mailbox.Mail mail = mailbox.awaitMail("mailed@example.org", event.get("id").asText());
         assertTrue(mail.text().contains("Changchun"), mail.text());
+        assertEquals("session-refresh: a session of your account was ended", mail.subject());
+        assertTrue(mail.text().contains("we ended a session of your session-refresh account"), mail.text());
     }
 
     @Test
