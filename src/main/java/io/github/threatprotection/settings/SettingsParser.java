@@ -140,16 +140,15 @@ public final class SettingsParser {
                                                                      CompromisedCredentials base) {
         section.rejectFieldsOtherThan(Set.of("events", "action", "requirePasswordChange"));
         Set<EventType> events = section.constants("events", EventType.class, base.events());
-        if (events != base.events()) {
-            for (EventType type : events) {
-                if (!type.hasPassword()) {
-                    section.error("events", type + " submits no password; expected some of "
-                            + EventType.WITH_PASSWORD.stream().map(Enum::name).collect(Collectors.joining(", ")));
-                }
+        boolean allWithPassword = true;
+        for (EventType type : events) {
+            if (!type.hasPassword()) {
+                allWithPassword = false;
+                section.error("events", type + " submits no password; expected some of "
+                        + EventType.WITH_PASSWORD.stream().map(Enum::name).collect(Collectors.joining(", ")));
             }
         }
-        return new CompromisedCredentials(
-                events.stream().allMatch(EventType::hasPassword) ? events : base.events(),
+        return new CompromisedCredentials(allWithPassword ? events : base.events(),
                 section.constant("action", CompromisedCredentialsAction.class, base.action()),
                 section.bool("requirePasswordChange", base.requirePasswordChange()));
     }
