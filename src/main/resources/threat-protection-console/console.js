@@ -155,7 +155,7 @@
     const summary = await call("GET", "events/summary?days=14");
     $("summary-mode").textContent = "Mode now: " + summary.mode + ". " + summary.total + " events from "
         + summary.days[0].day + " to " + summary.days[summary.days.length - 1].day
-        + " (UTC days). Sign-ins and password resets recorded but not enforced: "
+        + " (UTC days). Sign-ins, password resets and refresh grants recorded but not enforced: "
         + summary.notEnforcedSignIns.wouldChallenge + " would have been challenged, "
         + summary.notEnforcedSignIns.wouldBlock + " would have been blocked.";
     $("summary-mode").dataset.wouldChallenge = summary.notEnforcedSignIns.wouldChallenge;
@@ -166,10 +166,12 @@
     const rows = $("summary-counts");
     rows.replaceChildren();
     const actions = Object.keys(summary.byAction);
-    for (let i = 0; i < Math.max(LEVELS.length, actions.length); i++) {
+    const types = Object.keys(summary.byType);
+    for (let i = 0; i < Math.max(LEVELS.length, actions.length, types.length); i++) {
       const row = element("tr");
       row.append(element("td", LEVELS[i] || ""), element("td", LEVELS[i] ? summary.byLevel[LEVELS[i]] : ""),
-          element("td", actions[i] || ""), element("td", actions[i] ? summary.byAction[actions[i]] : ""));
+          element("td", actions[i] || ""), element("td", actions[i] ? summary.byAction[actions[i]] : ""),
+          element("td", types[i] || ""), element("td", types[i] ? summary.byType[types[i]] : ""));
       rows.appendChild(row);
     }
     $("summary").hidden = false;

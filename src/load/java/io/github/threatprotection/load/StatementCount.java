@@ -54,7 +54,7 @@ final class StatementCount {
         return counts;
     }
 
-    private static Map<String, double[]> perSignIn(String log, int signIns, String application) {
+    static Map<String, double[]> perSignIn(String log, int signIns, String application) {
         Map<String, double[]> counts = new TreeMap<>();
         for (String logLine : log.split("\n")) {
             Matcher matcher = LOGGED.matcher(logLine);

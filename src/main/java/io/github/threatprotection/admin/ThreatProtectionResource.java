@@ -29,6 +29,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -153,7 +154,9 @@ public class ThreatProtectionResource {
      * Installs protected copies of the realm's browser, direct-grant and reset-credentials flows (see
      * {@link ProtectedFlows}) and binds them, and sets a post broker login flow on identity providers without one;
      * 409 when they exist already. The copies keep the realm's own second-factor sub-flows unless
-     * {@code riskDecidesMfa=true}; the answer names the sub-flows kept and disabled.
+     * {@code riskDecidesMfa=true}; the answer names the sub-flows kept and disabled. Also adds the client profile
+     * and policy that let refresh-token grants be evaluated ({@link TokenRefreshPolicy}), unless the realm has
+     * them.
      */
     @POST
     @Path("flows")
@@ -164,18 +167,27 @@ public class ThreatProtectionResource {
             return ErrorResponses.badRequest("riskDecidesMfa", "must be true or false");
         }
         ProtectedFlows.Installed installed;
+        boolean clientPolicyAdded;
         try {
             installed = ProtectedFlows.install(session, realm, "true".equals(riskDecidesMfa));
+            clientPolicyAdded = TokenRefreshPolicy.install(session, realm);
         } catch (IllegalStateException e) {
             return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Json.write(Json.object().put("error", e.getMessage()))).build();
+        } catch (ClientPolicyException e) {
+            // Keycloak refused the realm's client policies with ours added: nothing is kept.
+            session.getTransactionManager().setRollbackOnly();
+            return ErrorResponses.badRequest("clientPolicies", e.getErrorDetail() == null ? e.getError()
+                    : e.getErrorDetail());
         }
         ObjectNode result = Json.object()
                 .put("browserFlow", installed.browserFlow())
                 .put("directGrantFlow", installed.directGrantFlow())
                 .put("resetCredentialsFlow", installed.resetCredentialsFlow())
                 .put("postBrokerLoginFlow", installed.postBrokerLoginFlow())
-                .put("riskDecidesMfa", installed.riskDecidesMfa());
+                .put("riskDecidesMfa", installed.riskDecidesMfa())
+                .put("clientPolicy", TokenRefreshPolicy.NAME)
+                .put("clientPolicyAdded", clientPolicyAdded);
         installed.kept().forEach(result.putArray("keptSubFlows")::add);
         installed.disabled().forEach(result.putArray("disabledSubFlows")::add);
         installed.identityProviders().forEach(result.putArray("identityProviders")::add);

@@ -68,9 +68,9 @@ public final class SettingsForm {
     private static final Map<Pattern, List<String>> CHOICE_OPTIONS = Map.of(
             Pattern.compile("mode"), names(Mode.values()),
             Pattern.compile("compromisedCredentials\\.action"), names(CompromisedCredentialsAction.values()),
-            Pattern.compile("accountTakeover\\.[a-z]+\\.action"), names(RiskAction.values()),
-            Pattern.compile("compromisedCredentials\\.events"),
-            names(EventType.WITH_PASSWORD.toArray(EventType[]::new)));
+            Pattern.compile("accountTakeover\\.[a-z]+\\.action"), names(RiskAction.SIGN_IN_ACTIONS),
+            Pattern.compile("sessions\\.refreshActions\\.[a-z]+"), names(RiskAction.REFRESH_ACTIONS),
+            Pattern.compile("compromisedCredentials\\.events"), names(EventType.WITH_PASSWORD));
     private static final Pattern LINE_SEPARATOR = Pattern.compile("[\\r\\n,]+");
     /** How the admin console sends a multi-valued field's values joined into one string. */
     private static final String UI_MULTIVALUE_SEPARATOR = "##";
@@ -285,6 +285,10 @@ public final class SettingsForm {
     }
 
     private static List<String> names(Enum<?>[] constants) {
-        return Arrays.stream(constants).map(Enum::name).toList();
+        return names(Arrays.asList(constants));
+    }
+
+    private static List<String> names(List<? extends Enum<?>> constants) {
+        return constants.stream().map(Enum::name).toList();
     }
 }

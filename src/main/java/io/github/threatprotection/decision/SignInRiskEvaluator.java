@@ -48,6 +48,11 @@ public final class SignInRiskEvaluator {
         this.failureAction = failureAction;
     }
 
+    /** The server option {@code risk-evaluation-failure}. */
+    public RiskAction failureAction() {
+        return failureAction;
+    }
+
     /** Sign-ins whose score could not be computed, since start, for metrics. */
     public long failures() {
         return failures.get();

@@ -35,6 +35,12 @@ public final class DeviceCookie {
     private DeviceCookie() {
     }
 
+    /** Whether the request brought a device cookie at all, valid or not: checked before reading the user. */
+    public static boolean present(KeycloakSession session) {
+        Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
+        return cookie != null && cookie.getValue() != null;
+    }
+
     /** The device id of a valid cookie of this user, or null. */
     public static String read(KeycloakSession session, RealmDerivedKeys keys, RealmModel realm, UserModel user,
                        long maxAgeSeconds) {

@@ -21,4 +21,18 @@ public record GeoLocation(String country, String countryName, String city, Doubl
     public boolean hasPosition() {
         return latitude != null && longitude != null;
     }
+
+    /**
+     * What the Anonymous-IP database says of the address, as a reputation reason's detail, or null when it flags
+     * nothing.
+     *
+     * @param recordedAddress the address as the event keeps it
+     */
+    public String anonymityDetail(String recordedAddress) {
+        if (!anonymous && !torExitNode) {
+            return null;
+        }
+        return recordedAddress + " is flagged " + (torExitNode ? "as a Tor exit node" : "anonymous")
+                + " by the anonymous-IP database";
+    }
 }

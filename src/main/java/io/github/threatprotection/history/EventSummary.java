@@ -40,6 +40,7 @@ public final class EventSummary {
     private final Map<LocalDate, Map<RiskLevel, Long>> levelsByDay = new TreeMap<>();
     private final Map<RiskLevel, Long> byLevel = new EnumMap<>(RiskLevel.class);
     private final Map<RiskAction, Long> byAction = new EnumMap<>(RiskAction.class);
+    private final Map<EventType, Long> byType = new EnumMap<>(EventType.class);
     private final Map<LocalDate, long[]> auditByDay = new TreeMap<>();
     private long wouldChallenge;
     private long wouldBlock;
@@ -65,10 +66,12 @@ public final class EventSummary {
                     Long::sum);
             byLevel.merge(row.level(), row.count(), Long::sum);
             byAction.merge(row.action(), row.count(), Long::sum);
+            byType.merge(row.type(), row.count(), Long::sum);
             total += row.count();
-            if (row.type().scored() && !row.enforced()) {
+            if ((row.type().scored() || row.type() == EventType.TOKEN_REFRESH) && !row.enforced()) {
                 long[] audit = auditByDay.computeIfAbsent(day, d -> new long[2]);
-                if (row.action() == RiskAction.BLOCK) {
+                // A revoked session is a blocked refresh grant.
+                if (row.action() == RiskAction.BLOCK || row.action() == RiskAction.REVOKE) {
                     wouldBlock += row.count();
                     audit[1] += row.count();
                 } else if (row.action() != RiskAction.NO_ACTION) {
@@ -113,6 +116,11 @@ public final class EventSummary {
         for (RiskAction action : RiskAction.values()) {
             actions.put(action.name(), count(action));
         }
+        ObjectNode types = json.putObject("byType");
+        for (EventType type : EventType.values()) {
+            types.put(type.name(), byType.getOrDefault(type, 0L));
+        }
+        // Refresh grants whose session would have been revoked count as would-be blocks.
         json.putObject("notEnforcedSignIns")
                 .put("wouldChallenge", wouldChallenge)
                 .put("wouldBlock", wouldBlock);

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.risk.RiskAssessment;
 
 /**
  * The extension's meters in Keycloak's Micrometer registry, exported with Keycloak's own on the management
@@ -61,6 +63,29 @@ public final class ThreatProtectionMetrics {
         }
         Timer.builder("threat.protection.evaluation.duration")
                 .description("Time the threat-protection step spent on a sign-in")
+                .tag("realm", realm)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+
+    /**
+     * Counts an evaluated refresh-token grant, recorded or not (a use from the session's own context writes no
+     * event, and is counted here all the same), and how long its evaluation took.
+     */
+    public void refreshEvaluated(String realm, String clientId, RiskAssessment risk, Duration took) {
+        Counter.builder("threat.protection.evaluations")
+                .description("Risk evaluations")
+                .tag("realm", realm)
+                .tag("client", clientId)
+                .tag("operation", EventType.TOKEN_REFRESH.name())
+                .tag("level", risk.level().name())
+                .tag("action", risk.action().name())
+                .tag("enforced", String.valueOf(risk.enforced()))
+                .register(registry)
+                .increment();
+        Timer.builder("threat.protection.refresh.evaluation.duration")
+                .description("Time the refresh-grant check spent on a refresh-token grant")
                 .tag("realm", realm)
                 .publishPercentileHistogram()
                 .register(registry)

@@ -36,6 +36,9 @@ import io.github.threatprotection.settings.Placeholder;
  */
 final class NotificationRenderer {
 
+    /** The subject's message key of a BLOCKED mail about a revoked session. */
+    private static final String SESSION_REVOKED_SUBJECT = "threat-protection-session-revoked.subject";
+
     /** A rendered e-mail. */
     record Email(String subject, String textBody, String htmlBody) {
     }
@@ -76,12 +79,16 @@ final class NotificationRenderer {
         attributes.put("passwordReset", event.type() == EventType.PASSWORD_RESET);
         attributes.put("passwordUsed", event.method() == null
                 || event.method().kind() == AuthenticationMethod.PASSWORD);
+        // A revoked session was signed in already: the mail says the session ended, not that a sign-in was blocked.
+        boolean sessionRevoked = event.type() == EventType.TOKEN_REFRESH;
+        attributes.put("sessionRevoked", sessionRevoked);
         attributes.put("linkValidityDays", settings.linkValidityDays());
 
         EmailTemplate custom = settings.template(kind);
         FreeMarkerProvider freeMarker = session.getProvider(FreeMarkerProvider.class);
         String subject = custom.subject().isEmpty()
-                ? new MessageFormat(messages.getProperty(kind.themeTemplate() + ".subject", kind.name()), locale)
+                ? new MessageFormat(messages.getProperty((sessionRevoked ? SESSION_REVOKED_SUBJECT
+                        : kind.themeTemplate() + ".subject"), kind.name()), locale)
                         .format(new Object[] {values.get(Placeholder.REALM_NAME)})
                 : Placeholder.substitute(custom.subject(), values, UnaryOperator.identity());
         String text = custom.textBody().isEmpty()

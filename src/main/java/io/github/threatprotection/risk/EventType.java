@@ -1,27 +1,41 @@
 package io.github.threatprotection.risk;
 
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.List;
 
-/** The moments at which the extension evaluates a user, as Cognito names them, and the password reset. */
+/**
+ * The moments at which the extension evaluates a user, as Cognito names them, plus the password reset and the
+ * refresh-token grant.
+ */
 public enum EventType {
-    SIGN_IN,
-    SIGN_UP,
-    PASSWORD_CHANGE,
+    SIGN_IN(true),
+    SIGN_UP(true),
+    PASSWORD_CHANGE(true),
     /** A reset link from the reset-credentials mail being used: whoever holds the mailbox gets the account. */
-    PASSWORD_RESET;
+    PASSWORD_RESET(false),
+    /** A refresh-token grant (offline tokens included) checked against the context of its user session. */
+    TOKEN_REFRESH(false);
 
     /**
-     * The types whose password is checked against breach data ({@code compromisedCredentials.events}): using a
-     * reset link submits no password, and the new one is checked by the password policy.
+     * The events at which a password is submitted, which {@code compromisedCredentials.events} may list: using a
+     * reset link submits none (the new password is checked by the password policy), nor does a refresh grant.
      */
-    public static final Set<EventType> WITH_PASSWORD = Collections.unmodifiableSet(
-            EnumSet.of(SIGN_IN, SIGN_UP, PASSWORD_CHANGE));
+    public static final List<EventType> WITH_PASSWORD = Arrays.stream(values()).filter(EventType::hasPassword)
+            .toList();
+
+    private final boolean hasPassword;
+
+    EventType(boolean hasPassword) {
+        this.hasPassword = hasPassword;
+    }
+
+    public boolean hasPassword() {
+        return hasPassword;
+    }
 
     /**
-     * Whether events of this type are scored by the adaptive signals and get the level's action (the others only
-     * check a password being set against breach data).
+     * Whether the step scores events of this type with the adaptive signals and gives them the level's action
+     * (sign-up and password change only check a password being set; refresh grants have their own actions).
      */
     public boolean scored() {
         return this == SIGN_IN || this == PASSWORD_RESET;

@@ -1,6 +1,7 @@
 package io.github.threatprotection.risk;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -152,24 +153,35 @@ public final class RiskScorer {
         if (!now.hasPosition() || !previous.hasPosition()) {
             return;
         }
-        double distance = GeoLocator.distanceKm(previous.latitude(), previous.longitude(), now.latitude(),
-                now.longitude());
-        double uncertain = radius(previous) + radius(now);
-        double travelled = Math.max(0, distance - uncertain);
-        double hours = Math.max(Duration.between(previous.time(), now.time()).toMillis(), 1000) / 3_600_000.0;
-        double speed = travelled / hours;
-        if (speed > scoring.impossibleTravelKmh()) {
-            add(scoring, reasons, RiskSignal.IMPOSSIBLE_TRAVEL, String.format(Locale.ROOT,
-                    "%.0f km from the previous sign-in (%s) in %s: %.0f km/h, more than %.0f km/h", distance,
-                    previous.country() == null ? "unknown country" : previous.country(),
-                    Duration.between(previous.time(), now.time()).truncatedTo(ChronoUnit.SECONDS)
-                            .toString().substring(2).toLowerCase(Locale.ROOT),
-                    speed, scoring.impossibleTravelKmh()));
+        String detail = travelDetail(scoring, previous.latitude(), previous.longitude(), previous.accuracyRadiusKm(),
+                previous.time(), now.latitude(), now.longitude(), now.accuracyRadiusKm(), now.time(),
+                "the previous sign-in (" + (previous.country() == null ? "unknown country" : previous.country()) + ")");
+        if (detail != null) {
+            add(scoring, reasons, RiskSignal.IMPOSSIBLE_TRAVEL, detail);
         }
     }
 
-    private static double radius(SignInObservation observation) {
-        return observation.accuracyRadiusKm() == null ? 0 : observation.accuracyRadiusKm();
+    /**
+     * The IMPOSSIBLE_TRAVEL detail when going from one place to the other in the time between was faster than
+     * {@code impossibleTravelKmh}, else null. Both accuracy radii (null: exact) are given the benefit of doubt.
+     *
+     * @param from what the first place was, as the detail names it
+     */
+    static String travelDetail(RiskScoring scoring, double fromLatitude, double fromLongitude, Integer fromRadiusKm,
+                               Instant fromTime, double toLatitude, double toLongitude, Integer toRadiusKm,
+                               Instant toTime, String from) {
+        double distance = GeoLocator.distanceKm(fromLatitude, fromLongitude, toLatitude, toLongitude);
+        double uncertain = (fromRadiusKm == null ? 0 : fromRadiusKm) + (toRadiusKm == null ? 0 : toRadiusKm);
+        double travelled = Math.max(0, distance - uncertain);
+        double hours = Math.max(Duration.between(fromTime, toTime).toMillis(), 1000) / 3_600_000.0;
+        double speed = travelled / hours;
+        if (speed <= scoring.impossibleTravelKmh()) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%.0f km from %s in %s: %.0f km/h, more than %.0f km/h", distance, from,
+                Duration.between(fromTime, toTime).truncatedTo(ChronoUnit.SECONDS).toString().substring(2)
+                        .toLowerCase(Locale.ROOT),
+                speed, scoring.impossibleTravelKmh());
     }
 
     private static void add(RiskScoring scoring, List<RiskReason> reasons, RiskSignal signal, String detail) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Every reason code a risk event can carry. The scored ones are the observations that add to a sign-in's risk
  * score (their default scores are here; {@code riskScoring.signals} changes them); the others say why a sign-in
- * was decided as it was, and add nothing.
+ * was decided as it was, and add nothing, except {@link #SESSION_CONTEXT_CHANGE}, which adds the scores of the
+ * {@code SESSION_*_CHANGE} kinds it names.
  */
 public enum RiskSignal {
     /** No valid device cookie of this user: an unknown browser (browser flows only). */
@@ -27,7 +28,20 @@ public enum RiskSignal {
     FAILED_LOGIN_VELOCITY(30),
     /** Recent failures across many usernames from this network: credential stuffing or password spraying. */
     NETWORK_VELOCITY(40),
+    /** Score of a session used from another network (IPv4 /24, IPv6 /64) than its own context. */
+    SESSION_NETWORK_CHANGE(10),
+    /** Score of a session used from another autonomous system than its own context (needs an ASN database). */
+    SESSION_ASN_CHANGE(20),
+    /** Score of a session used from another country than its own context: HIGH on its own with the defaults. */
+    SESSION_COUNTRY_CHANGE(70),
+    /** Score of a session used with another device cookie than the one it was signed in with. */
+    SESSION_DEVICE_CHANGE(30),
 
+    /**
+     * A session used from another context than its own: the detail names the kinds that changed
+     * ({@code SESSION_*_CHANGE}), and the score is theirs added up.
+     */
+    SESSION_CONTEXT_CHANGE,
     /** The address is in the realm's {@code alwaysBlock} list: blocked without evaluation. */
     IP_ALWAYS_BLOCK,
     /** The address is in the realm's {@code alwaysAllow} list: allowed without evaluation. */

@@ -236,9 +236,9 @@ public record ServerOptions(
                         Option.NOTIFICATION_MAX_ATTEMPTS.wholeNumber(config)),
                 Duration.ofSeconds(Option.GEOIP_RECHECK_INTERVAL.wholeNumber(config)),
                 Option.RISK_EVALUATION_FAILURE.choice(config,
-                        text -> Arrays.stream(RiskAction.values()).filter(a -> a.name().equalsIgnoreCase(text))
+                        text -> RiskAction.SIGN_IN_ACTIONS.stream().filter(a -> a.name().equalsIgnoreCase(text))
                                 .findFirst().orElse(null),
-                        "one of " + Arrays.toString(RiskAction.values())));
+                        "one of " + RiskAction.SIGN_IN_ACTIONS));
     }
 
     private static FailurePolicy failurePolicy(Config.Scope config, Option option) {

@@ -3,6 +3,7 @@ package io.github.threatprotection.settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import io.github.threatprotection.settings.ThreatProtectionSettings.AccountTakeo
 import io.github.threatprotection.settings.ThreatProtectionSettings.CompromisedCredentials;
 import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
 import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
+import io.github.threatprotection.settings.ThreatProtectionSettings.RefreshActions;
+import io.github.threatprotection.settings.ThreatProtectionSettings.Sessions;
 
 /**
  * Reads and validates a realm's settings document. Every problem is collected with the JSON path of its field,
@@ -40,7 +43,10 @@ public final class SettingsParser {
     public static final int MAX_RETENTION_DAYS = 36_500;
     /** Errors reported per document, so a huge bad document gets a bounded answer. */
     static final int MAX_ERRORS = 100;
-    /** Above the 900 that all signals at full score add up to, so a threshold this high switches its level off. */
+    /**
+     * Above what all the signals of one sign-in or one refresh at full score add up to (900), so a threshold this
+     * high switches its level off.
+     */
     private static final int MAX_RISK_THRESHOLD = 1000;
     /** A subject is one header line; RFC 5322 allows 998 characters in it. */
     private static final int MAX_SUBJECT_LENGTH = 998;
@@ -51,7 +57,7 @@ public final class SettingsParser {
 
     private static final Set<String> SETTINGS_KEYS =
             Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring",
-                    "notification");
+                    "notification", "sessions");
     private static final Set<String> REALM_KEYS = Stream.concat(SETTINGS_KEYS.stream(),
             Stream.of("retention", "privacy", "clients")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> NOTIFICATION_KEYS = Stream.concat(
@@ -123,8 +129,10 @@ public final class SettingsParser {
                 readAccountTakeover(section.section("accountTakeover"), base.accountTakeover()),
                 readIpExceptions(section.section("ipExceptions"), base.ipExceptions()),
                 readRiskScoring(section.section("riskScoring"), base.riskScoring()),
-                readNotification(section.section("notification"), base.notification()));
+                readNotification(section.section("notification"), base.notification()),
+                readSessions(section.section("sessions"), base.sessions()));
         checkActionOrder(settings, section);
+        checkRefreshActionOrder(settings, section);
         checkThresholdOrder(settings, section);
         return settings;
     }
@@ -132,8 +140,8 @@ public final class SettingsParser {
     private static CompromisedCredentials readCompromisedCredentials(SettingsSection section,
                                                                      CompromisedCredentials base) {
         section.rejectFieldsOtherThan(Set.of("events", "action", "requirePasswordChange"));
-        return new CompromisedCredentials(
-                section.constants("events", EventType.class, EventType.WITH_PASSWORD, base.events()),
+        return new CompromisedCredentials(section.constants("events", EventType.class,
+                        EnumSet.copyOf(EventType.WITH_PASSWORD), base.events()),
                 section.constant("action", CompromisedCredentialsAction.class, base.action()),
                 section.bool("requirePasswordChange", base.requirePasswordChange()));
     }
@@ -148,8 +156,31 @@ public final class SettingsParser {
 
     private static LevelPolicy readLevelPolicy(SettingsSection section, LevelPolicy base) {
         section.rejectFieldsOtherThan(Set.of("action", "notify"));
-        return new LevelPolicy(section.constant("action", RiskAction.class, base.action()),
+        return new LevelPolicy(oneOf(section, "action", RiskAction.SIGN_IN_ACTIONS, base.action()),
                 section.bool("notify", base.notifyUser()));
+    }
+
+    private static Sessions readSessions(SettingsSection section, Sessions base) {
+        section.rejectFieldsOtherThan(Set.of("tokenRefresh", "refreshActions"));
+        SettingsSection actions = section.section("refreshActions");
+        actions.rejectFieldsOtherThan(Set.of("low", "medium", "high"));
+        RefreshActions baseActions = base.refreshActions();
+        return new Sessions(section.bool("tokenRefresh", base.tokenRefresh()),
+                new RefreshActions(oneOf(actions, "low", RiskAction.REFRESH_ACTIONS, baseActions.low()),
+                        oneOf(actions, "medium", RiskAction.REFRESH_ACTIONS, baseActions.medium()),
+                        oneOf(actions, "high", RiskAction.REFRESH_ACTIONS, baseActions.high())));
+    }
+
+    /** An action among those that apply where it is set. */
+    private static RiskAction oneOf(SettingsSection section, String name, List<RiskAction> allowed,
+                                    RiskAction fallback) {
+        RiskAction action = section.constant(name, RiskAction.class, fallback);
+        if (!allowed.contains(action)) {
+            section.error(name, "must be one of " + allowed.stream().map(Enum::name)
+                    .collect(Collectors.joining(", ")));
+            return fallback;
+        }
+        return action;
     }
 
     private static IpExceptions readIpExceptions(SettingsSection section, IpExceptions base) {
@@ -282,6 +313,22 @@ public final class SettingsParser {
                 section.error("accountTakeover." + higherName + ".action",
                         higher.action() + " is weaker than accountTakeover." + lowerName + ".action ("
                                 + lower.action() + "); a higher risk level may not get a weaker action");
+            }
+        }
+    }
+
+    /** As for sign-ins: a session at a higher risk level is not kept where one at a lower level is revoked. */
+    private static void checkRefreshActionOrder(ThreatProtectionSettings settings, SettingsSection section) {
+        RefreshActions actions = settings.sessions().refreshActions();
+        RiskLevel[] order = RiskLevel.values();
+        for (int i = 1; i < order.length; i++) {
+            RiskAction lower = actions.forLevel(order[i - 1]);
+            RiskAction higher = actions.forLevel(order[i]);
+            if (higher.isWeakerThan(lower)) {
+                String lowerName = order[i - 1].name().toLowerCase();
+                section.error("sessions.refreshActions." + order[i].name().toLowerCase(), higher
+                        + " is weaker than sessions.refreshActions." + lowerName + " (" + lower
+                        + "); a higher risk level may not get a weaker action");
             }
         }
     }

@@ -47,7 +47,7 @@ public final class SettingsWriter {
 
         ObjectNode compromised = document.putObject("compromisedCredentials");
         ArrayNode events = compromised.putArray("events");
-        for (EventType type : EventType.values()) {
+        for (EventType type : EventType.WITH_PASSWORD) {
             if (settings.compromisedCredentials().events().contains(type)) {
                 events.add(type.name());
             }
@@ -69,6 +69,13 @@ public final class SettingsWriter {
 
         writeRiskScoring(document.putObject("riskScoring"), settings.riskScoring());
         writeNotification(document.putObject("notification"), settings.notification());
+
+        ObjectNode sessions = document.putObject("sessions");
+        sessions.put("tokenRefresh", settings.sessions().tokenRefresh());
+        ObjectNode refreshActions = sessions.putObject("refreshActions");
+        for (RiskLevel level : RiskLevel.values()) {
+            refreshActions.put(level.name().toLowerCase(), settings.sessions().refreshActions().forLevel(level).name());
+        }
         return document;
     }
 

@@ -15,7 +15,8 @@ import io.github.threatprotection.risk.RiskScoring;
  */
 public record ThreatProtectionSettings(Mode mode, CompromisedCredentials compromisedCredentials,
                                        AccountTakeover accountTakeover, IpExceptions ipExceptions,
-                                       RiskScoring riskScoring, NotificationSettings notification) {
+                                       RiskScoring riskScoring, NotificationSettings notification,
+                                       Sessions sessions) {
 
     /**
      * What a realm gets before an admin saves anything: protection off, Cognito's recommended actions, the
@@ -31,25 +32,27 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                     new LevelPolicy(RiskAction.MFA_REQUIRED, true)),
             new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY),
             RiskScoring.DEFAULTS,
-            NotificationSettings.DEFAULTS);
+            NotificationSettings.DEFAULTS,
+            Sessions.DEFAULTS);
 
     public ThreatProtectionSettings withMode(Mode value) {
         return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
-                notification);
+                notification, sessions);
     }
 
     public ThreatProtectionSettings withCompromisedCredentials(CompromisedCredentials value) {
-        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring, notification);
+        return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring, notification,
+                sessions);
     }
 
     public ThreatProtectionSettings withAccountTakeover(AccountTakeover value) {
         return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions, riskScoring,
-                notification);
+                notification, sessions);
     }
 
     public ThreatProtectionSettings withIpExceptions(IpExceptions value) {
         return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value, riskScoring,
-                notification);
+                notification, sessions);
     }
 
     /**
@@ -83,5 +86,29 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
 
     /** Addresses that skip evaluation or are always blocked, whatever their risk. Block wins over allow. */
     public record IpExceptions(IpRangeSet alwaysAllow, IpRangeSet alwaysBlock) {
+    }
+
+    /**
+     * What is checked after the sign-in, on the user session it made.
+     *
+     * @param tokenRefresh   evaluate refresh-token grants (offline tokens included) against the session's context
+     * @param refreshActions per risk level, {@code NO_ACTION} or {@code REVOKE}
+     */
+    public record Sessions(boolean tokenRefresh, RefreshActions refreshActions) {
+        /** Off, as before sessions were checked; when on, only HIGH ends the session. */
+        public static final Sessions DEFAULTS = new Sessions(false,
+                new RefreshActions(RiskAction.NO_ACTION, RiskAction.NO_ACTION, RiskAction.REVOKE));
+    }
+
+    /** What a refresh grant gets at each risk level: one of {@link RiskAction#REFRESH_ACTIONS}. */
+    public record RefreshActions(RiskAction low, RiskAction medium, RiskAction high) {
+
+        public RiskAction forLevel(RiskLevel level) {
+            return switch (level) {
+                case LOW -> low;
+                case MEDIUM -> medium;
+                case HIGH -> high;
+            };
+        }
     }
 }

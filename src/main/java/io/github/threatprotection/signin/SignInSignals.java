@@ -21,6 +21,7 @@ import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.risk.RiskScorer;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
+import io.github.threatprotection.risk.SessionContext;
 import io.github.threatprotection.risk.SignInObservation;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -76,9 +77,8 @@ final class SignInSignals {
         RecentActivity stored = threatProtection.recentActivity().read(realm.getId(), user.getId(),
                 address.network(), since, HISTORY_SIZE, effective.failuresToRead());
         Optional<String> reputation = threatProtection.reputationLists().match(address, storeNetworkOnly);
-        if (reputation.isEmpty() && (location.anonymous() || location.torExitNode())) {
-            reputation = Optional.of(address.recorded(storeNetworkOnly) + " is flagged "
-                    + (location.torExitNode() ? "as a Tor exit node" : "anonymous") + " by the anonymous-IP database");
+        if (reputation.isEmpty()) {
+            reputation = Optional.ofNullable(location.anonymityDetail(address.recorded(storeNetworkOnly)));
         }
         RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
                 reputation.isPresent(), reputation.orElse(null),
@@ -126,6 +126,16 @@ final class SignInSignals {
 
     private int deviceCookieMaxAgeSeconds() {
         return threatProtection.settings().read(realm).privacy().deviceCookieMaxAgeDays() * 24 * 3600;
+    }
+
+    /**
+     * What the user session this sign-in makes is compared with later: the network (as the realm keeps it, never
+     * the address), place and device.
+     */
+    SessionContext sessionContext(String recordedDeviceId) {
+        return new SessionContext(address.recordedNetwork(storeNetworkOnly), location.asn(), location.country(),
+                recordedDeviceId, Instant.ofEpochMilli(Time.currentTimeMillis()), location.latitude(),
+                location.longitude(), location.accuracyRadiusKm());
     }
 
     /** The event's context: address (as the realm keeps it), device and what geolocation knows. */

@@ -33,6 +33,7 @@ import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.session.SessionContextNote;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
@@ -141,6 +142,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.EVENT_ID_NOTE, eventId);
+        SessionContextNote.remember(context.getAuthenticationSession(), signals.sessionContext(deviceId));
         context.success();
     }
 

@@ -184,7 +184,7 @@ class CognitoRiskConfigurationTest {
             CognitoRiskConfiguration.Conversion conversion = convert("{\"RiskConfiguration\": "
                     + "{\"CompromisedCredentialsRiskConfiguration\": {" + filter
                     + "\"Actions\": {\"EventAction\": \"BLOCK\"}}}}", current, null);
-            assertEquals(EventType.WITH_PASSWORD,
+            assertEquals(Set.copyOf(EventType.WITH_PASSWORD),
                     conversion.settings().realm().compromisedCredentials().events(), filter);
         }
     }

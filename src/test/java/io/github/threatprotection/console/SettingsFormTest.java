@@ -55,6 +55,12 @@ class SettingsFormTest {
         assertEquals(SettingsForm.Kind.BOOLEAN, fields.get("accountTakeover.low.notify").kind());
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("retention.eventDays").kind());
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("privacy.deviceCookieMaxAgeDays").kind());
+        assertEquals(List.of("NO_ACTION", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK"),
+                fields.get("accountTakeover.high.action").options(), "REVOKE is for refresh grants only");
+        assertEquals(List.of("NO_ACTION", "REVOKE"), fields.get("sessions.refreshActions.high").options());
+        assertEquals(SettingsForm.Kind.BOOLEAN, fields.get("sessions.tokenRefresh").kind());
+        assertEquals(List.of("SIGN_IN", "SIGN_UP", "PASSWORD_CHANGE"),
+                fields.get("compromisedCredentials.events").options(), "a refresh grant submits no password");
     }
 
     @Test

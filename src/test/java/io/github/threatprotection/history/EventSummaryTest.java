@@ -53,6 +53,23 @@ class EventSummaryTest {
         assertEquals(3, json.get("days").get(13).get("wouldChallenge").asLong());
         assertEquals(1, json.at("/byAction/MFA_REQUIRED").asLong());
         assertEquals(3, json.at("/byLevel/MEDIUM").asLong());
+        assertEquals(16, json.at("/byType/SIGN_IN").asLong());
+        assertEquals(0, json.at("/byType/TOKEN_REFRESH").asLong(), "every type appears, zero or not");
+    }
+
+    @Test
+    void aRefreshGrantWhoseSessionWouldHaveBeenRevokedIsAWouldBeBlock() {
+        Instant from = EventSummary.start(NOW, 14);
+        EventSummary summary = new EventSummary(from, from.plus(EventSummary.DAY.multipliedBy(14)), List.of(
+                new EventSummary.Row(NOV_26, EventType.TOKEN_REFRESH, RiskLevel.HIGH, RiskAction.REVOKE, false, 2),
+                new EventSummary.Row(NOV_26, EventType.TOKEN_REFRESH, RiskLevel.HIGH, RiskAction.REVOKE, true, 1),
+                new EventSummary.Row(NOV_26, EventType.TOKEN_REFRESH, RiskLevel.MEDIUM, RiskAction.NO_ACTION, false,
+                        5)));
+
+        assertEquals(2, summary.wouldBlock());
+        assertEquals(0, summary.wouldChallenge());
+        assertEquals(3, summary.count(RiskAction.REVOKE));
+        assertEquals(8, summary.toJson().at("/byType/TOKEN_REFRESH").asLong());
     }
 
     @Test

@@ -74,6 +74,20 @@ class MetricsIT {
         assertTrue(metrics.contains("threat_protection_dependency_errors_total{dependency=\"geo\""), "dependency meters");
         assertTrue(!metrics.contains("192.0.2.120") && !metrics.contains("counted"), "no address or user labels");
 
+        // Refresh grants: one from the session's own network, counted though it writes no event.
+        realm.installTokenRefreshPolicy();
+        realm.saveSettings(Map.of("mode", "AUDIT", "sessions", Map.of("tokenRefresh", true)));
+        String refreshToken = AdminApi.ok(realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT,
+                "counted", TestRealm.PASSWORD, "X-Forwarded-For", "192.0.2.120")).get("refresh_token").asText();
+        assertEquals(200, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken,
+                "X-Forwarded-For", "192.0.2.120").statusCode());
+        String refreshed = scrape();
+        assertEquals(1.0, value(refreshed, "threat_protection_evaluations_total", "action=\"NO_ACTION\"",
+                "enforced=\"false\"", "level=\"LOW\"", "operation=\"TOKEN_REFRESH\"", "realm=\"metrics\""),
+                refreshed);
+        assertEquals(1.0, value(refreshed, "threat_protection_refresh_evaluation_duration_seconds_count",
+                "realm=\"metrics\""));
+
         // The realm has no SMTP server, so the notification is skipped, and counted as such.
         realm.saveSettings(Map.of("mode", "ENFORCED",
                 "accountTakeover", Map.of("low", Map.of("action", "NO_ACTION", "notify", true))));

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,10 @@ class ServerOptionsTest {
         assertEquals("--spi-threat-protection--default--breach-corpus-failure must be open or closed, got ",
                 error("breach-corpus-failure", " "));
         assertEquals("--spi-threat-protection--default--risk-evaluation-failure must be one of "
-                + Arrays.toString(RiskAction.values()) + ", got maybe", error("risk-evaluation-failure", "maybe"));
+                + RiskAction.SIGN_IN_ACTIONS + ", got maybe", error("risk-evaluation-failure", "maybe"));
+        assertEquals("--spi-threat-protection--default--risk-evaluation-failure must be one of "
+                + RiskAction.SIGN_IN_ACTIONS + ", got REVOKE", error("risk-evaluation-failure", "REVOKE"),
+                "REVOKE applies to refresh grants only");
         assertEquals("--spi-threat-protection--default--pwned-passwords-url must be an http(s) URL, got"
                 + " ftp://ranges.example", error("pwned-passwords-url", "ftp://ranges.example"));
         assertEquals("--spi-threat-protection--default--builtin-corpus must be true or false, got no",

@@ -98,7 +98,9 @@ class SettingsParserTest {
                 + "'ipExceptions':{'alwaysAllow':['203.0.113.0/24'],'alwaysBlock':['2001:db8::/32','198.51.100.7']},"
                 + "'riskScoring':{'signals':{'NEW_DEVICE':25,'NEW_IP':0,'NEW_NETWORK':10,'NEW_COUNTRY':35,"
                 + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':100,'IP_REPUTATION':60,'FAILED_LOGIN_VELOCITY':30,"
-                + "'NETWORK_VELOCITY':50},'thresholds':{'medium':40,'high':90},'impossibleTravelKmh':1200.5,"
+                + "'NETWORK_VELOCITY':50,'SESSION_NETWORK_CHANGE':5,'SESSION_ASN_CHANGE':15,"
+                + "'SESSION_COUNTRY_CHANGE':60,'SESSION_DEVICE_CHANGE':0},'thresholds':{'medium':40,'high':90},"
+                + "'impossibleTravelKmh':1200.5,"
                 + "'velocity':{'windowMinutes':60,'userFailures':8,'networkUsers':25}},"
                 + "'notification':{'from':'security@example.com','replyTo':'',"
                 + "'blockEmail':{'subject':'Blocked: {username}','htmlBody':'<p>{ip-address}</p>','textBody':''},"
@@ -106,6 +108,8 @@ class SettingsParserTest {
                 + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},"
                 + "'passwordResetEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14,"
                 + "'repeatAfterMinutes':0},"
+                + "'sessions':{'tokenRefresh':true,'refreshActions':{'low':'NO_ACTION','medium':'REVOKE',"
+                + "'high':'REVOKE'}},"
                 + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
                 + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
@@ -190,11 +194,43 @@ class SettingsParserTest {
     }
 
     @Test
+    void sessionsAreOffByDefaultAndCheckedLikeTheRest() throws Exception {
+        ThreatProtectionSettings.Sessions defaults = parse("{}").realm().sessions();
+        assertFalse(defaults.tokenRefresh(), "refresh grants are evaluated only when the realm says so");
+        assertEquals(new ThreatProtectionSettings.RefreshActions(RiskAction.NO_ACTION, RiskAction.NO_ACTION,
+                RiskAction.REVOKE), defaults.refreshActions());
+
+        RealmSettings settings = parse("{'sessions':{'tokenRefresh':true},'clients':{'app':{'sessions':"
+                + "{'tokenRefresh':false,'refreshActions':{'medium':'REVOKE'}}}}}");
+        assertTrue(settings.realm().sessions().tokenRefresh());
+        assertFalse(settings.forClient("app").sessions().tokenRefresh());
+        assertEquals(RiskAction.REVOKE, settings.forClient("app").sessions().refreshActions().medium());
+        assertEquals(RiskAction.REVOKE, settings.forClient("app").sessions().refreshActions().high(),
+                "merged over the realm's");
+
+        Map<String, String> errors = errors("{'sessions':{'tokenRefresh':'yes','ssoSignIn':true,"
+                + "'refreshActions':{'low':'BLOCK','medium':'MFA_REQUIRED','urgent':'REVOKE'}}}");
+        assertEquals(Set.of("sessions.tokenRefresh", "sessions.ssoSignIn", "sessions.refreshActions.low",
+                "sessions.refreshActions.medium", "sessions.refreshActions.urgent"), errors.keySet());
+        assertEquals("must be one of NO_ACTION, REVOKE", errors.get("sessions.refreshActions.low"));
+        assertEquals(Set.of("clients.app.sessions.refreshActions.high"), errors("{'clients':{'app':{'sessions':"
+                + "{'refreshActions':{'medium':'REVOKE','high':'NO_ACTION'}}}}}").keySet());
+        assertEquals("must be one of NO_ACTION, MFA_IF_CONFIGURED, MFA_REQUIRED, BLOCK",
+                errors("{'accountTakeover':{'high':{'action':'REVOKE'}}}").get("accountTakeover.high.action"),
+                "a sign-in has no session to revoke yet");
+        assertEquals(Set.of("compromisedCredentials.events[1]"),
+                errors("{'compromisedCredentials':{'events':['SIGN_IN','TOKEN_REFRESH']}}").keySet(),
+                "a refresh grant submits no password");
+    }
+
+    @Test
     void theWrittenDocumentShowsTheDefaultRiskScoring() throws Exception {
         JsonNode written = SettingsWriter.write(parse("{}"), ANY_CLIENT).get("riskScoring");
         assertEquals(Json.read(("{'signals':{'NEW_DEVICE':15,'NEW_IP':5,'NEW_NETWORK':10,'NEW_COUNTRY':20,"
                 + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':70,'IP_REPUTATION':40,'FAILED_LOGIN_VELOCITY':30,"
-                + "'NETWORK_VELOCITY':40},'thresholds':{'medium':30,'high':70},'impossibleTravelKmh':900,"
+                + "'NETWORK_VELOCITY':40,'SESSION_NETWORK_CHANGE':10,'SESSION_ASN_CHANGE':20,"
+                + "'SESSION_COUNTRY_CHANGE':70,'SESSION_DEVICE_CHANGE':30},'thresholds':{'medium':30,'high':70},"
+                + "'impossibleTravelKmh':900,"
                 + "'velocity':{'windowMinutes':15,'userFailures':5,'networkUsers':10}}").replace('\'', '"')), written);
         assertEquals(RiskSignal.SCORED.stream().map(Enum::name).toList(),
                 fieldNamesOf(written.get("signals")), "signals are written in RiskSignal order");

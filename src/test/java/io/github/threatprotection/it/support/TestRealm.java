@@ -165,6 +165,28 @@ public final class TestRealm implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the client profile and policy that run the refresh-grant check, through Keycloak's client-policies
+     * REST API: the manual steps of docs/install.md, for realms whose flows were not installed by
+     * {@code POST …/flows}.
+     */
+    public void installTokenRefreshPolicy() {
+        String base = "/" + name + "/client-policies/";
+        ObjectNode profiles = (ObjectNode) AdminApi.ok(admin.get(base + "profiles"));
+        profiles.remove("globalProfiles");
+        ObjectNode profile = profiles.withArray("profiles").addObject().put("name", "threat-protection");
+        profile.putArray("executors").addObject().put("executor", "threat-protection-token-refresh")
+                .putObject("configuration");
+        AdminApi.ok(admin.put(base + "profiles", profiles));
+        ObjectNode policies = (ObjectNode) AdminApi.ok(admin.get(base + "policies"));
+        policies.remove("globalPolicies");
+        ObjectNode policy = policies.withArray("policies").addObject()
+                .put("name", "threat-protection").put("enabled", true);
+        policy.putArray("conditions").addObject().put("condition", "any-client").putObject("configuration");
+        policy.putArray("profiles").add("threat-protection");
+        AdminApi.ok(admin.put(base + "policies", policies));
+    }
+
     /** The flow that handles browser sign-ins in test realms. */
     public static final String BROWSER_FLOW = "browser with threat protection";
 
