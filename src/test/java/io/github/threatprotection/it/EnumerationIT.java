@@ -36,6 +36,7 @@ import io.github.threatprotection.it.support.TestRealm;
 class EnumerationIT {
 
     private static final int TRIES = 40;
+    private static final String BREACHED_KIND = "breached (range API)";
     /** The bound: medians of a wrong and a refused right password within 20 ms of each other. */
     private static final double MAX_MEDIAN_DIFFERENCE_MILLIS = 20;
     private static final String BLOCKED_NETWORK = "198.51.100.0/24";
@@ -118,24 +119,14 @@ class EnumerationIT {
      * A right password that is refused answers as fast as a wrong one under the same conditions (user, address,
      * client), while the range API is slow: the breach check takes its deadline for both, and an always-blocked
      * address waits for neither. Medians over {@value #TRIES} tries, the kinds taking turns so that drift on the
-     * shared machine hits them all alike; each compared with its wrong-password twin, never with a fixed time.
+     * shared machine hits them all alike; each compared with its wrong-password twin, never with a fixed time. A
+     * kind over the bound fails only if a second round finds it over the bound again.
      */
     @Test
     void aRefusedRightPasswordAnswersAsFastAsAWrongOne(RangeApiStub rangeApi) {
-        // Users whose password only the range API knows: each is refused once (and locked), so each try needs its
-        // own. The range is fetched once beforehand; from then on it comes from the cache, which must not show.
-        // Each breached password locks its account, so each try needs a user of its own; its wrong-password twin
-        // is a user of its own too, who like it is not yet in Keycloak's user cache.
-        List<String> breached = new ArrayList<>();
-        List<String> uncached = new ArrayList<>();
-        for (int i = 0; i <= TRIES; i++) {
-            String username = "breached-" + i;
-            realm.addUser(username);
-            AdminApi.ok(realm.resetPassword(realm.userId(username), BreachTestData.ONLY_IN_RANGE_API));
-            breached.add(username);
-            realm.addUser("uncached-" + i);
-            uncached.add("uncached-" + i);
-        }
+        // The range is fetched once beforehand; from then on it comes from the cache, which must not show.
+        List<String> breached = breachedUsers("breached-", TRIES + 1);
+        List<String> uncached = twins("uncached-", TRIES);
         // A first answer may miss the sign-in's deadline (the password then gets the failure policy, open: it
         // passes); it is kept for the sign-ins after it.
         String warmUp = breached.remove(TRIES);
@@ -155,39 +146,21 @@ class EnumerationIT {
             }
         });
         List<String> kinds = new ArrayList<>(wrong.keySet());
-        kinds.add("breached (range API)");
-        double[][] wrongMillis = new double[kinds.size()][TRIES];
-        double[][] rightMillis = new double[kinds.size()][TRIES];
+        kinds.add(BREACHED_KIND);
+        StringBuilder report = new StringBuilder();
+        List<String> tooSlow;
         rangeApi.behave(RangeApiStub.Behaviour.DELAYED);
         try {
             wrong.values().forEach(EnumerationIT::grant);
             right.values().forEach(EnumerationIT::grant);
-            for (int i = 0; i < TRIES; i++) {
-                for (int k = 0; k < kinds.size(); k++) {
-                    String kind = kinds.get(k);
-                    boolean fresh = kind.equals("breached (range API)");
-                    wrongMillis[k][i] = millisToRefuse(fresh ? new Attempt(uncached.get(i), "not the password",
-                            TestRealm.CLIENT, NEUTRAL) : wrong.get(kind), kind);
-                    Attempt refused = fresh ? new Attempt(breached.get(i), BreachTestData.ONLY_IN_RANGE_API,
-                            TestRealm.CLIENT, NEUTRAL) : right.get(kind);
-                    rightMillis[k][i] = millisToRefuse(refused, kind);
-                }
-            }
+            List<String> overTheBound = measure(kinds, wrong, right, breached, uncached, report);
+            // A kind over the bound is measured once more, with users of its own, before it fails: one slow
+            // stretch of the shared machine (a collection, a background job) can move a median of 40 tries, a
+            // real difference moves both rounds.
+            tooSlow = overTheBound.isEmpty() ? overTheBound : measure(overTheBound, wrong, right,
+                    breachedUsers("breached-again-", TRIES), twins("uncached-again-", TRIES), report);
         } finally {
             rangeApi.behave(RangeApiStub.Behaviour.NORMAL);
-        }
-
-        StringBuilder report = new StringBuilder("[enumeration] direct grant with the range API answering in 200 ms,"
-                + " median of " + TRIES + " tries, ms (wrong password / refused right password / difference):");
-        List<String> tooSlow = new ArrayList<>();
-        for (int k = 0; k < kinds.size(); k++) {
-            double wrongMedian = median(wrongMillis[k]);
-            double rightMedian = median(rightMillis[k]);
-            report.append(String.format("%n  %-24s %7.2f  %7.2f  %+7.2f", kinds.get(k), wrongMedian, rightMedian,
-                    rightMedian - wrongMedian));
-            if (Math.abs(rightMedian - wrongMedian) > MAX_MEDIAN_DIFFERENCE_MILLIS) {
-                tooSlow.add(kinds.get(k));
-            }
         }
         System.out.println(report);
         assertTrue(tooSlow.isEmpty(), "a refused right password is told apart by its time: " + tooSlow + report);
@@ -195,6 +168,60 @@ class EnumerationIT {
             assertTrue(realm.latestUserEvent(realm.userId(username)).at("/risk/compromisedCredentials")
                     .asBoolean(), username + " was refused for its breached password, not by chance");
         }
+    }
+
+    /**
+     * One round of {@value #TRIES} tries of each kind, taking turns; adds the medians to the report and answers
+     * the kinds whose medians lie more than the bound apart.
+     */
+    private static List<String> measure(List<String> kinds, Map<String, Attempt> wrong, Map<String, Attempt> right,
+                                        List<String> breached, List<String> uncached, StringBuilder report) {
+        double[][] wrongMillis = new double[kinds.size()][TRIES];
+        double[][] rightMillis = new double[kinds.size()][TRIES];
+        for (int i = 0; i < TRIES; i++) {
+            for (int k = 0; k < kinds.size(); k++) {
+                String kind = kinds.get(k);
+                boolean fresh = kind.equals(BREACHED_KIND);
+                wrongMillis[k][i] = millisToRefuse(fresh ? new Attempt(uncached.get(i), "not the password",
+                        TestRealm.CLIENT, NEUTRAL) : wrong.get(kind), kind);
+                Attempt refused = fresh ? new Attempt(breached.get(i), BreachTestData.ONLY_IN_RANGE_API,
+                        TestRealm.CLIENT, NEUTRAL) : right.get(kind);
+                rightMillis[k][i] = millisToRefuse(refused, kind);
+            }
+        }
+        report.append(String.format("%n[enumeration] direct grant with the range API answering in 200 ms,"
+                + " median of %d tries, ms (wrong password / refused right password / difference):", TRIES));
+        List<String> overTheBound = new ArrayList<>();
+        for (int k = 0; k < kinds.size(); k++) {
+            double wrongMedian = median(wrongMillis[k]);
+            double rightMedian = median(rightMillis[k]);
+            report.append(String.format("%n  %-24s %7.2f  %7.2f  %+7.2f", kinds.get(k), wrongMedian, rightMedian,
+                    rightMedian - wrongMedian));
+            if (Math.abs(rightMedian - wrongMedian) > MAX_MEDIAN_DIFFERENCE_MILLIS) {
+                overTheBound.add(kinds.get(k));
+            }
+        }
+        return overTheBound;
+    }
+
+    /**
+     * Users whose password only the range API knows: each is refused once (and locked), so each try needs its own.
+     */
+    private static List<String> breachedUsers(String prefix, int count) {
+        List<String> usernames = twins(prefix, count);
+        usernames.forEach(username -> AdminApi.ok(realm.resetPassword(realm.userId(username),
+                BreachTestData.ONLY_IN_RANGE_API)));
+        return usernames;
+    }
+
+    /** Users of their own for the breached users' wrong-password twins, not yet in Keycloak's user cache either. */
+    private static List<String> twins(String prefix, int count) {
+        List<String> usernames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            realm.addUser(prefix + i);
+            usernames.add(prefix + i);
+        }
+        return usernames;
     }
 
     private static void sleep(long millis) {
