@@ -52,23 +52,27 @@ public final class AdminApi {
 
     public HttpResponse<String> passwordGrantResponse(String realm, String clientId, String username,
                                                       String password, String... headers) {
-        String form = "grant_type=password&client_id=" + encode(clientId) + "&username=" + encode(username)
-                + "&password=" + encode(password) + "&scope=openid";
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm
-                        + "/protocol/openid-connect/token"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return send(request.build());
+        return tokenRequest(realm, "grant_type=password&client_id=" + encode(clientId) + "&username="
+                + encode(username) + "&password=" + encode(password) + "&scope=openid", headers);
     }
 
     /** @param headers more request headers as name, value pairs, such as {@code X-Forwarded-For} */
     public HttpResponse<String> refreshGrantResponse(String realm, String clientId, String refreshToken,
                                                      String... headers) {
-        String form = "grant_type=refresh_token&client_id=" + encode(clientId) + "&refresh_token=" + encode(refreshToken);
+        return tokenRequest(realm, "grant_type=refresh_token&client_id=" + encode(clientId) + "&refresh_token="
+                + encode(refreshToken), headers);
+    }
+
+    /** A direct grant asking for an offline token as well; fails the test unless it is 200. */
+    public JsonNode offlineGrant(String realm, String clientId, String username, String password,
+                                 String... headers) {
+        return ok(tokenRequest(realm, "grant_type=password&client_id=" + encode(clientId) + "&username="
+                + encode(username) + "&password=" + encode(password) + "&scope="
+                + encode("openid offline_access"), headers));
+    }
+
+    /** A POST of a form to the realm's token endpoint, with more headers as name, value pairs. */
+    private HttpResponse<String> tokenRequest(String realm, String form, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm
                         + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(60))
@@ -78,22 +82,6 @@ public final class AdminApi {
             request.headers(headers);
         }
         return send(request.build());
-    }
-
-    /** A direct grant asking for an offline token as well; fails the test unless it is 200. */
-    public JsonNode offlineGrant(String realm, String clientId, String username, String password,
-                                 String... headers) {
-        String form = "grant_type=password&client_id=" + encode(clientId) + "&username=" + encode(username)
-                + "&password=" + encode(password) + "&scope=" + encode("openid offline_access");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm
-                        + "/protocol/openid-connect/token"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return ok(send(request.build()));
     }
 
     public HttpResponse<String> get(String path) {
