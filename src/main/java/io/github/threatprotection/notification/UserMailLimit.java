@@ -3,6 +3,10 @@ package io.github.threatprotection.notification;
 import java.util.Optional;
 
 import org.keycloak.models.KeycloakSession;
+
+import io.github.threatprotection.history.Notification;
+import io.github.threatprotection.history.NotificationStatus;
+import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.risk.NotificationKind;
 
 /**
@@ -17,9 +21,24 @@ public final class UserMailLimit {
     private UserMailLimit() {
     }
 
+    /**
+     * The notification an event gets: pending, or skipped (and counted) because the user had one of its kind
+     * within {@code repeatAfterMinutes}.
+     */
+    public static Notification notification(KeycloakSession session, ThreatProtectionMetrics metrics,
+                                            String realmId, String realmName, String userId, NotificationKind kind,
+                                            int repeatAfterMinutes) {
+        Optional<String> skipped = skipReason(session, realmId, userId, kind, repeatAfterMinutes);
+        if (skipped.isEmpty()) {
+            return new Notification(kind, NotificationStatus.PENDING, null, 0);
+        }
+        metrics.notification(realmName, kind, "skipped");
+        return new Notification(kind, NotificationStatus.SKIPPED, skipped.get(), 0);
+    }
+
     /** Empty when the mail may go; otherwise why it is skipped. */
-    public static Optional<String> skipReason(KeycloakSession session, String realmId, String userId,
-                                              NotificationKind kind, int repeatAfterMinutes) {
+    private static Optional<String> skipReason(KeycloakSession session, String realmId, String userId,
+                                               NotificationKind kind, int repeatAfterMinutes) {
         if (repeatAfterMinutes == 0) {
             return Optional.empty();
         }

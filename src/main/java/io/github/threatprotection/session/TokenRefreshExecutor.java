@@ -109,33 +109,30 @@ final class TokenRefreshExecutor implements ClientPolicyExecutorProvider<ClientP
                     current, reputation.isPresent(), reputation.orElse(null));
         }, threatProtection.riskEvaluator().failureAction());
 
-        if (!decision.record()) {
-            threatProtection.metrics().refreshEvaluated(realm.getName(), client.getClientId(), decision.risk(),
-                    Duration.ofNanos(System.nanoTime() - started));
-            return;
+        if (decision.record()) {
+            RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), EventType.TOKEN_REFRESH,
+                    now, userSession.getUser().getId(), client.getClientId(),
+                    decision.revoke() ? EventResponse.FAIL : EventResponse.PASS, decision.risk(), null,
+                    new RiskEvent.Context(address.recorded(storeNetworkOnly), DeviceName.of(session.getContext()
+                            .getRequestHeaders().getHeaderString("User-Agent")), location.city(), location.country(),
+                            address.recordedNetwork(storeNetworkOnly), location.asn(), location.latitude(),
+                            location.longitude(), location.accuracyRadiusKm(), deviceId),
+                    null, null, null);
+            if (decision.revoke()) {
+                revoke(realm, userSession.getId(), offline, event, decision, settings);
+            } else {
+                threatProtection.events().add(event);
+                // Recorded once: later uses from here are compared with here, and travel is measured from here.
+                SessionContextNote.replace(userSession, current);
+            }
         }
-        RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), EventType.TOKEN_REFRESH, now,
-                userSession.getUser().getId(), client.getClientId(),
-                decision.revoke() ? EventResponse.FAIL : EventResponse.PASS, decision.risk(), null,
-                new RiskEvent.Context(address.recorded(storeNetworkOnly), DeviceName.of(session.getContext()
-                        .getRequestHeaders().getHeaderString("User-Agent")), location.city(), location.country(),
-                        address.recordedNetwork(storeNetworkOnly), location.asn(), location.latitude(),
-                        location.longitude(), location.accuracyRadiusKm(), deviceId),
-                null, null, null);
-        if (!decision.revoke()) {
-            threatProtection.events().add(event);
-            // Recorded once: later uses from here are compared with here, and travel is measured from here.
-            SessionContextNote.replace(userSession, current);
-            threatProtection.metrics().refreshEvaluated(realm.getName(), client.getClientId(), decision.risk(),
-                    Duration.ofNanos(System.nanoTime() - started));
-            return;
-        }
-        revoke(realm, userSession.getId(), offline, event, decision, settings);
         threatProtection.metrics().refreshEvaluated(realm.getName(), client.getClientId(), decision.risk(),
                 Duration.ofNanos(System.nanoTime() - started));
-        // Keycloak's words for a session that has ended, so the client cannot tell a revocation from an expiry.
-        throw new ClientPolicyException(OAuthErrorException.INVALID_GRANT,
-                offline ? "Offline session not active" : "Session not active");
+        if (decision.revoke()) {
+            // Keycloak's words for a session that has ended, so the client cannot tell a revocation from an expiry.
+            throw new ClientPolicyException(OAuthErrorException.INVALID_GRANT,
+                    offline ? "Offline session not active" : "Session not active");
+        }
     }
 
     /**
@@ -174,16 +171,9 @@ final class TokenRefreshExecutor implements ClientPolicyExecutorProvider<ClientP
         if (decision.notification() == null) {
             return event;
         }
-        Optional<String> skipped = UserMailLimit.skipReason(own, event.realmId(), event.userId(),
-                decision.notification(), settings.notification().repeatAfterMinutes());
-        Notification notification;
-        if (skipped.isEmpty()) {
-            notification = new Notification(decision.notification(), NotificationStatus.PENDING, null, 0);
-        } else {
-            threatProtection.metrics().notification(own.getContext().getRealm().getName(), decision.notification(),
-                    "skipped");
-            notification = new Notification(decision.notification(), NotificationStatus.SKIPPED, skipped.get(), 0);
-        }
+        Notification notification = UserMailLimit.notification(own, threatProtection.metrics(), event.realmId(),
+                own.getContext().getRealm().getName(), event.userId(), decision.notification(),
+                settings.notification().repeatAfterMinutes());
         return new RiskEvent(event.id(), event.realmId(), event.type(), event.time(), event.userId(),
                 event.clientId(), event.response(), event.risk(), event.mfa(), event.context(), event.method(),
                 event.feedback(), notification);

@@ -2,7 +2,6 @@ package io.github.threatprotection.signin;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
@@ -152,13 +151,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         if (kind == null) {
             return null;
         }
-        Optional<String> skipped = UserMailLimit.skipReason(session, realm.getId(), user.getId(), kind,
-                settings.notification().repeatAfterMinutes());
-        if (skipped.isEmpty()) {
-            return new Notification(kind, NotificationStatus.PENDING, null, 0);
-        }
-        threatProtection.metrics().notification(realm.getName(), kind, "skipped");
-        return new Notification(kind, NotificationStatus.SKIPPED, skipped.get(), 0);
+        return UserMailLimit.notification(session, threatProtection.metrics(), realm.getId(), realm.getName(),
+                user.getId(), kind, settings.notification().repeatAfterMinutes());
     }
 
     private static String deviceName(AuthenticationFlowContext context) {
