@@ -1,7 +1,6 @@
 package io.github.threatprotection.feedback;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -143,8 +142,9 @@ public class FeedbackResource {
         Map<String, Object> feedback = new HashMap<>();
         feedback.put("value", link.token().value().name());
         feedback.put("recorded", recorded);
-        Locale locale = userLocale(link.user());
-        feedback.put("time", NotificationValues.time(link.event().time(), locale, userZone(link.user())));
+        Locale locale = NotificationValues.userLocale(realm, link.user());
+        feedback.put("time", NotificationValues.time(link.event().time(), locale,
+                NotificationValues.userZone(link.user())));
         feedback.put("ipAddress", MessageText.oneLine(link.event().context().ipAddress()));
         feedback.put("place", MessageText.oneLine(place(link.event(), locale)));
         // null for an unrecognised agent: the page says "Unknown device" rather than text an attacker chose
@@ -158,15 +158,6 @@ public class FeedbackResource {
         return session.getProvider(LoginFormsProvider.class)
                 .setAttribute("threatProtectionFeedback", feedback)
                 .createForm(TEMPLATE);
-    }
-
-    /** Times, places and countries as the user's mail wrote them: in the user's language and time zone. */
-    private Locale userLocale(UserModel user) {
-        return NotificationValues.localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
-    }
-
-    private static ZoneId userZone(UserModel user) {
-        return NotificationValues.zoneOf(user.getFirstAttribute("zoneinfo"));
     }
 
     private static String place(RiskEvent event, Locale locale) {
@@ -183,7 +174,8 @@ public class FeedbackResource {
             return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, link.error());
         }
         return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, link.error(), NotificationValues.time(
-                link.event().feedback().time(), userLocale(link.user()), userZone(link.user())));
+                link.event().feedback().time(), NotificationValues.userLocale(realm, link.user()),
+                NotificationValues.userZone(link.user())));
     }
 
     private static String usedKey(String eventId) {

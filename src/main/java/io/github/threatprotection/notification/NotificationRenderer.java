@@ -49,7 +49,7 @@ final class NotificationRenderer {
     static Email render(KeycloakSession session, RealmModel realm, UserModel user, RiskEvent event,
                         NotificationKind kind, NotificationSettings settings, URI serverUrl)
             throws IOException, FreeMarkerException {
-        Locale locale = NotificationValues.localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
+        Locale locale = NotificationValues.userLocale(realm, user);
         Theme theme = session.theme().getTheme(Theme.Type.EMAIL);
         Properties messages = theme.getEnhancedMessages(realm, locale);
         String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
@@ -65,7 +65,7 @@ final class NotificationRenderer {
                         .encode(session, realm, serverUrl),
                 serverUrl.resolve("realms/" + realm.getName() + "/login-actions/reset-credentials").toString());
         Map<Placeholder, String> values = NotificationValues.of(event, user.getUsername(), realmName, links, locale,
-                NotificationValues.zoneOf(user.getFirstAttribute("zoneinfo")),
+                NotificationValues.userZone(user),
                 messages.getProperty("threatProtectionUnknown", "unknown"),
                 messages.getProperty("threatProtectionUnknownDevice", DeviceName.UNKNOWN));
 

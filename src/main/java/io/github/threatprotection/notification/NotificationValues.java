@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.RiskEvent;
@@ -55,11 +56,16 @@ public final class NotificationValues {
         return values;
     }
 
+    /** The language of the user's mails and feedback pages (their {@code locale} attribute, see below). */
+    public static Locale userLocale(RealmModel realm, UserModel user) {
+        return localeOf(realm, user.getFirstAttribute(UserModel.LOCALE));
+    }
+
     /**
      * The user's language when the realm offers it, else the realm's default; English when the realm has no
      * internationalisation.
      */
-    public static Locale localeOf(RealmModel realm, String userLocale) {
+    static Locale localeOf(RealmModel realm, String userLocale) {
         if (!realm.isInternationalizationEnabled()) {
             return Locale.ENGLISH;
         }
@@ -75,8 +81,13 @@ public final class NotificationValues {
                 .format(time) + " (" + zone.getId() + ")";
     }
 
+    /** The time zone of the user's mails and feedback pages. */
+    public static ZoneId userZone(UserModel user) {
+        return zoneOf(user.getFirstAttribute("zoneinfo"));
+    }
+
     /** A time zone from the user's {@code zoneinfo} attribute (the OIDC claim's name), UTC when unset or invalid. */
-    public static ZoneId zoneOf(String zoneinfo) {
+    static ZoneId zoneOf(String zoneinfo) {
         if (zoneinfo != null && !zoneinfo.isBlank()) {
             try {
                 return ZoneId.of(zoneinfo.strip());
