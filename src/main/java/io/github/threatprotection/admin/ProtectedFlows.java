@@ -13,6 +13,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AuthenticationManagementResource;
 import io.github.threatprotection.signin.RiskRequiresMfaCondition;
+import io.github.threatprotection.signin.SsoSignInCheckFactory;
 import io.github.threatprotection.signin.ThreatProtectionAuthenticatorFactory;
 
 /**
@@ -23,6 +24,12 @@ import io.github.threatprotection.signin.ThreatProtectionAuthenticatorFactory;
  * Brokered sign-ins get a post broker login flow of the step and the MFA sub-flow, set on each identity provider
  * that has no post broker login flow yet: that flow runs after every sign-in through the provider, the first one
  * included. The originals stay untouched, so binding them back undoes it.
+ * <p>
+ * In the browser copy, the Cookie step gives its place to an alternative sub-flow of the same requirement: Cookie,
+ * then the SSO sign-in check, both REQUIRED, then the risk-driven MFA sub-flow. Without an SSO cookie, Cookie does
+ * not succeed, the sub-flow neither, and the flow goes on to its next alternative (the login form) as before; with
+ * one, the check runs only once Cookie has signed the browser in, and can ask for a second factor in the same
+ * sub-flow. It does nothing until the realm's settings turn {@code sessions.ssoSignIn} on.
  * <p>
  * The copies keep the realm's own second-factor sub-flows (Keycloak's conditional 2FA) as they were, so every
  * user asked for a second factor before is asked after; the risk-driven MFA sub-flow comes after them and asks
@@ -36,6 +43,8 @@ public final class ProtectedFlows {
     public static final String DIRECT_GRANT = "direct grant with threat protection";
     public static final String RESET_CREDENTIALS = "reset credentials with threat protection";
     public static final String POST_BROKER_LOGIN = "post broker login with threat protection";
+    public static final String SSO_SUB_FLOW = BROWSER + " SSO";
+    private static final String COOKIE = "auth-cookie";
     private static final String RESET_EMAIL_STEP = "reset-credential-email";
 
     private static final Set<String> PASSWORD_STEPS = Set.of(UsernamePasswordFormFactory.PROVIDER_ID,
@@ -49,11 +58,11 @@ public final class ProtectedFlows {
     /**
      * What was installed: the flows, the aliases of the copies' second-factor sub-flows left asking
      * ({@code kept}) and disabled for {@code riskDecidesMfa}, and the identity providers given the post broker
-     * login flow.
+     * login flow; {@code ssoSubFlow} is null when the browser flow has no enabled Cookie step to check after.
      */
     public record Installed(String browserFlow, String directGrantFlow, String resetCredentialsFlow,
                             String postBrokerLoginFlow, boolean riskDecidesMfa, List<String> kept,
-                            List<String> disabled, List<String> identityProviders) {
+                            List<String> disabled, List<String> identityProviders, String ssoSubFlow) {
     }
 
     private ProtectedFlows() {
@@ -87,6 +96,7 @@ public final class ProtectedFlows {
         }
         addMfaSubFlow(realm, browserSecondFactor.isEmpty() ? browserStep
                 : browserSecondFactor.get(browserSecondFactor.size() - 1), BROWSER + " MFA");
+        String ssoSubFlow = replaceCookieStep(realm, browser);
         AuthenticationFlowModel directGrant = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getDirectGrantFlow(), DIRECT_GRANT);
         AuthenticationExecutionModel directGrantStep = addAfterPasswordStep(realm, directGrant);
@@ -111,7 +121,54 @@ public final class ProtectedFlows {
         realm.setDirectGrantFlow(directGrant);
         realm.setResetCredentialsFlow(reset);
         return new Installed(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN, riskDecidesMfa, kept,
-                disabled, identityProviders);
+                disabled, identityProviders, ssoSubFlow);
+    }
+
+    /**
+     * Puts an alternative sub-flow in place of the flow's own Cookie step: Cookie and the SSO sign-in check, both
+     * REQUIRED, then the risk-driven MFA sub-flow. Returns its alias, or null when the flow has no enabled Cookie
+     * step at its top level (a flow made by hand, which the operator then changes by hand).
+     */
+    private static String replaceCookieStep(RealmModel realm, AuthenticationFlowModel browser) {
+        AuthenticationExecutionModel cookie = realm.getAuthenticationExecutionsStream(browser.getId())
+                .filter(execution -> COOKIE.equals(execution.getAuthenticator()) && !execution.isDisabled())
+                .findFirst()
+                .orElse(null);
+        if (cookie == null) {
+            return null;
+        }
+        AuthenticationFlowModel subFlow = new AuthenticationFlowModel();
+        subFlow.setAlias(SSO_SUB_FLOW);
+        subFlow.setDescription("A sign-in by an existing session's SSO cookie, checked against the session's context");
+        subFlow.setProviderId("basic-flow");
+        subFlow.setTopLevel(false);
+        subFlow.setBuiltIn(false);
+        String subFlowId = realm.addAuthenticationFlow(subFlow).getId();
+
+        AuthenticationExecutionModel gate = new AuthenticationExecutionModel();
+        gate.setParentFlow(browser.getId());
+        gate.setFlowId(subFlowId);
+        gate.setAuthenticatorFlow(true);
+        gate.setRequirement(cookie.getRequirement());
+        gate.setPriority(cookie.getPriority());
+        realm.removeAuthenticatorExecution(cookie);
+        realm.addAuthenticatorExecution(gate);
+
+        AuthenticationExecutionModel inner = new AuthenticationExecutionModel();
+        inner.setParentFlow(subFlowId);
+        inner.setAuthenticator(COOKIE);
+        inner.setRequirement(Requirement.REQUIRED);
+        inner.setAuthenticatorFlow(false);
+        inner.setPriority(10);
+        realm.addAuthenticatorExecution(inner);
+        AuthenticationExecutionModel check = new AuthenticationExecutionModel();
+        check.setParentFlow(subFlowId);
+        check.setAuthenticator(SsoSignInCheckFactory.ID);
+        check.setRequirement(Requirement.REQUIRED);
+        check.setAuthenticatorFlow(false);
+        check.setPriority(20);
+        addMfaSubFlow(realm, realm.addAuthenticatorExecution(check), SSO_SUB_FLOW + " MFA");
+        return SSO_SUB_FLOW;
     }
 
     /** Inserts the step right after "Send Reset Email", which lets the flow go on only once its link is used. */

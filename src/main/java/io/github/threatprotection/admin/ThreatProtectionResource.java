@@ -185,6 +185,7 @@ public class ThreatProtectionResource {
                 .put("directGrantFlow", installed.directGrantFlow())
                 .put("resetCredentialsFlow", installed.resetCredentialsFlow())
                 .put("postBrokerLoginFlow", installed.postBrokerLoginFlow())
+                .put("ssoSubFlow", installed.ssoSubFlow())
                 .put("riskDecidesMfa", installed.riskDecidesMfa())
                 .put("clientPolicy", TokenRefreshPolicy.NAME)
                 .put("clientPolicyAdded", clientPolicyAdded);

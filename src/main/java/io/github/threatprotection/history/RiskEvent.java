@@ -33,6 +33,7 @@ public record RiskEvent(String id, String realmId, EventType type, Instant time,
         public static final Method PASSWORD = new Method(AuthenticationMethod.PASSWORD, null);
         public static final Method PASSKEY = new Method(AuthenticationMethod.PASSKEY, null);
         public static final Method RESET_LINK = new Method(AuthenticationMethod.RESET_LINK, null);
+        public static final Method SSO_COOKIE = new Method(AuthenticationMethod.SSO_COOKIE, null);
 
         public static Method federated(String identityProviderAlias) {
             return new Method(AuthenticationMethod.FEDERATED, identityProviderAlias);

@@ -93,6 +93,29 @@ public final class ThreatProtectionMetrics {
     }
 
     /**
+     * Counts a browser sign-in by an existing session's SSO cookie that was checked, recorded or not (a use from the
+     * session's own context writes no event, and is counted here all the same), and how long the check took.
+     */
+    public void ssoSignInEvaluated(String realm, String clientId, RiskAssessment risk, Duration took) {
+        Counter.builder("threat.protection.evaluations")
+                .description("Risk evaluations")
+                .tag("realm", realm)
+                .tag("client", clientId)
+                .tag("operation", EventType.SSO_SIGN_IN.name())
+                .tag("level", risk.level().name())
+                .tag("action", risk.action().name())
+                .tag("enforced", String.valueOf(risk.enforced()))
+                .register(registry)
+                .increment();
+        Timer.builder("threat.protection.sso.evaluation.duration")
+                .description("Time the SSO sign-in check spent on a sign-in by an SSO cookie")
+                .tag("realm", realm)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+
+    /**
      * Counts a notification delivery attempt by result: {@code sent}, {@code retry} (failed, will be tried
      * again), {@code failed} (given up) or {@code skipped} (no verified address, no SMTP settings).
      */

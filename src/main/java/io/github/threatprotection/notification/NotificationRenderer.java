@@ -80,7 +80,9 @@ final class NotificationRenderer {
         attributes.put("passwordUsed", event.method() == null
                 || event.method().kind() == AuthenticationMethod.PASSWORD);
         // A revoked session was signed in already: the mail says the session ended, not that a sign-in was blocked.
-        boolean sessionRevoked = event.type() == EventType.TOKEN_REFRESH;
+        // So does a blocked SSO sign-in, which ends the session whose cookie was used.
+        boolean sessionRevoked = event.type() == EventType.TOKEN_REFRESH
+                || (event.type() == EventType.SSO_SIGN_IN && kind == NotificationKind.BLOCKED);
         attributes.put("sessionRevoked", sessionRevoked);
         attributes.put("linkValidityDays", settings.linkValidityDays());
 

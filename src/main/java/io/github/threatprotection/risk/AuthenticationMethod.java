@@ -11,5 +11,7 @@ public enum AuthenticationMethod {
     /** A sign-in brokered from an identity provider, which the event names. */
     FEDERATED,
     /** The link of a reset-credentials mail: proof of the mailbox only. */
-    RESET_LINK
+    RESET_LINK,
+    /** The SSO cookie of a session signed in earlier: proof of holding that browser's cookies only. */
+    SSO_COOKIE
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The moments at which the extension evaluates a user, as Cognito names them, plus the password reset and the
- * refresh-token grant.
+ * The moments at which the extension evaluates a user, as Cognito names them, plus the password reset, the
+ * refresh-token grant and the sign-in with an existing session's SSO cookie.
  */
 public enum EventType {
     SIGN_IN(true),
@@ -14,7 +14,9 @@ public enum EventType {
     /** A reset link from the reset-credentials mail being used: whoever holds the mailbox gets the account. */
     PASSWORD_RESET(false),
     /** A refresh-token grant (offline tokens included) checked against the context of its user session. */
-    TOKEN_REFRESH(false);
+    TOKEN_REFRESH(false),
+    /** A browser signed in by the SSO cookie of an existing session, checked against that session's context. */
+    SSO_SIGN_IN(false);
 
     /**
      * The events at which a password is submitted, which {@code compromisedCredentials.events} may list: using a
@@ -34,10 +36,10 @@ public enum EventType {
     }
 
     /**
-     * Whether the step scores events of this type with the adaptive signals and gives them the level's action
-     * (sign-up and password change only check a password being set; refresh grants have their own actions).
+     * Whether events of this type are scored and get the level's action (sign-up and password change only check
+     * a password being set; refresh grants have their own actions).
      */
     public boolean scored() {
-        return this == SIGN_IN || this == PASSWORD_RESET;
+        return this == SIGN_IN || this == PASSWORD_RESET || this == SSO_SIGN_IN;
     }
 }

@@ -24,12 +24,12 @@ public final class SessionContextNote {
     }
 
     /** After a use that was evaluated and let through: later uses are compared with this one. */
-    static void replace(UserSessionModel userSession, SessionContext context) {
+    public static void replace(UserSessionModel userSession, SessionContext context) {
         userSession.setNote(NAME, context.encode());
     }
 
     /** The session's context, or null when it has none (signed in while protection was off) or it is unreadable. */
-    static SessionContext read(UserSessionModel userSession) {
+    public static SessionContext read(UserSessionModel userSession) {
         return SessionContext.decode(userSession.getNote(NAME));
     }
 }

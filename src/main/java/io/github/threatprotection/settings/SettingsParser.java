@@ -161,14 +161,15 @@ public final class SettingsParser {
     }
 
     private static Sessions readSessions(SettingsSection section, Sessions base) {
-        section.rejectFieldsOtherThan(Set.of("tokenRefresh", "refreshActions"));
+        section.rejectFieldsOtherThan(Set.of("tokenRefresh", "refreshActions", "ssoSignIn"));
         SettingsSection actions = section.section("refreshActions");
         actions.rejectFieldsOtherThan(Set.of("low", "medium", "high"));
         RefreshActions baseActions = base.refreshActions();
         return new Sessions(section.bool("tokenRefresh", base.tokenRefresh()),
                 new RefreshActions(oneOf(actions, "low", RiskAction.REFRESH_ACTIONS, baseActions.low()),
                         oneOf(actions, "medium", RiskAction.REFRESH_ACTIONS, baseActions.medium()),
-                        oneOf(actions, "high", RiskAction.REFRESH_ACTIONS, baseActions.high())));
+                        oneOf(actions, "high", RiskAction.REFRESH_ACTIONS, baseActions.high())),
+                section.bool("ssoSignIn", base.ssoSignIn()));
     }
 
     /** An action among those that apply where it is set. */

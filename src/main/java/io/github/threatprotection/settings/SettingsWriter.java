@@ -71,6 +71,7 @@ public final class SettingsWriter {
         writeNotification(document.putObject("notification"), settings.notification());
 
         ObjectNode sessions = document.putObject("sessions");
+        sessions.put("ssoSignIn", settings.sessions().ssoSignIn());
         sessions.put("tokenRefresh", settings.sessions().tokenRefresh());
         ObjectNode refreshActions = sessions.putObject("refreshActions");
         for (RiskLevel level : RiskLevel.values()) {

@@ -93,11 +93,13 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
      *
      * @param tokenRefresh   evaluate refresh-token grants (offline tokens included) against the session's context
      * @param refreshActions per risk level, {@code NO_ACTION} or {@code REVOKE}
+     * @param ssoSignIn      evaluate browser sign-ins by an existing session's SSO cookie against the session's
+     *                       context; the level's {@code accountTakeover} action applies
      */
-    public record Sessions(boolean tokenRefresh, RefreshActions refreshActions) {
+    public record Sessions(boolean tokenRefresh, RefreshActions refreshActions, boolean ssoSignIn) {
         /** Off, as before sessions were checked; when on, only HIGH ends the session. */
         public static final Sessions DEFAULTS = new Sessions(false,
-                new RefreshActions(RiskAction.NO_ACTION, RiskAction.NO_ACTION, RiskAction.REVOKE));
+                new RefreshActions(RiskAction.NO_ACTION, RiskAction.NO_ACTION, RiskAction.REVOKE), false);
     }
 
     /** What a refresh grant gets at each risk level: one of {@link RiskAction#REFRESH_ACTIONS}. */

@@ -108,8 +108,8 @@ class SettingsParserTest {
                 + "'noActionEmail':{'subject':'','htmlBody':'','textBody':''},"
                 + "'passwordResetEmail':{'subject':'','htmlBody':'','textBody':''},'linkValidityDays':14,"
                 + "'repeatAfterMinutes':0},"
-                + "'sessions':{'tokenRefresh':true,'refreshActions':{'low':'NO_ACTION','medium':'REVOKE',"
-                + "'high':'REVOKE'}},"
+                + "'sessions':{'ssoSignIn':true,'tokenRefresh':true,"
+                + "'refreshActions':{'low':'NO_ACTION','medium':'REVOKE','high':'REVOKE'}},"
                 + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
                 + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
@@ -197,18 +197,21 @@ class SettingsParserTest {
     void sessionsAreOffByDefaultAndCheckedLikeTheRest() throws Exception {
         ThreatProtectionSettings.Sessions defaults = parse("{}").realm().sessions();
         assertFalse(defaults.tokenRefresh(), "refresh grants are evaluated only when the realm says so");
+        assertFalse(defaults.ssoSignIn(), "SSO sign-ins too");
         assertEquals(new ThreatProtectionSettings.RefreshActions(RiskAction.NO_ACTION, RiskAction.NO_ACTION,
                 RiskAction.REVOKE), defaults.refreshActions());
 
-        RealmSettings settings = parse("{'sessions':{'tokenRefresh':true},'clients':{'app':{'sessions':"
-                + "{'tokenRefresh':false,'refreshActions':{'medium':'REVOKE'}}}}}");
+        RealmSettings settings = parse("{'sessions':{'tokenRefresh':true,'ssoSignIn':true},'clients':{'app':"
+                + "{'sessions':{'tokenRefresh':false,'ssoSignIn':false,'refreshActions':{'medium':'REVOKE'}}}}}");
         assertTrue(settings.realm().sessions().tokenRefresh());
+        assertTrue(settings.realm().sessions().ssoSignIn());
         assertFalse(settings.forClient("app").sessions().tokenRefresh());
+        assertFalse(settings.forClient("app").sessions().ssoSignIn());
         assertEquals(RiskAction.REVOKE, settings.forClient("app").sessions().refreshActions().medium());
         assertEquals(RiskAction.REVOKE, settings.forClient("app").sessions().refreshActions().high(),
                 "merged over the realm's");
 
-        Map<String, String> errors = errors("{'sessions':{'tokenRefresh':'yes','ssoSignIn':true,"
+        Map<String, String> errors = errors("{'sessions':{'tokenRefresh':'yes','ssoSignIn':'on',"
                 + "'refreshActions':{'low':'BLOCK','medium':'MFA_REQUIRED','urgent':'REVOKE'}}}");
         assertEquals(Set.of("sessions.tokenRefresh", "sessions.ssoSignIn", "sessions.refreshActions.low",
                 "sessions.refreshActions.medium", "sessions.refreshActions.urgent"), errors.keySet());
