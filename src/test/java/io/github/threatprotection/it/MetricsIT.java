@@ -88,6 +88,20 @@ class MetricsIT {
         assertEquals(1.0, value(refreshed, "threat_protection_refresh_evaluation_duration_seconds_count",
                 "realm=\"metrics\""));
 
+        // SSO sign-ins: one from the session's own network, counted though it writes no event.
+        realm.installSsoSignInCheck();
+        realm.saveSettings(Map.of("mode", "AUDIT", "sessions", Map.of("ssoSignIn", true)));
+        Browser browser = new Browser(server.baseUrl(), "192.0.2.123");
+        assertTrue(browser.signIn(realm.name(), TestRealm.CLIENT, "counted", TestRealm.PASSWORD).signedIn());
+        HttpResponse<String> sso = browser.openLoginPage(realm.name(), TestRealm.CLIENT);
+        assertEquals(302, sso.statusCode(), "signed in by the SSO cookie: " + sso.body());
+        String ssoChecked = scrape();
+        assertEquals(1.0, value(ssoChecked, "threat_protection_evaluations_total", "action=\"NO_ACTION\"",
+                "enforced=\"false\"", "level=\"LOW\"", "operation=\"SSO_SIGN_IN\"", "realm=\"metrics\""),
+                ssoChecked);
+        assertEquals(1.0, value(ssoChecked, "threat_protection_sso_evaluation_duration_seconds_count",
+                "realm=\"metrics\""));
+
         // The realm has no SMTP server, so the notification is skipped, and counted as such.
         realm.saveSettings(Map.of("mode", "ENFORCED",
                 "accountTakeover", Map.of("low", Map.of("action", "NO_ACTION", "notify", true))));

@@ -187,6 +187,41 @@ public final class TestRealm implements AutoCloseable {
         AdminApi.ok(admin.put(base + "policies", policies));
     }
 
+    /**
+     * Puts the SSO sign-in check after Cookie through the admin REST API, as docs/install.md describes for flows
+     * not installed by {@code POST …/flows}: an ALTERNATIVE sub-flow at the top of the browser flow holding Cookie
+     * and the check, both REQUIRED, and the flow's own Cookie step disabled.
+     */
+    public void installSsoSignInCheck() {
+        String flows = "/" + name + "/authentication/flows/";
+        String subFlow = name + " sso sign-in";
+        AdminApi.ok(admin.post(flows + AdminApi.encode(BROWSER_FLOW) + "/executions/flow", Map.of("alias", subFlow,
+                "type", "basic-flow", "description", "SSO sign-ins checked", "provider", "registration-page-form")));
+        for (String provider : List.of("auth-cookie", "threat-protection-sso")) {
+            AdminApi.ok(admin.post(flows + AdminApi.encode(subFlow) + "/executions/execution",
+                    Map.of("provider", provider)));
+            setRequirement(findIn(subFlow, provider), "REQUIRED");
+        }
+        while (true) {
+            List<JsonNode> all = executions(BROWSER_FLOW);
+            int index = 0;
+            while (!all.get(index).path("displayName").asText().equals(subFlow)) {
+                index++;
+            }
+            if (previousSibling(all, index) == null) {
+                setRequirement(all.get(index), "ALTERNATIVE");
+                break;
+            }
+            AdminApi.ok(admin.post("/" + name + "/authentication/executions/" + all.get(index).get("id").asText()
+                    + "/raise-priority", null));
+        }
+        for (JsonNode execution : executions(BROWSER_FLOW)) {
+            if (execution.path("level").asInt() == 0 && "auth-cookie".equals(execution.path("providerId").asText())) {
+                setRequirement(execution, "DISABLED");
+            }
+        }
+    }
+
     /** The flow that handles browser sign-ins in test realms. */
     public static final String BROWSER_FLOW = "browser with threat protection";
 
