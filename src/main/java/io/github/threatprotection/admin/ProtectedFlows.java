@@ -65,7 +65,46 @@ public final class ProtectedFlows {
                             List<String> disabled, List<String> identityProviders, String ssoSubFlow) {
     }
 
+    /**
+     * What {@link #upgrade} found and added to an earlier install.
+     *
+     * @param ssoSubFlow      the browser copy's SSO sub-flow, or null when it has none (no enabled Cookie step)
+     * @param ssoSubFlowAdded whether it was added now
+     */
+    public record Upgraded(String browserFlow, String ssoSubFlow, boolean ssoSubFlowAdded) {
+    }
+
     private ProtectedFlows() {
+    }
+
+    /**
+     * Brings flows installed by an earlier version up to what {@link #install} makes now, leaving everything else
+     * as it is: the SSO sub-flow in place of the browser copy's Cookie step, unless the copy has the SSO sign-in
+     * check somewhere already (or no enabled Cookie step at its top level). Flows are neither copied again nor
+     * bound: an operator who bound the originals back keeps them.
+     *
+     * @return null when the realm has no browser copy, i.e. nothing was installed before
+     * @throws IllegalStateException when a flow of the SSO sub-flow's name exists outside the browser copy
+     */
+    public static Upgraded upgrade(RealmModel realm) {
+        AuthenticationFlowModel browser = realm.getFlowByAlias(BROWSER);
+        if (browser == null) {
+            return null;
+        }
+        if (contains(realm, browser.getId(), SsoSignInCheckFactory.ID)) {
+            return new Upgraded(BROWSER, realm.getFlowByAlias(SSO_SUB_FLOW) == null ? null : SSO_SUB_FLOW, false);
+        }
+        if (realm.getFlowByAlias(SSO_SUB_FLOW) != null) {
+            throw new IllegalStateException("flow '" + SSO_SUB_FLOW + "' exists already");
+        }
+        String added = replaceCookieStep(realm, browser);
+        return new Upgraded(BROWSER, added, added != null);
+    }
+
+    private static boolean contains(RealmModel realm, String flowId, String authenticator) {
+        return realm.getAuthenticationExecutionsStream(flowId).anyMatch(execution -> execution.isAuthenticatorFlow()
+                ? contains(realm, execution.getFlowId(), authenticator)
+                : authenticator.equals(execution.getAuthenticator()));
     }
 
     /**

@@ -152,8 +152,10 @@ public class ThreatProtectionResource {
 
     /**
      * Installs protected copies of the realm's browser, direct-grant and reset-credentials flows (see
-     * {@link ProtectedFlows}) and binds them, and sets a post broker login flow on identity providers without one;
-     * 409 when they exist already. The copies keep the realm's own second-factor sub-flows unless
+     * {@link ProtectedFlows}) and binds them, and sets a post broker login flow on identity providers without one
+     * (201). On a realm installed before (its browser copy exists), adds only what that install lacks, the SSO
+     * sub-flow and the client policy, and answers 200 with what it found and added; 409 when some of the flows
+     * exist without the browser copy. The copies keep the realm's own second-factor sub-flows unless
      * {@code riskDecidesMfa=true}; the answer names the sub-flows kept and disabled. Also adds the client profile
      * and policy that let refresh-token grants be evaluated ({@link TokenRefreshPolicy}), unless the realm has
      * them.
@@ -169,6 +171,22 @@ public class ThreatProtectionResource {
         ProtectedFlows.Installed installed;
         boolean clientPolicyAdded;
         try {
+            ProtectedFlows.Upgraded upgraded = ProtectedFlows.upgrade(realm);
+            if (upgraded != null) {
+                clientPolicyAdded = TokenRefreshPolicy.install(session, realm);
+                ObjectNode result = Json.object()
+                        .put("upgraded", true)
+                        .put("browserFlow", upgraded.browserFlow())
+                        .put("ssoSubFlow", upgraded.ssoSubFlow())
+                        .put("ssoSubFlowAdded", upgraded.ssoSubFlowAdded())
+                        .put("clientPolicy", TokenRefreshPolicy.NAME)
+                        .put("clientPolicyAdded", clientPolicyAdded);
+                adminEvent.operation(OperationType.UPDATE)
+                        .resourcePath(session.getContext().getUri())
+                        .representation(result)
+                        .success();
+                return Response.ok(Json.write(result), MediaType.APPLICATION_JSON_TYPE).build();
+            }
             installed = ProtectedFlows.install(session, realm, "true".equals(riskDecidesMfa));
             clientPolicyAdded = TokenRefreshPolicy.install(session, realm);
         } catch (IllegalStateException e) {

@@ -1,6 +1,7 @@
 package io.github.threatprotection.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +87,13 @@ class FlowInstallIT {
         assertEquals("post broker login with threat protection", result.get("postBrokerLoginFlow").asText());
         assertEquals(0, result.get("identityProviders").size(), "the realm has no identity provider");
 
-        assertEquals(409, realm.admin().post(path, null).statusCode(), "installing twice is refused");
+        HttpResponse<String> again = realm.admin().post(path, null);
+        assertEquals(200, again.statusCode(), "installing again adds only what is missing: " + again.body());
+        JsonNode nothingAdded = AdminApi.json(again);
+        assertTrue(nothingAdded.get("upgraded").asBoolean(), nothingAdded.toString());
+        assertFalse(nothingAdded.get("ssoSubFlowAdded").asBoolean(), nothingAdded.toString());
+        assertFalse(nothingAdded.get("clientPolicyAdded").asBoolean(), nothingAdded.toString());
+        assertEquals(browser, providers("browser with threat protection"), "the flows are left as they were");
 
         realm.saveSettings(Map.of("mode", "AUDIT"));
         assertTrue(new Browser(baseUrl, "192.0.2.90")
@@ -93,6 +101,82 @@ class FlowInstallIT {
         assertEquals(200, realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "installed",
                 TestRealm.PASSWORD).statusCode());
         assertEquals(2, realm.userEvents(realm.userId("installed")).size());
+    }
+
+    /**
+     * A realm installed by a version without the SSO check or the refresh client policy: installing again adds
+     * both to the flows it has, and touches nothing else.
+     */
+    @Test
+    void installingAgainOnAnEarlierInstallAddsTheSsoCheckAndTheClientPolicy() {
+        TestRealm older = TestRealm.createWithoutProtection(new AdminApi(baseUrl), "flow-upgrade", "upgraded");
+        try {
+            String path = "/" + older.name() + "/threat-protection/flows";
+            assertEquals(201, older.admin().post(path, null).statusCode());
+            makeEarlierInstall(older);
+            assertFalse(flowProviders(older, "browser with threat protection").contains("threat-protection-sso"));
+
+            HttpResponse<String> upgraded = older.admin().post(path + "?riskDecidesMfa=true", null);
+
+            assertEquals(200, upgraded.statusCode(), upgraded.body());
+            JsonNode answer = AdminApi.json(upgraded);
+            assertTrue(answer.get("ssoSubFlowAdded").asBoolean(), answer.toString());
+            assertTrue(answer.get("clientPolicyAdded").asBoolean(), answer.toString());
+            assertEquals("browser with threat protection SSO", answer.get("ssoSubFlow").asText());
+            List<String> browser = flowProviders(older, "browser with threat protection");
+            assertEquals(List.of("browser with threat protection SSO", "auth-cookie", "threat-protection-sso",
+                    "browser with threat protection SSO MFA"), browser.subList(0, 4), browser.toString());
+            assertEquals(1, browser.stream().filter("auth-cookie"::equals).count(), browser.toString());
+            assertEquals("CONDITIONAL", older.executions("browser with threat protection").stream()
+                    .filter(execution -> execution.get("displayName").asText()
+                            .endsWith("Browser - Conditional 2FA"))
+                    .findFirst().orElseThrow().get("requirement").asText(), "riskDecidesMfa applies to a first"
+                    + " install only: an upgrade changes no sub-flow it finds");
+            older.saveSettings(Map.of("mode", "ENFORCED", "sessions", Map.of("ssoSignIn", true)));
+            Browser browserUser = new Browser(baseUrl, "192.0.2.91");
+            assertTrue(browserUser.signIn(older.name(), TestRealm.CLIENT, "upgraded", TestRealm.PASSWORD).signedIn());
+            assertEquals(302, browserUser.openLoginPage(older.name(), TestRealm.CLIENT).statusCode(),
+                    "an SSO sign-in from the session's own network goes through the added check");
+        } finally {
+            older.close();
+        }
+    }
+
+    /**
+     * Turns an install into what an earlier version made: the browser copy with its own top-level Cookie step, no
+     * SSO sub-flow, and no client profile or policy.
+     */
+    private static void makeEarlierInstall(TestRealm older) {
+        String flows = "/" + older.name() + "/authentication/flows/";
+        String gateId = older.executions("browser with threat protection").get(0).get("id").asText();
+        AdminApi.ok(older.admin().delete("/" + older.name() + "/authentication/executions/" + gateId));
+        AdminApi.ok(older.admin().post(flows + AdminApi.encode("browser with threat protection")
+                + "/executions/execution", Map.of("provider", "auth-cookie")));
+        while (true) {
+            List<JsonNode> executions = older.executions("browser with threat protection");
+            JsonNode cookie = executions.stream().filter(execution -> execution.get("level").asInt() == 0
+                    && "auth-cookie".equals(execution.path("providerId").asText())).findFirst().orElseThrow();
+            if (executions.get(0).equals(cookie)) {
+                ObjectNode update = ((ObjectNode) cookie.deepCopy()).put("requirement", "ALTERNATIVE");
+                AdminApi.ok(older.admin().put(flows + AdminApi.encode("browser with threat protection")
+                        + "/executions", update));
+                break;
+            }
+            AdminApi.ok(older.admin().post("/" + older.name() + "/authentication/executions/"
+                    + cookie.get("id").asText() + "/raise-priority", null));
+        }
+        String base = "/" + older.name() + "/client-policies/";
+        AdminApi.ok(older.admin().put(base + "policies", Map.of("policies", List.of())));
+        AdminApi.ok(older.admin().put(base + "profiles", Map.of("profiles", List.of())));
+    }
+
+    private static List<String> flowProviders(TestRealm target, String flowAlias) {
+        List<String> providers = new ArrayList<>();
+        for (JsonNode execution : target.executions(flowAlias)) {
+            providers.add(execution.has("providerId") ? execution.get("providerId").asText()
+                    : execution.get("displayName").asText());
+        }
+        return providers;
     }
 
     /** Provider ids of a flow's executions in order; sub-flows appear as their display name. */
