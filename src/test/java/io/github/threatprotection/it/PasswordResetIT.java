@@ -22,6 +22,7 @@ import io.github.threatprotection.it.support.KeycloakServer;
 import io.github.threatprotection.it.support.Mailbox;
 import io.github.threatprotection.it.support.TestGeoData;
 import io.github.threatprotection.it.support.TestRealm;
+import io.github.threatprotection.it.support.Totp;
 
 /**
  * Password resets through the reset-credentials flow installed by {@code POST …/flows}: the step evaluates the
@@ -33,6 +34,8 @@ class PasswordResetIT {
 
     private static final String DEVICE_COOKIE = "KC_THREAT_PROTECTION_DEVICE";
     private static final String NEW_PASSWORD = "a brand new passphrase for resets";
+    private static final String OTP_SECRET = "reset0123456789abcde";
+    private static final String OTP_FORM = "kc-otp-login-form";
 
     private static String baseUrl;
     private static TestRealm realm;
@@ -45,6 +48,7 @@ class PasswordResetIT {
         realm = TestRealm.createWithoutProtection(new AdminApi(baseUrl), "resets", "stolen", "homebody", "audited");
         realm.update(Map.of("smtpServer", mailbox.smtpSettings(), "resetPasswordAllowed", true,
                 "displayName", "Reset Realm"));
+        realm.addUser("with-factor", TestRealm.otpCredential(OTP_SECRET));
         JsonNode installed = AdminApi.ok(realm.admin().post("/" + realm.name() + "/threat-protection/flows", null));
         assertEquals("reset credentials with threat protection", installed.get("resetCredentialsFlow").asText());
     }
@@ -172,5 +176,39 @@ class PasswordResetIT {
         assertTrue(event.get("notification").isNull(), "AUDIT mails nothing");
         JsonNode summary = AdminApi.ok(realm.admin().get("/" + realm.name() + "/threat-protection/events/summary"));
         assertTrue(summary.at("/notEnforcedSignIns/wouldBlock").asLong() >= 1, summary.toString());
+    }
+
+    @Test
+    void aRiskyResetOfAUserWithOtpAsksForTheCodeBeforeTheNewPassword() throws Exception {
+        ObjectNode asks = settings("ENFORCED");
+        ((ObjectNode) asks.at("/accountTakeover/high")).put("action", "MFA_REQUIRED").put("notify", false);
+        realm.saveSettings(asks);
+        Browser browser = new Browser(baseUrl, TestGeoData.LONDON);
+        Browser.Result otp = browser.signIn(realm.name(), TestRealm.CLIENT, "with-factor", TestRealm.PASSWORD);
+        assertTrue(otp.page().contains(OTP_FORM), "Keycloak's own 2FA at the usual sign-in");
+        assertTrue(browser.submitForm(otp.page(), OTP_FORM, Map.of("otp", Totp.code(OTP_SECRET, -1))).signedIn());
+        browser.keepOnlyCookie(DEVICE_COOKIE);
+        String loginPage = browser.openLoginPage(realm.name(), TestRealm.CLIENT).body();
+        Browser.Result resetPage = browser.open(Browser.link(loginPage, "reset-credentials"));
+        browser.submitForm(resetPage.page(), "kc-reset-password-form", Map.of("username", "with-factor"));
+        String link = Mailbox.firstLink(mailbox.awaitText("with-factor@example.org", "action-token"),
+                "action-token");
+
+        Browser.Result asked = browser.from(TestGeoData.CHANGCHUN).open(link);
+
+        assertTrue(asked.page() != null && asked.page().contains(OTP_FORM), String.valueOf(asked));
+        assertFalse(asked.page().contains("kc-passwd-update-form"), "no new password before the code");
+        JsonNode pending = latestReset("with-factor");
+        assertEquals("HIGH", pending.at("/risk/level").asText(), pending.toString());
+        assertEquals("MFA_REQUIRED", pending.at("/risk/action").asText());
+        Browser.Result wrong = browser.submitForm(asked.page(), OTP_FORM, Map.of("otp", Totp.wrongCode(OTP_SECRET)));
+        assertTrue(wrong.page() != null && wrong.page().contains(OTP_FORM), "a wrong code gets the code form again");
+        Browser.Result past = browser.submitForm(wrong.page(), OTP_FORM, Map.of("otp", Totp.code(OTP_SECRET, 0)));
+
+        // Past the code: Keycloak's own steps of the copied reset flow go on (the new password, and for a user
+        // with OTP its "Reset - Conditional OTP", which has the factor set up again).
+        assertTrue(past.page() != null && !past.page().contains(OTP_FORM)
+                && (past.page().contains("kc-passwd-update-form") || past.page().contains("kc-totp-settings-form")),
+                String.valueOf(past));
     }
 }
