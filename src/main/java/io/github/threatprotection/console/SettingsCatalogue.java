@@ -15,7 +15,9 @@ import java.util.Optional;
  * privacy) and then the sections Cognito has no counterpart for.
  * <p>
  * Every setting of the default settings document needs an entry here ({@code SettingsCatalogueTest} fails
- * otherwise); a setting added to the parser without one still shows on the tab, last, under its JSON path.
+ * otherwise); a setting added to the parser without one still shows on the tab, last, under its JSON path. To add
+ * one, put an {@code entry(...)} (or {@code choice(...)} with the word of each value: that alone makes the field a
+ * choice, or {@code signal(...)} for a score) where it belongs in the order below.
  */
 public final class SettingsCatalogue {
 

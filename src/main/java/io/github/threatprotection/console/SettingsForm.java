@@ -149,8 +149,12 @@ public final class SettingsForm {
                 collect(value, path + ".", fields);
                 continue;
             }
-            List<String> options = optionsOf(path);
             Optional<SettingsCatalogue.Entry> catalogued = SettingsCatalogue.entry(path);
+            // A choice is known from its enum here, or from the catalogue's words alone.
+            List<String> options = optionsOf(path);
+            if (options.isEmpty() && catalogued.isPresent()) {
+                options = List.copyOf(catalogued.get().words().keySet());
+            }
             Map<String, String> words = new LinkedHashMap<>();
             options.forEach(option -> words.put(option,
                     catalogued.map(e -> e.words().getOrDefault(option, option)).orElse(option)));

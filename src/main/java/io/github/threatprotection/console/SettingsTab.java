@@ -158,7 +158,7 @@ public class SettingsTab implements UiTabProviderFactory<ComponentModel>, UiTabP
         } catch (InvalidSettingsException e) {
             throw message(SettingsForm.describe(e.errors()));
         }
-        model.setName("Threat protection");
+        model.setName(ID);
         model.getConfig().clear();
         formOf(session, realm, parsed, historyAddressOf(model)).forEach(model.getConfig()::put);
     }
@@ -192,7 +192,7 @@ public class SettingsTab implements UiTabProviderFactory<ComponentModel>, UiTabP
     }
 
     /**
-     * The event builder for the admin whose request saves the page, built as Keycloak builds its own from the
+     * The event builder for the admin whose request saves the tab, built as Keycloak builds its own from the
      * bearer token it verified for this request: Keycloak hands tab components none. Null when no admin request
      * saves the tab.
      */
