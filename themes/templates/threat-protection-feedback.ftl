@@ -1,4 +1,7 @@
 <#import "template.ftl" as layout>
+<#-- The login layout's <title> reads the variable title, which Keycloak fills with "Sign in to <realm>"; a global
+     variable hides that data-model value, so the browser tab names this page and the realm's display name. -->
+<#global title = (threatProtectionFeedback.recorded?then(msg("threatProtectionFeedbackAnsweredTitle"), msg("threatProtectionFeedbackTitle"))) + " - " + realm.displayName>
 <@layout.registrationLayout displayMessage=false; section>
     <#if section = "header">
         <#if threatProtectionFeedback.recorded>${msg("threatProtectionFeedbackAnsweredTitle")}<#else>${msg("threatProtectionFeedbackTitle")}</#if>

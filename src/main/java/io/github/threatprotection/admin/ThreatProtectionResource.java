@@ -46,6 +46,7 @@ import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.settings.FieldError;
 import io.github.threatprotection.settings.InvalidSettingsException;
 import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.SettingsParser;
 import io.github.threatprotection.settings.SettingsWriter;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -96,11 +97,22 @@ public class ThreatProtectionResource {
         } catch (JsonProcessingException e) {
             return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
         }
+        ObjectNode stored;
         try {
-            return json(threatProtection.settings().write(session, realm, document, adminEvent));
+            stored = threatProtection.settings().write(session, realm, document, adminEvent);
         } catch (InvalidSettingsException e) {
             return ErrorResponses.badRequest(e.errors());
         }
+        // The body stays the stored document (clients PUT it back as it is); warnings go in headers.
+        Response.ResponseBuilder response = Response.ok(Json.write(stored), MediaType.APPLICATION_JSON_TYPE);
+        for (EnforcedModeWarnings.Warning warning : warnings()) {
+            response.header(EnforcedModeWarnings.HEADER, warning.headerValue());
+        }
+        return response.build();
+    }
+
+    private List<EnforcedModeWarnings.Warning> warnings() {
+        return EnforcedModeWarnings.of(realm, threatProtection.settings().read(realm));
     }
 
     /**
@@ -146,6 +158,16 @@ public class ThreatProtectionResource {
         ArrayNode unmapped = result.putArray("unmapped");
         for (CognitoRiskConfiguration.Unmapped field : conversion.unmapped()) {
             unmapped.addObject().put("field", field.field()).put("reason", field.reason());
+        }
+        ArrayNode warnings = result.putArray("warnings");
+        RealmSettings imported;
+        try {
+            imported = SettingsParser.parse(settings, id -> realm.getClientByClientId(id) != null);
+        } catch (InvalidSettingsException e) {
+            return ErrorResponses.badRequest(e.errors());
+        }
+        for (EnforcedModeWarnings.Warning warning : EnforcedModeWarnings.of(realm, imported)) {
+            warnings.addObject().put("code", warning.code()).put("message", warning.message());
         }
         return json(result);
     }

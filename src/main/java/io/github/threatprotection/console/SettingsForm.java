@@ -3,11 +3,15 @@ package io.github.threatprotection.console;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -26,10 +30,12 @@ import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsWriter;
 
 /**
- * The settings document as the flat form of the admin console page: one field per setting, named by the
- * setting's JSON path (so the server's field errors name form fields), and one JSON field for the per-client
- * overrides, which a flat form cannot express. The fields are taken from the default document, so a settings
- * section added to the parser shows up on the page without changes here.
+ * The settings document as the flat form of the admin console's settings tab: one field per setting, named by
+ * the setting's JSON path (so the server's field errors name form fields), labelled and ordered as
+ * {@link SettingsCatalogue} says, and one JSON field for the per-client overrides, which a flat form cannot
+ * express. Choices hold the catalogue's words ("Ask for MFA if the user has it"), since Keycloak's form shows an
+ * option's value as its text; they are turned into the document's names here, both ways. The fields are taken
+ * from the default document, so a setting added to the parser without a catalogue entry still shows up, last.
  */
 public final class SettingsForm {
 
@@ -58,10 +64,32 @@ public final class SettingsForm {
     /**
      * One form field: the JSON path it edits, how it is shown, and the options of a choice. Its name in the
      * form is the path with dashes for dots, since the admin console's forms read dots as nesting.
+     *
+     * @param words the word shown for each option, by the option's name in the document; the options
+     *              themselves when the catalogue has no words for them
      */
-    public record Field(String path, String label, Kind kind, List<String> options) {
+    public record Field(String path, String label, String help, Kind kind, Map<String, String> words) {
         public String name() {
             return path.replace('.', '-');
+        }
+
+        /** The options as the form offers them: their words. */
+        public List<String> options() {
+            return List.copyOf(words.values());
+        }
+
+        /** The word for a name in the document; an unknown name as it is. */
+        String word(String value) {
+            return words.getOrDefault(value, value);
+        }
+
+        /** The name in the document for a word or a name, ignoring case; anything else as typed. */
+        String valueOf(String word) {
+            String text = word.strip();
+            return words.entrySet().stream()
+                    .filter(option -> option.getValue().equalsIgnoreCase(text) || option.getKey().equalsIgnoreCase(text))
+                    .map(Map.Entry::getKey)
+                    .findFirst().orElse(text);
         }
     }
 
@@ -75,7 +103,15 @@ public final class SettingsForm {
     /** How the admin console sends a multi-valued field's values joined into one string. */
     private static final String UI_MULTIVALUE_SEPARATOR = "##";
 
+    private static final String CLIENTS_HELP = "Per-client overrides as in the settings document, keyed by "
+            + "client ID: {\"my-app\": {\"mode\": \"ENFORCED\"}}. A client's object may hold any section except "
+            + "retention and privacy, and is laid over the realm's settings key by key. Default: none.";
+
     private static final List<Field> FIELDS = buildFields();
+    /** Longest first, so that a path is replaced before a shorter one that starts it. */
+    private static final List<Field> BY_LONGEST_PATH = FIELDS.stream()
+            .sorted(Comparator.comparing((Field field) -> field.path().length()).reversed())
+            .toList();
 
     private SettingsForm() {
     }
@@ -85,9 +121,19 @@ public final class SettingsForm {
     }
 
     private static List<Field> buildFields() {
+        List<Field> documentOrder = new ArrayList<>();
+        collect(SettingsWriter.write(RealmSettings.DEFAULTS, clientId -> true), "", documentOrder);
+        Map<String, Field> byPath = new LinkedHashMap<>();
+        documentOrder.forEach(field -> byPath.put(field.path(), field));
         List<Field> fields = new ArrayList<>();
-        collect(SettingsWriter.write(RealmSettings.DEFAULTS, clientId -> true), "", fields);
-        fields.add(new Field(CLIENTS, "Per-client overrides (JSON)", Kind.JSON, List.of()));
+        for (SettingsCatalogue.Entry entry : SettingsCatalogue.entries()) {
+            Field field = byPath.remove(entry.path());
+            if (field != null) {
+                fields.add(field);
+            }
+        }
+        fields.addAll(byPath.values());
+        fields.add(new Field(CLIENTS, "Per-client overrides (JSON)", CLIENTS_HELP, Kind.JSON, Map.of()));
         return List.copyOf(fields);
     }
 
@@ -103,7 +149,15 @@ public final class SettingsForm {
                 collect(value, path + ".", fields);
                 continue;
             }
+            Optional<SettingsCatalogue.Entry> catalogued = SettingsCatalogue.entry(path);
+            // A choice is known from its enum here, or from the catalogue's words alone.
             List<String> options = optionsOf(path);
+            if (options.isEmpty() && catalogued.isPresent()) {
+                options = List.copyOf(catalogued.get().words().keySet());
+            }
+            Map<String, String> words = new LinkedHashMap<>();
+            options.forEach(option -> words.put(option,
+                    catalogued.map(e -> e.words().getOrDefault(option, option)).orElse(option)));
             Kind kind;
             if (value.isArray()) {
                 kind = options.isEmpty() ? Kind.LINES : Kind.CHOICES;
@@ -118,7 +172,10 @@ public final class SettingsForm {
             } else {
                 kind = Kind.TEXT;
             }
-            fields.add(new Field(path, label(path), kind, options));
+            fields.add(new Field(path, catalogued.map(SettingsCatalogue.Entry::label).orElse(label(path)),
+                    catalogued.map(SettingsCatalogue.Entry::help).orElse("Setting " + path + " of the settings document"
+                            + " (see docs/settings.md)"),
+                    kind, Collections.unmodifiableMap(words)));
         }
     }
 
@@ -136,9 +193,10 @@ public final class SettingsForm {
             switch (field.kind()) {
                 case CHOICES -> {
                     List<String> values = new ArrayList<>();
-                    value.forEach(item -> values.add(item.asText()));
+                    value.forEach(item -> values.add(field.word(item.asText())));
                     form.put(field.name(), values);
                 }
+                case CHOICE -> form.put(field.name(), List.of(field.word(value.asText())));
                 case LINES -> {
                     List<String> lines = new ArrayList<>();
                     value.forEach(item -> lines.add(item.asText()));
@@ -184,6 +242,7 @@ public final class SettingsForm {
                             .flatMap(v -> Arrays.stream(v.split(UI_MULTIVALUE_SEPARATOR)))
                             .map(String::strip)
                             .filter(v -> !v.isEmpty())
+                            .map(field::valueOf)
                             .forEach(list::add);
                 }
                 case LINES -> {
@@ -204,7 +263,7 @@ public final class SettingsForm {
                     }
                 }
                 case NUMBER -> putNumber(parent, name, first.strip());
-                case CHOICE -> parent.put(name, first.strip());
+                case CHOICE -> parent.put(name, field.valueOf(first));
                 default -> parent.put(name, first);
             }
         }
@@ -212,18 +271,60 @@ public final class SettingsForm {
     }
 
     /**
-     * One message naming every field the server refused, with the label the admin sees and the setting's
-     * path; the admin console shows it as the save error.
+     * One message naming every field the server refused by the label the admin sees, one line each, with the
+     * settings and values the parser's message mentions put in the same words.
      */
     public static String describe(List<FieldError> errors) {
-        Map<String, String> labels = fields().stream()
-                .collect(Collectors.toMap(Field::path, Field::label, (a, b) -> a, LinkedHashMap::new));
-        return "Settings not saved: " + errors.stream().map(error -> {
-            String label = labels.get(error.field());
-            String where = error.field().isEmpty() ? "document"
-                    : label == null ? error.field() : label + " (" + error.field() + ")";
-            return where + ": " + error.message();
-        }).collect(Collectors.joining("; "));
+        return "Settings not saved. Change:\n" + errors.stream()
+                .map(error -> "- " + where(error.field()) + ": " + inWords(error))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static String where(String path) {
+        if (path.isEmpty()) {
+            return "the settings as a whole";
+        }
+        if (path.startsWith(CLIENTS + ".")) {
+            String rest = path.substring(CLIENTS.length() + 1);
+            int dot = rest.indexOf('.');
+            String client = dot < 0 ? rest : rest.substring(0, dot);
+            String setting = dot < 0 ? "" : rest.substring(dot + 1);
+            Field overridden = fieldAt(setting);
+            return quoted(fieldAt(CLIENTS).label()) + ", client " + client
+                    + (setting.isEmpty() ? "" : ", " + (overridden == null ? setting : quoted(overridden.label())));
+        }
+        Field field = fieldAt(path);
+        return field == null ? path : quoted(field.label());
+    }
+
+    private static String inWords(FieldError error) {
+        String message = error.message();
+        for (Field field : BY_LONGEST_PATH) {
+            if (message.contains(field.path())) {
+                message = message.replace(field.path(), quoted(field.label()));
+            }
+        }
+        String path = error.field();
+        // A client's setting is worded as the realm's.
+        int clientEnd = path.startsWith(CLIENTS + ".") ? path.indexOf('.', CLIENTS.length() + 1) : -1;
+        Field field = fieldAt(clientEnd < 0 ? path : path.substring(clientEnd + 1));
+        if (field != null) {
+            for (Map.Entry<String, String> option : field.words().entrySet()) {
+                if (!option.getKey().equals(option.getValue())) {
+                    message = message.replaceAll("\\b" + Pattern.quote(option.getKey()) + "\\b",
+                            Matcher.quoteReplacement(quoted(option.getValue())));
+                }
+            }
+        }
+        return message;
+    }
+
+    private static Field fieldAt(String path) {
+        return fields().stream().filter(field -> field.path().equals(path)).findFirst().orElse(null);
+    }
+
+    private static String quoted(String label) {
+        return "\u201c" + label + "\u201d";
     }
 
     private static void readClients(String text, ObjectNode document, List<FieldError> errors) {

@@ -1,5 +1,5 @@
 /**
- * The admin console page (declarative UI) for the realm's settings, and the served event history page with its
- * public client.
+ * The admin console's settings tab (declarative UI) with its catalogue of labels and help, and the served event
+ * history page with its public client.
  */
 package io.github.threatprotection.console;

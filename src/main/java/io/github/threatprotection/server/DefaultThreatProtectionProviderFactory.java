@@ -30,7 +30,7 @@ import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.PwnedPasswordsClient;
 import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.console.ConsoleClient;
-import io.github.threatprotection.console.SettingsPageFactory;
+import io.github.threatprotection.console.SettingsTab;
 import io.github.threatprotection.decision.SignInRiskEvaluator;
 import io.github.threatprotection.device.DeviceCookie;
 import io.github.threatprotection.geo.GeoLocator;
@@ -58,7 +58,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static final Logger LOG = Logger.getLogger(DefaultThreatProtectionProviderFactory.class);
 
     /** Every settings write also updates the admin console page's copy. */
-    private final RealmSettingsStore settingsStore = new RealmSettingsStore(SettingsPageFactory::showCurrentSettings);
+    private final RealmSettingsStore settingsStore = new RealmSettingsStore(SettingsTab::showCurrentSettings);
     private final RealmDerivedKeys realmDerivedKeys = new RealmDerivedKeys();
     private ServerOptions options;
     private SignInRiskEvaluator riskEvaluator;
@@ -186,7 +186,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private static void addConsole(KeycloakSession session, RealmModel realm) {
         try {
             ConsoleClient.ensureIn(realm);
-            SettingsPageFactory.showCurrentSettings(session, realm);
+            SettingsTab.showCurrentSettings(session, realm);
         } catch (RuntimeException e) {
             // Protection does not depend on the pages; a realm without them is logged, not refused.
             LOG.errorf(e, "Could not add the threat protection admin pages to realm %s", realm.getName());

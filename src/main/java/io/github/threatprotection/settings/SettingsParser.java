@@ -336,14 +336,23 @@ public final class SettingsParser {
 
     /**
      * Checked on the merged settings, like the action order, so a client cannot raise {@code medium} above the
-     * realm's {@code high}.
+     * realm's {@code high}. The error names the threshold to change: the one this document sets, and
+     * {@code medium} when it sets both (a medium score above the high one is what reads wrong).
      */
     private static void checkThresholdOrder(ThreatProtectionSettings settings, SettingsSection section) {
         RiskScoring scoring = settings.riskScoring();
         if (scoring.highAt() < scoring.mediumAt()) {
-            section.error("riskScoring.thresholds.high", scoring.highAt()
-                    + " is below riskScoring.thresholds.medium (" + scoring.mediumAt()
-                    + "); a sign-in may not become HIGH at a lower score than MEDIUM");
+            JsonNode thresholds = section.get("riskScoring") == null ? null : section.get("riskScoring").get("thresholds");
+            boolean onlyHighSet = thresholds != null && thresholds.has("high") && !thresholds.has("medium");
+            if (onlyHighSet) {
+                section.error("riskScoring.thresholds.high", scoring.highAt()
+                        + " is below riskScoring.thresholds.medium (" + scoring.mediumAt()
+                        + "); a sign-in may not become HIGH at a lower score than MEDIUM");
+            } else {
+                section.error("riskScoring.thresholds.medium", scoring.mediumAt()
+                        + " is above riskScoring.thresholds.high (" + scoring.highAt()
+                        + "); a sign-in may not become MEDIUM at a higher score than HIGH");
+            }
         }
     }
 

@@ -45,10 +45,11 @@ class SettingsFormTest {
     }
 
     @Test
-    void choicesOfferTheEnumConstants() {
+    void choicesOfferTheCataloguesWordsForTheEnumConstants() {
         Map<String, SettingsForm.Field> fields = SettingsForm.fields().stream()
                 .collect(Collectors.toMap(SettingsForm.Field::path, f -> f));
-        assertEquals(List.of("OFF", "AUDIT", "ENFORCED"), fields.get("mode").options());
+        assertEquals(List.of("OFF", "AUDIT", "ENFORCED"), List.copyOf(fields.get("mode").words().keySet()));
+        assertEquals("Off", fields.get("mode").options().get(0));
         assertEquals(SettingsForm.Kind.CHOICE, fields.get("accountTakeover.medium.action").kind());
         assertEquals(SettingsForm.Kind.CHOICES, fields.get("compromisedCredentials.events").kind());
         assertEquals(SettingsForm.Kind.LINES, fields.get("ipExceptions.alwaysAllow").kind());
@@ -56,11 +57,33 @@ class SettingsFormTest {
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("retention.eventDays").kind());
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("privacy.deviceCookieMaxAgeDays").kind());
         assertEquals(List.of("NO_ACTION", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK"),
-                fields.get("accountTakeover.high.action").options(), "REVOKE is for refresh grants only");
-        assertEquals(List.of("NO_ACTION", "REVOKE"), fields.get("sessions.refreshActions.high").options());
+                List.copyOf(fields.get("accountTakeover.high.action").words().keySet()),
+                "REVOKE is for refresh grants only");
+        assertEquals(List.of("Allow", "Ask for MFA if the user has it", "Require MFA (block users without it)",
+                "Block"), fields.get("accountTakeover.high.action").options());
+        assertEquals(List.of("NO_ACTION", "REVOKE"),
+                List.copyOf(fields.get("sessions.refreshActions.high").words().keySet()));
         assertEquals(SettingsForm.Kind.BOOLEAN, fields.get("sessions.tokenRefresh").kind());
         assertEquals(List.of("SIGN_IN", "SIGN_UP", "PASSWORD_CHANGE"),
-                fields.get("compromisedCredentials.events").options(), "a refresh grant submits no password");
+                List.copyOf(fields.get("compromisedCredentials.events").words().keySet()),
+                "a refresh grant submits no password");
+        assertEquals("Always allow these IP ranges", fields.get("ipExceptions.alwaysAllow").label());
+        assertEquals("Impossible travel speed (km/h)", fields.get("riskScoring.impossibleTravelKmh").label());
+        assertEquals("Medium risk: action", fields.get("accountTakeover.medium.action").label());
+    }
+
+    @Test
+    void fieldsFollowCognitosConsoleThenTheSectionsItLacks() {
+        List<String> paths = SettingsForm.fields().stream().map(SettingsForm.Field::path).toList();
+        List<String> landmarks = List.of("mode", "compromisedCredentials.events", "accountTakeover.low.action",
+                "accountTakeover.low.notify", "accountTakeover.medium.action", "accountTakeover.high.notify",
+                "ipExceptions.alwaysAllow", "notification.from", "riskScoring.thresholds.medium",
+                "riskScoring.signals.NEW_DEVICE", "retention.eventDays", "privacy.storeNetworkOnly",
+                "sessions.tokenRefresh", "clients");
+        List<Integer> positions = landmarks.stream().map(paths::indexOf).toList();
+        assertTrue(positions.stream().allMatch(position -> position >= 0), positions.toString());
+        assertEquals(positions.stream().sorted().toList(), positions, paths.toString());
+        assertEquals("clients", paths.get(paths.size() - 1));
     }
 
     @Test
@@ -75,7 +98,9 @@ class SettingsFormTest {
                  "clients":{"app":{"mode":"ENFORCED"}}}""");
         Map<String, List<String>> form = SettingsForm.toForm(document);
         assertEquals(List.of("10.0.0.0/8\n2001:db8::/32"), form.get("ipExceptions-alwaysAllow"));
-        assertEquals(List.of("SIGN_IN", "PASSWORD_CHANGE"), form.get("compromisedCredentials-events"));
+        assertEquals(List.of("Sign-in", "Password change"), form.get("compromisedCredentials-events"));
+        assertEquals(List.of("Audit only: record, never act"), form.get("mode"));
+        assertEquals(List.of("Block"), form.get("accountTakeover-high-action"));
         assertEquals(List.of("false"), form.get("accountTakeover-high-notify"));
 
         SettingsForm.Document back = SettingsForm.toDocument(form, defaults());
@@ -86,10 +111,13 @@ class SettingsFormTest {
     @Test
     void theAdminConsolesMultiValueFormsAreRead() {
         Map<String, List<String>> form = new HashMap<>();
-        form.put("compromisedCredentials-events", List.of("SIGN_IN##SIGN_UP"));
+        form.put("compromisedCredentials-events", List.of("Sign-in##SIGN_UP"));
+        form.put("accountTakeover-medium-action", List.of("Require MFA (block users without it)"));
         form.put("ipExceptions-alwaysBlock", List.of(" 192.0.2.1 \r\n\n198.51.100.0/24, 203.0.113.7"));
         JsonNode document = SettingsForm.toDocument(form, defaults()).document();
-        assertEquals("[\"SIGN_IN\",\"SIGN_UP\"]", document.at("/compromisedCredentials/events").toString());
+        assertEquals("[\"SIGN_IN\",\"SIGN_UP\"]", document.at("/compromisedCredentials/events").toString(),
+                "words and names alike");
+        assertEquals("MFA_REQUIRED", document.at("/accountTakeover/medium/action").asText());
         assertEquals("[\"192.0.2.1\",\"198.51.100.0/24\",\"203.0.113.7\"]",
                 document.at("/ipExceptions/alwaysBlock").toString());
     }
@@ -115,8 +143,11 @@ class SettingsFormTest {
         assertEquals(Set.of("retention.eventDays", "accountTakeover.low.notify", "accountTakeover.high.action"),
                 fields);
         String message = SettingsForm.describe(error.errors());
-        assertTrue(message.startsWith("Settings not saved: "), message);
-        assertTrue(message.contains("Retention › event days (retention.eventDays): must be a whole number"), message);
+        assertTrue(message.startsWith("Settings not saved."), message);
+        assertTrue(message.contains("\u201cKeep risk events for (days)\u201d: must be a whole number"), message);
+        assertTrue(message.contains("\u201cHigh risk: action\u201d: \u201cAllow\u201d is weaker than "
+                + "\u201cMedium risk: action\u201d (\u201cAsk for MFA if the user has it\u201d)"), message);
+        assertTrue(!message.contains("accountTakeover."), message);
     }
 
     @Test
@@ -135,7 +166,20 @@ class SettingsFormTest {
     }
 
     @Test
-    void labelsReadAsWords() {
+    void aMediumThresholdAboveTheHighOneBlamesMediumInWords() throws Exception {
+        Map<String, List<String>> form = new HashMap<>(SettingsForm.toForm(defaults()));
+        form.put("riskScoring-thresholds-medium", List.of("80"));
+        InvalidSettingsException error = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingsException.class,
+                () -> SettingsParser.parse(SettingsForm.toDocument(form, defaults()).document(), clientId -> true));
+        assertEquals("Settings not saved. Change:\n- \u201cMedium risk from score\u201d: 80 is above "
+                + "\u201cHigh risk from score\u201d (70); a sign-in may not become MEDIUM at a higher score than HIGH",
+                SettingsForm.describe(error.errors()));
+        assertTrue(SettingsForm.describe(List.of(new FieldError("clients.app.riskScoring.thresholds.medium", "x")))
+                .contains("\u201cPer-client overrides (JSON)\u201d, client app, \u201cMedium risk from score\u201d: x"));
+    }
+
+    @Test
+    void settingsWithoutACatalogueEntryFallBackToTheirPath() {
         assertEquals("Account takeover › high › notify", SettingsForm.label("accountTakeover.high.notify"));
         assertEquals("Risk scoring › signals › NEW_DEVICE", SettingsForm.label("riskScoring.signals.NEW_DEVICE"));
     }

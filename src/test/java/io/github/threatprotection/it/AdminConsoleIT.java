@@ -26,13 +26,14 @@ import io.github.threatprotection.it.support.TestRealm;
 
 /**
  * What admins see of threat protection outside its own REST API: admin events for settings changes, the
- * admin console page (saved through Keycloak's components API exactly as the admin console saves it), the
+ * admin console's settings tab (saved through Keycloak's components API exactly as the admin console saves it), the
  * 14-day summary, and the event history page with its sign-in client.
  */
 @ExtendWith(KeycloakExtension.class)
 class AdminConsoleIT {
 
-    static final String PAGE_TYPE = "org.keycloak.services.ui.extend.UiPageProvider";
+    static final String TAB_TYPE = "org.keycloak.services.ui.extend.UiTabProvider";
+    static final String TAB_ID = "Threat protection";
 
     private static AdminApi admin;
     private static TestRealm realm;
@@ -89,15 +90,51 @@ class AdminConsoleIT {
     }
 
     @Test
+    void theTabIsOfferedOnRealmSettingsWithItsFieldsInWords() throws Exception {
+        JsonNode serverInfo = AdminApi.ok(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/admin/serverinfo"))
+                        .header("Authorization", "Bearer " + admin.adminToken()).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        JsonNode tabs = serverInfo.at("/componentTypes/" + TAB_TYPE);
+        JsonNode tab = null;
+        for (JsonNode type : tabs) {
+            if (type.get("id").asText().equals(TAB_ID)) {
+                tab = type;
+            }
+        }
+        assertTrue(tab != null, tabs.toString());
+        assertEquals("/:realm/realm-settings/:tab?", tab.at("/metadata/path").asText());
+        assertEquals("threat-protection", tab.at("/metadata/params/tab").asText());
+        List<String> labels = new ArrayList<>();
+        JsonNode mode = null;
+        for (JsonNode property : tab.get("properties")) {
+            labels.add(property.get("label").asText());
+            if (property.get("name").asText().equals("mode")) {
+                mode = property;
+            }
+        }
+        assertEquals("Mode", labels.get(0), labels.toString());
+        assertTrue(labels.containsAll(List.of("Always allow these IP ranges", "Impossible travel speed (km/h)",
+                "Medium risk: action")), labels.toString());
+        assertTrue(labels.indexOf("Medium risk: action") < labels.indexOf("Always allow these IP ranges"));
+        assertEquals("[\"Off\",\"Audit only: record, never act\",\"Enforced: act on the risk\"]",
+                mode.get("options").toString());
+        // No page in the admin console's menu any more.
+        JsonNode pages = serverInfo.at("/componentTypes/org.keycloak.services.ui.extend.UiPageProvider");
+        pages.forEach(page -> assertFalse(page.get("id").asText().equals("threat-protection"), pages.toString()));
+    }
+
+    @Test
     void thePageShowsWhatTheSettingsApiSaved() {
         realm.saveSettings(Map.of("mode", "ENFORCED",
                 "ipExceptions", Map.of("alwaysBlock", List.of("198.51.100.0/24", "192.0.2.9")),
                 "clients", Map.of(TestRealm.CLIENT, Map.of("mode", "AUDIT"))));
         JsonNode config = page().get("config");
-        assertEquals("ENFORCED", config.get("mode").get(0).asText());
+        assertEquals("Enforced: act on the risk", config.get("mode").get(0).asText());
         assertEquals("198.51.100.0/24\n192.0.2.9", config.get("ipExceptions-alwaysBlock").get(0).asText());
         assertTrue(config.get("clients").get(0).asText().contains("\"" + TestRealm.CLIENT + "\""), config.toString());
-        assertEquals("/realms/" + realm.name() + "/threat-protection-console/",
+        // For an admin of the master realm, whose console session signs the page in.
+        assertEquals(baseUrl + "/realms/master/threat-protection-console/?realm=" + realm.name(),
                 config.get("eventHistoryPage").get(0).asText());
     }
 
@@ -107,7 +144,8 @@ class AdminConsoleIT {
         ObjectNode page = page();
         ObjectNode config = (ObjectNode) page.get("config");
         config.putArray("mode").add("AUDIT");
-        config.putArray("accountTakeover-high-action").add("BLOCK");
+        config.putArray("accountTakeover-high-action").add("Block");
+        config.putArray("eventHistoryPage").add("https://typed.example/");
         config.putArray("ipExceptions-alwaysAllow").add("10.0.0.0/8\n 2001:db8::/32 ");
         config.putArray("clients").add("{\"" + TestRealm.OTHER_CLIENT + "\": {\"mode\": \"ENFORCED\"}}");
         HttpResponse<String> saved = admin.put("/" + realm.name() + "/components/" + page.get("id").asText(), page);
@@ -120,6 +158,8 @@ class AdminConsoleIT {
         assertEquals("ENFORCED", settings.at("/clients/" + TestRealm.OTHER_CLIENT + "/mode").asText());
         // The page keeps the settings as stored, not as typed.
         assertEquals("10.0.0.0/8\n2001:db8::/32", page().get("config").get("ipExceptions-alwaysAllow").get(0).asText());
+        assertEquals(baseUrl + "/realms/master/threat-protection-console/?realm=" + realm.name(),
+                page().get("config").get("eventHistoryPage").get(0).asText(), "what was typed there is not kept");
     }
 
     @Test
@@ -135,10 +175,10 @@ class AdminConsoleIT {
                 page);
         assertEquals(400, refused.statusCode(), refused.body());
         String message = AdminApi.json(refused).get("errorMessage").asText();
-        assertTrue(message.contains("retention.eventDays"), message);
-        assertTrue(message.contains("accountTakeover.high.action"), message);
+        assertTrue(message.contains("\u201cKeep risk events for (days)\u201d: must be"), message);
+        assertTrue(message.contains("\u201cHigh risk: action\u201d: \u201cAllow\u201d is weaker than"), message);
         assertEquals(before, realm.settings());
-        assertEquals("AUDIT", page().get("config").get("mode").get(0).asText());
+        assertEquals("Audit only: record, never act", page().get("config").get("mode").get(0).asText());
 
         config.putArray("retention-eventDays").add("60");
         config.putArray("accountTakeover-high-action").add("MFA_REQUIRED");
@@ -146,8 +186,8 @@ class AdminConsoleIT {
         HttpResponse<String> badJson = admin.put("/" + realm.name() + "/components/" + page.get("id").asText(),
                 page);
         assertEquals(400, badJson.statusCode(), badJson.body());
-        assertTrue(AdminApi.json(badJson).get("errorMessage").asText().contains("(clients): not valid JSON"),
-                badJson.body());
+        assertTrue(AdminApi.json(badJson).get("errorMessage").asText()
+                .contains("\u201cPer-client overrides (JSON)\u201d: not valid JSON"), badJson.body());
         assertEquals(before, realm.settings());
     }
 
@@ -155,8 +195,8 @@ class AdminConsoleIT {
     void aRealmHasOneSettingsPage() {
         ObjectNode second = AdminApi.JSON.createObjectNode()
                 .put("name", "Threat protection")
-                .put("providerId", "threat-protection")
-                .put("providerType", PAGE_TYPE);
+                .put("providerId", TAB_ID)
+                .put("providerType", TAB_TYPE);
         second.putObject("config").putArray("mode").add("ENFORCED");
         HttpResponse<String> refused = admin.post("/" + realm.name() + "/components", second);
         assertEquals(400, refused.statusCode(), refused.body());
@@ -227,10 +267,10 @@ class AdminConsoleIT {
     }
 
     private static JsonNode pages() {
-        JsonNode all = AdminApi.ok(admin.get("/" + realm.name() + "/components?type=" + PAGE_TYPE));
+        JsonNode all = AdminApi.ok(admin.get("/" + realm.name() + "/components?type=" + TAB_TYPE));
         List<JsonNode> ours = new ArrayList<>();
         all.forEach(component -> {
-            if (component.get("providerId").asText().equals("threat-protection")) {
+            if (component.get("providerId").asText().equals(TAB_ID)) {
                 ours.add(component);
             }
         });

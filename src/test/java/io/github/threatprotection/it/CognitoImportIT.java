@@ -122,6 +122,22 @@ class CognitoImportIT {
     }
 
     @Test
+    void anEnforcedImportSaysWhatTheRealmLacks() {
+        String enforced = APP_CLIENT_CONFIGURATION.formatted(TestRealm.CLIENT, "198.51.100.0/24")
+                .replace("\"AdvancedSecurityMode\": \"AUDIT\"", "\"AdvancedSecurityMode\": \"ENFORCED\"");
+        JsonNode dryRun = AdminApi.ok(importCognito("?dryRun=true", enforced));
+        JsonNode saved = AdminApi.ok(importCognito("", enforced));
+        for (JsonNode result : List.of(dryRun, saved)) {
+            List<String> codes = StreamSupport.stream(result.get("warnings").spliterator(), false)
+                    .map(warning -> warning.get("code").asText()).toList();
+            assertEquals(List.of("NO_SMTP_SERVER", "FORGOT_PASSWORD_OFF"), codes, result.toString());
+        }
+        assertEquals(0, AdminApi.ok(importCognito("?dryRun=true",
+                APP_CLIENT_CONFIGURATION.formatted(TestRealm.CLIENT, "198.51.100.0/24"))).get("warnings").size(),
+                "AUDIT: nothing to warn about");
+    }
+
+    @Test
     void theQueryParameterNamesTheKeycloakClientForARandomAppClientId() {
         JsonNode result = AdminApi.ok(importCognito("?clientId=" + TestRealm.OTHER_CLIENT,
                 APP_CLIENT_CONFIGURATION.formatted("6abcdefghijklmnopq1234567", "198.51.100.0/24")));

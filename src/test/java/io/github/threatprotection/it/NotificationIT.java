@@ -339,6 +339,8 @@ class NotificationIT {
         Browser.Result confirm = owner.open(notMe);
         assertEquals(200, confirm.status());
         assertTrue(confirm.page().contains("feedback-form"), confirm.page());
+        // The browser tab names the page and the realm by its display name, not "Sign in to notify".
+        assertTrue(confirm.page().contains("<title>Was this sign-in you? - Notify Realm</title>"), confirm.page());
         // Time and place as the mail wrote them: "Dec 4, 2026, 8:42:18 AM (UTC)", "United Kingdom", not ISO or "GB".
         String mailTime = mailText.lines().filter(line -> line.startsWith("Time: ")).findFirst()
                 .orElseThrow().substring("Time: ".length());
@@ -353,6 +355,7 @@ class NotificationIT {
         assertEquals(200, done.status());
         assertTrue(done.page().contains("feedback-recorded"), done.page());
         assertTrue(done.page().contains("Thank you for your answer"), "the heading no longer asks");
+        assertTrue(done.page().contains("<title>Thank you for your answer - Notify Realm</title>"), done.page());
         assertFalse(done.page().contains("Was this sign-in you?"), done.page());
         JsonNode event = realm.latestUserEvent(userId);
         assertEquals("INVALID", event.at("/feedback/value").asText());

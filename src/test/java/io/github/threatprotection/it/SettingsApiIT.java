@@ -169,6 +169,41 @@ class SettingsApiIT {
     }
 
     @Test
+    void enforcedModeIsSavedWithWarningsInHeadersWhenMailOrPasswordResetCannotWork() {
+        // The test realm has no SMTP server and Forgot password off, as a new realm has.
+        realm.update(Map.of("resetPasswordAllowed", false, "smtpServer", Map.of()));
+        HttpResponse<String> audit = realm.putSettings(Map.of("mode", "AUDIT"));
+        assertEquals(200, audit.statusCode(), audit.body());
+        assertEquals(List.of(), audit.headers().allValues("Threat-Protection-Warning"), "no warning outside ENFORCED");
+
+        HttpResponse<String> enforced = realm.putSettings(Map.of("mode", "ENFORCED"));
+        assertEquals(200, enforced.statusCode(), enforced.body());
+        assertEquals(realm.settings(), AdminApi.json(enforced), "the body is the stored document, as before");
+        List<String> warnings = enforced.headers().allValues("Threat-Protection-Warning");
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("NO_SMTP_SERVER: Mode is ENFORCED for the realm, but the realm has no"
+                + " SMTP server"), warnings.toString());
+        assertTrue(warnings.get(1).startsWith("FORGOT_PASSWORD_OFF: "), warnings.toString());
+        assertTrue(warnings.get(1).contains("Forgot password is off"), warnings.toString());
+
+        // A client override alone is enough; each fixed setting takes its warning away.
+        realm.update(Map.of("resetPasswordAllowed", true));
+        ObjectNode clientEnforced = AdminApi.JSON.createObjectNode().put("mode", "AUDIT");
+        clientEnforced.putObject("clients").putObject(TestRealm.CLIENT).put("mode", "ENFORCED");
+        List<String> clientWarnings = realm.putSettings(clientEnforced).headers()
+                .allValues("Threat-Protection-Warning");
+        assertEquals(1, clientWarnings.size(), clientWarnings.toString());
+        assertTrue(clientWarnings.get(0).startsWith("NO_SMTP_SERVER: Mode is ENFORCED for client " + TestRealm.CLIENT
+                + ", but"), clientWarnings.toString());
+
+        realm.update(Map.of("smtpServer", Map.of("host", "localhost", "port", "2525", "from", "kc@example.com")));
+        assertEquals(List.of(), realm.putSettings(Map.of("mode", "ENFORCED")).headers()
+                .allValues("Threat-Protection-Warning"));
+        realm.update(Map.of("smtpServer", Map.of()));
+        realm.saveSettings(Map.of("mode", "OFF"));
+    }
+
+    @Test
     void twoRealmsDoNotSeeEachOthersSettings() {
         realm.saveSettings(Map.of("mode", "ENFORCED", "ipExceptions", Map.of("alwaysBlock", List.of("192.0.2.0/24"))));
         JsonNode other = otherRealm.settings();

@@ -32,9 +32,9 @@ import io.github.threatprotection.it.support.KeycloakServer;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
- * Every way settings are written (the REST API, the Cognito import, the admin console page) keeps the admin
- * console page's copy of the settings current and records the same admin event, so that saving the page after
- * an import keeps what was imported.
+ * Every way settings are written (the REST API, the Cognito import, the admin console's settings tab) keeps the
+ * tab's copy of the settings current and records the same admin event, so that saving the tab after an import
+ * keeps what was imported.
  */
 @ExtendWith(KeycloakExtension.class)
 class SettingsWritesIT {
@@ -54,7 +54,7 @@ class SettingsWritesIT {
                   "HighAction": {"Notify": false, "EventAction": "BLOCK"}}},
               "RiskExceptionConfiguration": {"BlockedIPRangeList": ["198.51.100.0/24", "203.0.113.7/32"]}}}
             """;
-    private static final String PAGE_TYPE = "org.keycloak.services.ui.extend.UiPageProvider";
+    private static final String TAB_TYPE = "org.keycloak.services.ui.extend.UiTabProvider";
 
     private static String baseUrl;
     private static AdminApi admin;
@@ -81,22 +81,17 @@ class SettingsWritesIT {
     }
 
     @Test
-    void afterAnImportThePageShowsTheImportedSettingsAndSavingItUnchangedKeepsThem() {
+    void afterAnImportTheTabShowsTheImportedSettingsAndSavingItUnchangedKeepsThem() {
         JsonNode imported = importUserPool();
         assertEquals("AUDIT", imported.get("mode").asText(), imported.toString());
 
         WebDriver browser = CHROME.driver();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        browser.get(baseUrl + "/admin/master/console/#/" + realm.name() + "/page-section/threat-protection");
+        browser.get(baseUrl + "/admin/master/console/#/" + realm.name() + "/realm-settings/threat-protection");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")))
                 .sendKeys(KeycloakServer.ADMIN_USERNAME);
         browser.findElement(By.id("password")).sendKeys(KeycloakServer.ADMIN_PASSWORD);
         browser.findElement(By.id("kc-login")).click();
-        // The list names the realm's one entry by the mode the page holds.
-        WebElement entry = wait.until(ExpectedConditions.elementToBeClickable(
-                By.xpath("//a[normalize-space()='AUDIT' or normalize-space()='OFF']")));
-        String listedMode = entry.getText().strip();
-        entry.click();
 
         WebElement alwaysBlock = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("[data-testid='ipExceptions-alwaysBlock']")));
@@ -112,22 +107,21 @@ class SettingsWritesIT {
 
         assertAll(
                 () -> assertTrue(saveAlert.contains("pf-m-success"), "the save's alert: " + saveAlert),
-                () -> assertEquals("AUDIT", listedMode, "the list's entry"),
-                () -> assertEquals("AUDIT", shownMode, "the page's mode"),
-                () -> assertEquals("BLOCK", shownHighAction, "the page's high-risk action"),
-                () -> assertEquals("198.51.100.0/24\n203.0.113.7/32", shownAlwaysBlock, "the page's block list"),
-                () -> assertEquals(imported, afterSave, "the settings after saving the page unchanged"));
+                () -> assertEquals("Audit only: record, never act", shownMode, "the tab's mode"),
+                () -> assertEquals("Block", shownHighAction, "the tab's high-risk action"),
+                () -> assertEquals("198.51.100.0/24\n203.0.113.7/32", shownAlwaysBlock, "the tab's block list"),
+                () -> assertEquals(imported, afterSave, "the settings after saving the tab unchanged"));
     }
 
     /** The same through the components API the admin console uses, without a browser. */
     @Test
-    void afterAnImportThePageComponentHoldsTheImportAndWritingItBackChangesNothing() {
+    void afterAnImportTheTabComponentHoldsTheImportAndWritingItBackChangesNothing() {
         JsonNode imported = importUserPool();
 
         ObjectNode page = page();
         JsonNode config = page.get("config");
-        assertEquals("AUDIT", config.get("mode").get(0).asText(), config.toString());
-        assertEquals("BLOCK", config.get("accountTakeover-high-action").get(0).asText(), config.toString());
+        assertEquals("Audit only: record, never act", config.get("mode").get(0).asText(), config.toString());
+        assertEquals("Block", config.get("accountTakeover-high-action").get(0).asText(), config.toString());
         assertEquals("198.51.100.0/24\n203.0.113.7/32", config.get("ipExceptions-alwaysBlock").get(0).asText());
 
         HttpResponse<String> saved = admin.put("/" + realm.name() + "/components/" + page.get("id").asText(), page);
@@ -144,7 +138,7 @@ class SettingsWritesIT {
         JsonNode imported = importUserPool();
         assertNotEquals(put, imported);
         ObjectNode page = page();
-        ((ObjectNode) page.get("config")).putArray("mode").add("OFF");
+        ((ObjectNode) page.get("config")).putArray("mode").add("Off");
         HttpResponse<String> saved = admin.put("/" + realm.name() + "/components/" + page.get("id").asText(), page);
         assertEquals(204, saved.statusCode(), saved.body());
         JsonNode fromPage = realm.settings();
@@ -154,7 +148,7 @@ class SettingsWritesIT {
         assertEquals(before + 3, events.size(), events.toString());
         String masterAdminId = AdminApi.ok(admin.get("/master/users?exact=true&username="
                 + KeycloakServer.ADMIN_USERNAME)).get(0).get("id").asText();
-        // Newest first: the page's save, the import, the PUT.
+        // Newest first: the tab's save, the import, the PUT.
         List<JsonNode> written = List.of(fromPage, imported, put);
         for (int i = 0; i < written.size(); i++) {
             JsonNode event = events.get(i);
@@ -189,13 +183,13 @@ class SettingsWritesIT {
     }
 
     private static ObjectNode page() {
-        JsonNode all = AdminApi.ok(admin.get("/" + realm.name() + "/components?type=" + PAGE_TYPE));
+        JsonNode all = AdminApi.ok(admin.get("/" + realm.name() + "/components?type=" + TAB_TYPE));
         for (JsonNode component : all) {
-            if (component.get("providerId").asText().equals("threat-protection")) {
+            if (component.get("providerId").asText().equals("Threat protection")) {
                 return (ObjectNode) AdminApi.ok(admin.get("/" + realm.name() + "/components/"
                         + component.get("id").asText()));
             }
         }
-        throw new AssertionError("no threat protection page in " + all);
+        throw new AssertionError("no threat protection tab in " + all);
     }
 }

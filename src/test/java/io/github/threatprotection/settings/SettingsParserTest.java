@@ -300,8 +300,13 @@ class SettingsParserTest {
     @Test
     void theHighThresholdMayNotBeBelowTheMediumOne() throws Exception {
         Map<String, String> errors = errors("{'riskScoring':{'thresholds':{'medium':80}}}");
-        assertEquals(Set.of("riskScoring.thresholds.high"), errors.keySet(), "checked against the default high");
-        assertTrue(errors.get("riskScoring.thresholds.high").contains("(80)"), errors.toString());
+        assertEquals(Set.of("riskScoring.thresholds.medium"), errors.keySet(),
+                "checked against the default high, and medium is what the document set");
+        assertTrue(errors.get("riskScoring.thresholds.medium").contains("(70)"), errors.toString());
+        assertEquals(Set.of("riskScoring.thresholds.medium"),
+                errors("{'riskScoring':{'thresholds':{'medium':80,'high':70}}}").keySet(), "both set: medium");
+        assertEquals(Set.of("riskScoring.thresholds.high"),
+                errors("{'riskScoring':{'thresholds':{'high':20}}}").keySet(), "only high set: high");
         RiskScoring equal = parse("{'riskScoring':{'thresholds':{'medium':50,'high':50}}}").realm().riskScoring();
         assertEquals(50, equal.mediumAt());
     }

@@ -74,6 +74,7 @@ public final class DemoServer {
                 Keycloak with threat protection is running.
 
                   Admin console      %1$s/admin            admin / admin
+                  Settings tab       %1$s/admin/master/console/#/demo/realm-settings/threat-protection
                   Demo realm         %1$s/realms/demo/account   alice or bob / %2$s
                                      carol / %6$s  (a password in the demo's breach corpus)
                   OIDC client        %5$s (public; direct grant on)
