@@ -176,13 +176,13 @@ public final class SettingsCatalogue {
         signal(entries, "NETWORK_VELOCITY", "Score: credential stuffing",
                 "many usernames failed from the address's network recently", 40);
         signal(entries, "SESSION_NETWORK_CHANGE", "Score: session on another network",
-                "a refresh grant comes from another network than the session's sign-in", 10);
+                "a refresh grant or SSO sign-in comes from another network than the session's sign-in", 10);
         signal(entries, "SESSION_ASN_CHANGE", "Score: session on another ASN",
-                "a refresh grant comes from another autonomous system than the session's sign-in", 20);
+                "a refresh grant or SSO sign-in comes from another autonomous system than the session's sign-in", 20);
         signal(entries, "SESSION_COUNTRY_CHANGE", "Score: session in another country",
-                "a refresh grant comes from another country than the session's sign-in", 70);
+                "a refresh grant or SSO sign-in comes from another country than the session's sign-in", 70);
         signal(entries, "SESSION_DEVICE_CHANGE", "Score: session on another device",
-                "a refresh grant brings another device cookie than the session's sign-in", 30);
+                "a refresh grant or SSO sign-in brings another device cookie than the session's sign-in", 30);
 
         // Retention and privacy
         entries.add(entry("retention.eventDays", "Keep risk events for (days)",
@@ -199,6 +199,10 @@ public final class SettingsCatalogue {
                 "Compare each refresh-token grant (offline tokens too) with its session's sign-in: network, "
                         + "country, device, travel speed. Needs the client policy that the flow install adds. "
                         + "Default: off."));
+        entries.add(entry("sessions.ssoSignIn", "Check sign-ins with the SSO cookie",
+                "Compare each sign-in by Keycloak's SSO cookie with its session's sign-in: network, country, "
+                        + "device, travel speed; the level's action applies (ask for MFA, or end the session). "
+                        + "Needs the SSO sub-flow that the flow install adds. Default: off."));
         for (String[] level : new String[][] {
                 {"low", "Low", "Keep the session"},
                 {"medium", "Medium", "Keep the session"},
