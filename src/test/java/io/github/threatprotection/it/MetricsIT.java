@@ -1,6 +1,7 @@
 package io.github.threatprotection.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -13,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +92,21 @@ class MetricsIT {
         assertEquals(1.0, value(refreshed, "threat_protection_refresh_evaluation_duration_seconds_count",
                 "realm=\"metrics\""));
 
+        // Throttling: a source throttled after one failure, and its next password grant refused before the check.
+        addThrottleStepToDirectGrant();
+        realm.saveSettings(Map.of("mode", "ENFORCED", "attackProtection", Map.of("throttling",
+                Map.of("enabled", true, "failures", 1))));
+        String[] fromAttacker = {"X-Forwarded-For", "203.0.113.200"};
+        realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "nobody", "guess", fromAttacker);
+        realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "counted", TestRealm.PASSWORD,
+                fromAttacker);
+        String throttled = scrape();
+        assertEquals(1.0, value(throttled, "threat_protection_throttles_total", "realm=\"metrics\"",
+                "scope=\"ADDRESS\""), throttled);
+        assertEquals(1.0, value(throttled, "threat_protection_throttled_attempts_total", "client=\"test-app\"",
+                "enforced=\"true\"", "realm=\"metrics\""));
+        assertFalse(throttled.contains("203.0.113.200"), "no address labels");
+
         // The realm has no SMTP server, so the notification is skipped, and counted as such.
         realm.saveSettings(Map.of("mode", "ENFORCED",
                 "accountTakeover", Map.of("low", Map.of("action", "NO_ACTION", "notify", true))));
@@ -102,6 +121,23 @@ class MetricsIT {
                 "realm=\"metrics\"", "result=\"skipped\""), notified);
         assertTrue(notified.contains("threat_protection_dependency_errors_total{dependency=\"smtp\""));
         assertDashboardQueriesExist(notified);
+    }
+
+    /** The throttle step first in the realm's direct-grant flow, as {@code POST …/flows} places it. */
+    private static void addThrottleStepToDirectGrant() {
+        String flow = "direct grant with threat protection";
+        String flows = "/" + realm.name() + "/authentication/flows/";
+        AdminApi.ok(realm.admin().post(flows + AdminApi.encode(flow) + "/executions/execution",
+                Map.of("provider", "threat-protection-throttle")));
+        JsonNode step = realm.executions(flow).stream()
+                .filter(execution -> "threat-protection-throttle".equals(execution.path("providerId").asText()))
+                .findFirst().orElseThrow();
+        AdminApi.ok(realm.admin().put(flows + AdminApi.encode(flow) + "/executions",
+                ((ObjectNode) step.deepCopy()).put("requirement", "REQUIRED")));
+        while (!"threat-protection-throttle".equals(realm.executions(flow).get(0).path("providerId").asText())) {
+            AdminApi.ok(realm.admin().post("/" + realm.name() + "/authentication/executions/"
+                    + step.get("id").asText() + "/raise-priority", null));
+        }
     }
 
     private static String scrape() throws Exception {
