@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +91,7 @@ class MetricsIT {
                 "realm=\"metrics\""));
 
         // Throttling: a source throttled after one failure, and its next password grant refused before the check.
-        addThrottleStepToDirectGrant();
+        realm.installThrottleStep("direct grant with threat protection");
         realm.saveSettings(Map.of("mode", "ENFORCED", "attackProtection", Map.of("throttling",
                 Map.of("enabled", true, "failures", 1))));
         String[] fromAttacker = {"X-Forwarded-For", "203.0.113.200"};
@@ -121,23 +119,6 @@ class MetricsIT {
                 "realm=\"metrics\"", "result=\"skipped\""), notified);
         assertTrue(notified.contains("threat_protection_dependency_errors_total{dependency=\"smtp\""));
         assertDashboardQueriesExist(notified);
-    }
-
-    /** The throttle step first in the realm's direct-grant flow, as {@code POST …/flows} places it. */
-    private static void addThrottleStepToDirectGrant() {
-        String flow = "direct grant with threat protection";
-        String flows = "/" + realm.name() + "/authentication/flows/";
-        AdminApi.ok(realm.admin().post(flows + AdminApi.encode(flow) + "/executions/execution",
-                Map.of("provider", "threat-protection-throttle")));
-        JsonNode step = realm.executions(flow).stream()
-                .filter(execution -> "threat-protection-throttle".equals(execution.path("providerId").asText()))
-                .findFirst().orElseThrow();
-        AdminApi.ok(realm.admin().put(flows + AdminApi.encode(flow) + "/executions",
-                ((ObjectNode) step.deepCopy()).put("requirement", "REQUIRED")));
-        while (!"threat-protection-throttle".equals(realm.executions(flow).get(0).path("providerId").asText())) {
-            AdminApi.ok(realm.admin().post("/" + realm.name() + "/authentication/executions/"
-                    + step.get("id").asText() + "/raise-priority", null));
-        }
     }
 
     private static String scrape() throws Exception {
