@@ -177,6 +177,68 @@
     $("summary").hidden = false;
   }
 
+  /** One bar per minute of the last hour, as inline SVG. */
+  function minuteChart(target, perMinute) {
+    const width = 560, height = 120, left = 36, bottom = 18, plot = height - bottom - 6;
+    const counts = new Map(perMinute.map(m => [m.minute.slice(0, 16), m.failures]));
+    const now = Date.now();
+    const minutes = [];
+    for (let i = 59; i >= 0; i--) {
+      const minute = new Date(Math.floor(now / 60000) * 60000 - i * 60000).toISOString().slice(0, 16);
+      minutes.push([minute, counts.get(minute) || 0]);
+    }
+    const max = Math.max(1, ...minutes.map(m => m[1]));
+    const step = (width - left) / minutes.length;
+    const chart = svg("svg", { width: width, height: height, role: "img", viewBox: "0 0 " + width + " " + height });
+    chart.appendChild(svg("text", { x: left - 4, y: 14, "text-anchor": "end", "font-size": 10 }, max));
+    chart.appendChild(svg("line", { x1: left, y1: 6 + plot, x2: width, y2: 6 + plot, stroke: "#8a8d90" }));
+    minutes.forEach(([minute, count], i) => {
+      const h = count / max * plot;
+      const bar = svg("rect", { x: left + i * step, y: 6 + plot - h, width: step * 0.8, height: h, fill: "#c9190b" });
+      bar.appendChild(svg("title", {}, minute + " " + count));
+      chart.appendChild(bar);
+    });
+    chart.appendChild(svg("text", { x: left, y: height - 4, "font-size": 9 }, minutes[0][0].slice(11)));
+    chart.appendChild(svg("text", { x: width, y: height - 4, "text-anchor": "end", "font-size": 9 },
+        minutes[minutes.length - 1][0].slice(11)));
+    target.replaceChildren(chart);
+  }
+
+  /** Failures per minute, the networks failing most, and the throttled sources with a release button each. */
+  async function showAttack() {
+    const [activity, throttles] = await Promise.all([call("GET", "throttles/activity?minutes=60"),
+      call("GET", "throttles")]);
+    const failures = activity.failuresPerMinute.reduce((sum, m) => sum + m.failures, 0);
+    $("attack-status").textContent = failures + " failed sign-ins in the last hour; " + throttles.length
+        + " source(s) throttled now.";
+    minuteChart($("chart-failures"), activity.failuresPerMinute);
+    $("top-networks").replaceChildren(...activity.topNetworks.map(n => {
+      const row = element("tr");
+      row.append(element("td", n.network), element("td", n.failures), element("td", n.usernames));
+      return row;
+    }));
+    $("throttles").replaceChildren(...throttles.map(t => {
+      const row = element("tr");
+      const release = element("button", "Release");
+      release.type = "button";
+      release.dataset.source = t.source;
+      release.addEventListener("click", async () => {
+        try {
+          await call("DELETE", "throttles/" + t.source.split("/").map(encodeURIComponent).join("/"));
+          status("Released " + t.source + ".");
+          await showAttack();
+        } catch (error) {
+          status(error.message, true);
+        }
+      });
+      row.append(element("td", t.source + " (" + t.scope + ")"), element("td", t.throttledAt),
+          element("td", t.expiresAt), element("td", t.failures), element("td",
+              (t.firstFailure || "") + " / " + (t.lastFailure || "")), cell(release));
+      return row;
+    }));
+    $("attack").hidden = false;
+  }
+
   async function userIdOf(text) {
     const found = await call("GET", "../users?exact=true&username=" + encodeURIComponent(text));
     if (found.length > 0) return found[0].id;
@@ -310,7 +372,8 @@
     await finishSignIn(code, query.get("state"));
     $("history").hidden = false;
     status("Loading…");
-    await Promise.all([showSummary().catch(error => status(error.message, true)), search()]);
+    await Promise.all([showSummary().catch(error => status(error.message, true)),
+      showAttack().catch(error => status(error.message, true)), search()]);
   }
 
   start().catch(error => status(error.message, true));

@@ -28,6 +28,6 @@ class ArchitectureTest {
     static final ArchRule servicesAreHandedInNotLookedUp = noClasses()
             .that().resideInAnyPackage(BASE + "risk..", BASE + "decision..", BASE + "settings..", BASE + "history..",
                     BASE + "notification..", BASE + "metrics..", BASE + "breach..", BASE + "geo..", BASE + "network..",
-                    BASE + "device..", BASE + "keys..", BASE + "files..")
+                    BASE + "device..", BASE + "keys..", BASE + "files..", BASE + "throttling..")
             .should().dependOnClassesThat().resideInAnyPackage(BASE + "spi..", BASE + "server..");
 }

@@ -12,9 +12,13 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AuthenticationManagementResource;
+import io.github.threatprotection.signin.RegistrationLimit;
+import io.github.threatprotection.signin.ResetMailLimitFactory;
 import io.github.threatprotection.signin.RiskRequiresMfaCondition;
 import io.github.threatprotection.signin.SsoSignInCheckFactory;
 import io.github.threatprotection.signin.ThreatProtectionAuthenticatorFactory;
+import io.github.threatprotection.signin.ThrottleStepFactory;
+import io.github.threatprotection.signin.ThrottledUsernamePasswordFormFactory;
 
 /**
  * Installs threat protection into a realm in one step: copies of the realm's current browser and direct-grant
@@ -45,9 +49,11 @@ public final class ProtectedFlows {
     public static final String POST_BROKER_LOGIN = "post broker login with threat protection";
     public static final String SSO_SUB_FLOW = BROWSER + " SSO";
     private static final String COOKIE = "auth-cookie";
+    public static final String REGISTRATION = "registration with threat protection";
     private static final String RESET_EMAIL_STEP = "reset-credential-email";
 
     private static final Set<String> PASSWORD_STEPS = Set.of(UsernamePasswordFormFactory.PROVIDER_ID,
+            ThrottledUsernamePasswordFormFactory.ID,
             PasswordFormFactory.PROVIDER_ID, "direct-grant-validate-password");
     private static final String OTP_FORM = "auth-otp-form";
     private static final String WEBAUTHN = "webauthn-authenticator";
@@ -61,8 +67,9 @@ public final class ProtectedFlows {
      * login flow; {@code ssoSubFlow} is null when the browser flow has no enabled Cookie step to check after.
      */
     public record Installed(String browserFlow, String directGrantFlow, String resetCredentialsFlow,
-                            String postBrokerLoginFlow, boolean riskDecidesMfa, List<String> kept,
-                            List<String> disabled, List<String> identityProviders, String ssoSubFlow) {
+                            String postBrokerLoginFlow, String registrationFlow, boolean riskDecidesMfa,
+                            List<String> kept, List<String> disabled, List<String> identityProviders,
+                            String ssoSubFlow) {
     }
 
     /**
@@ -113,7 +120,7 @@ public final class ProtectedFlows {
      * @throws IllegalStateException when flows of these names exist already
      */
     public static Installed install(KeycloakSession session, RealmModel realm, boolean riskDecidesMfa) {
-        for (String alias : List.of(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN)) {
+        for (String alias : List.of(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN, REGISTRATION)) {
             if (realm.getFlowByAlias(alias) != null) {
                 throw new IllegalStateException("flow '" + alias + "' exists already");
             }
@@ -123,6 +130,7 @@ public final class ProtectedFlows {
         AuthenticationFlowModel browser = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getBrowserFlow(), BROWSER);
         AuthenticationExecutionModel browserStep = addAfterPasswordStep(realm, browser);
+        refuseThrottledSourcesInForm(realm, browser);
         List<AuthenticationExecutionModel> browserSecondFactor = secondFactorSubFlowsAfter(realm, browserStep);
         for (AuthenticationExecutionModel subFlow : browserSecondFactor) {
             if (riskDecidesMfa && subFlow.isConditional()) {
@@ -139,6 +147,7 @@ public final class ProtectedFlows {
         AuthenticationFlowModel directGrant = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getDirectGrantFlow(), DIRECT_GRANT);
         AuthenticationExecutionModel directGrantStep = addAfterPasswordStep(realm, directGrant);
+        addThrottleStepFirst(realm, directGrant);
         secondFactorSubFlowsAfter(realm, directGrantStep).stream()
                 .filter(subFlow -> !subFlow.isDisabled())
                 .forEach(subFlow -> kept.add(alias(realm, subFlow)));
@@ -146,6 +155,10 @@ public final class ProtectedFlows {
                 realm.getResetCredentialsFlow(), RESET_CREDENTIALS);
         // Before Reset Password: a second factor the level asks for comes before the new password is chosen.
         addMfaSubFlow(realm, addAfterResetEmail(realm, reset), RESET_CREDENTIALS + " MFA");
+        addResetMailLimit(realm, reset);
+        AuthenticationFlowModel registration = AuthenticationManagementResource.copyFlow(session, realm,
+                realm.getRegistrationFlow(), REGISTRATION);
+        addRegistrationLimit(realm, registration);
         AuthenticationFlowModel postBroker = addPostBrokerLoginFlow(realm);
         List<String> identityProviders = new ArrayList<>();
         session.identityProviders().getAllStream()
@@ -159,8 +172,9 @@ public final class ProtectedFlows {
         realm.setBrowserFlow(browser);
         realm.setDirectGrantFlow(directGrant);
         realm.setResetCredentialsFlow(reset);
-        return new Installed(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN, riskDecidesMfa, kept,
-                disabled, identityProviders, ssoSubFlow);
+        realm.setRegistrationFlow(registration);
+        return new Installed(BROWSER, DIRECT_GRANT, RESET_CREDENTIALS, POST_BROKER_LOGIN, REGISTRATION,
+                riskDecidesMfa, kept, disabled, identityProviders, ssoSubFlow);
     }
 
     /**
@@ -208,6 +222,65 @@ public final class ProtectedFlows {
         check.setPriority(20);
         addMfaSubFlow(realm, realm.addAuthenticatorExecution(check), SSO_SUB_FLOW + " MFA");
         return SSO_SUB_FLOW;
+    }
+
+    /**
+     * Puts the form that refuses throttled sources in place of Keycloak's Username Password Form, keeping the
+     * execution (its place, requirement and id). A step before the form would not do: Keycloak hands each POST of
+     * the form straight to the form's own step.
+     */
+    private static void refuseThrottledSourcesInForm(RealmModel realm, AuthenticationFlowModel flow) {
+        AuthenticationExecutionModel form = findPasswordStep(realm, flow.getId());
+        if (form != null && UsernamePasswordFormFactory.PROVIDER_ID.equals(form.getAuthenticator())) {
+            form.setAuthenticator(ThrottledUsernamePasswordFormFactory.ID);
+            realm.updateAuthenticatorExecution(form);
+        }
+    }
+
+    /** The throttle step ahead of everything in the direct-grant flow, so it runs before the password check. */
+    private static void addThrottleStepFirst(RealmModel realm, AuthenticationFlowModel flow) {
+        AuthenticationExecutionModel throttle = new AuthenticationExecutionModel();
+        throttle.setParentFlow(flow.getId());
+        throttle.setAuthenticator(ThrottleStepFactory.ID);
+        throttle.setRequirement(Requirement.REQUIRED);
+        throttle.setAuthenticatorFlow(false);
+        throttle.setPriority(realm.getAuthenticationExecutionsStream(flow.getId())
+                .mapToInt(AuthenticationExecutionModel::getPriority).min().orElse(10) - 1);
+        realm.addAuthenticatorExecution(throttle);
+    }
+
+    /** The reset-mail limits right before "Send Reset Email", so that a mail over a limit is never sent. */
+    private static void addResetMailLimit(RealmModel realm, AuthenticationFlowModel flow) {
+        AuthenticationExecutionModel email = realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(execution -> RESET_EMAIL_STEP.equals(execution.getAuthenticator()))
+                .findFirst()
+                .orElseThrow();
+        AuthenticationExecutionModel limit = new AuthenticationExecutionModel();
+        limit.setParentFlow(email.getParentFlow());
+        limit.setAuthenticator(ResetMailLimitFactory.ID);
+        limit.setRequirement(Requirement.REQUIRED);
+        limit.setAuthenticatorFlow(false);
+        limit.setPriority(email.getPriority() - 1);
+        realm.addAuthenticatorExecution(limit);
+    }
+
+    /**
+     * The registration limit last among the registration form's checks: a check that says so drops the messages
+     * of those before it, so its answer never says whether the username is taken.
+     */
+    private static void addRegistrationLimit(RealmModel realm, AuthenticationFlowModel flow) {
+        AuthenticationExecutionModel form = realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(AuthenticationExecutionModel::isAuthenticatorFlow)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("flow '" + flow.getAlias() + "' has no form"));
+        AuthenticationExecutionModel limit = new AuthenticationExecutionModel();
+        limit.setParentFlow(form.getFlowId());
+        limit.setAuthenticator(RegistrationLimit.ID);
+        limit.setRequirement(Requirement.REQUIRED);
+        limit.setAuthenticatorFlow(false);
+        limit.setPriority(realm.getAuthenticationExecutionsStream(form.getFlowId())
+                .mapToInt(AuthenticationExecutionModel::getPriority).max().orElse(0) + 10);
+        realm.addAuthenticatorExecution(limit);
     }
 
     /** Inserts the step right after "Send Reset Email", which lets the flow go on only once its link is used. */

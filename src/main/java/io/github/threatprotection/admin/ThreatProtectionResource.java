@@ -1,12 +1,17 @@
 package io.github.threatprotection.admin;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -38,6 +43,9 @@ import io.github.threatprotection.Json;
 import io.github.threatprotection.feedback.FeedbackEffects;
 import io.github.threatprotection.history.EventQuery;
 import io.github.threatprotection.history.EventSummary;
+import io.github.threatprotection.history.FailedSignInStore;
+import io.github.threatprotection.history.FailedSignInStore.SourceFailures;
+import io.github.threatprotection.history.FailedSignInStore.Throttle;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
@@ -48,6 +56,7 @@ import io.github.threatprotection.settings.InvalidSettingsException;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsParser;
 import io.github.threatprotection.settings.SettingsWriter;
+import io.github.threatprotection.settings.ThrottleScope;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 /**
@@ -226,6 +235,7 @@ public class ThreatProtectionResource {
                 .put("resetCredentialsFlow", installed.resetCredentialsFlow())
                 .put("postBrokerLoginFlow", installed.postBrokerLoginFlow())
                 .put("ssoSubFlow", installed.ssoSubFlow())
+                .put("registrationFlow", installed.registrationFlow())
                 .put("riskDecidesMfa", installed.riskDecidesMfa())
                 .put("clientPolicy", TokenRefreshPolicy.NAME)
                 .put("clientPolicyAdded", clientPolicyAdded);
@@ -307,6 +317,93 @@ public class ThreatProtectionResource {
         ObjectNode json = summary.toJson();
         json.put("mode", threatProtection.settings().read(realm).realm().mode().name());
         return json(json);
+    }
+
+    /**
+     * The sources throttled now, the latest first: each with the failures counted when it was throttled, and
+     * its failures within the realm's throttling window (since its last release) as they stand.
+     */
+    @GET
+    @Path("throttles")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response listThrottles(@QueryParam("first") String first, @QueryParam("max") String max) {
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        int firstResult = intParam("first", first, 0, 0, Integer.MAX_VALUE, errors);
+        int maxResults = intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        FailedSignInStore store = threatProtection.failedSignIns();
+        List<Throttle> throttles = store.activeThrottles(realm.getId(), now, firstResult, maxResults);
+        Instant since = now.minus(threatProtection.settings().read(realm).realm().attackProtection().throttling()
+                .window());
+        Map<String, SourceFailures> failures = new HashMap<>();
+        for (ThrottleScope scope : ThrottleScope.values()) {
+            List<String> sources = throttles.stream().filter(t -> t.scope().equals(scope.name()))
+                    .map(Throttle::source).toList();
+            failures.putAll(store.fromSources(realm.getId(), scope == ThrottleScope.NETWORK, sources, since));
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Throttle throttle : throttles) {
+            SourceFailures counted = failures.get(throttle.source());
+            ObjectNode item = list.addObject()
+                    .put("source", throttle.source())
+                    .put("scope", throttle.scope())
+                    .put("throttledAt", throttle.throttledAt().toString())
+                    .put("expiresAt", throttle.expiresAt().toString())
+                    .put("failuresWhenThrottled", throttle.failures())
+                    .put("failures", counted == null ? 0 : counted.count());
+            item.put("firstFailure", counted == null ? null : counted.first().toString());
+            item.put("lastFailure", counted == null ? null : counted.last().toString());
+        }
+        return json(list);
+    }
+
+    /**
+     * What an attack looks like now: the realm's failed sign-ins per minute over the last {@code minutes}
+     * (1–1440, default 60; minutes without failures left out) and the ten networks with the most of them.
+     */
+    @GET
+    @Path("throttles/activity")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response failureActivity(@QueryParam("minutes") String minutes) {
+        auth.realm().requireViewEvents();
+        List<FieldError> errors = new ArrayList<>();
+        int span = intParam("minutes", minutes, 60, 1, 1440, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        Instant since = Instant.ofEpochMilli(Time.currentTimeMillis()).minus(Duration.ofMinutes(span));
+        FailedSignInStore store = threatProtection.failedSignIns();
+        ObjectNode json = Json.object().put("minutes", span);
+        ArrayNode perMinute = json.putArray("failuresPerMinute");
+        new TreeMap<>(store.perMinute(realm.getId(), since)).forEach((minute, count) -> perMinute.addObject()
+                .put("minute", Instant.ofEpochSecond(minute * 60).toString())
+                .put("failures", count));
+        ArrayNode top = json.putArray("topNetworks");
+        store.topNetworks(realm.getId(), since, 10).forEach(network -> top.addObject()
+                .put("network", network.network())
+                .put("failures", network.failures())
+                .put("usernames", network.usernames()));
+        return json(json);
+    }
+
+    /** Releases a throttled source on every node; its failures until now count no more. */
+    @DELETE
+    @Path("throttles/{source: .+}")
+    public Response releaseThrottle(@PathParam("source") String source) {
+        auth.realm().requireManageRealm();
+        if (!threatProtection.throttles().release(realm.getId(), source,
+                Instant.ofEpochMilli(Time.currentTimeMillis()))) {
+            throw new NotFoundException("No throttled source " + source + " in this realm");
+        }
+        adminEvent.operation(OperationType.DELETE)
+                .resourcePath(session.getContext().getUri())
+                .representation(Json.object().put("source", source))
+                .success();
+        return Response.noContent().build();
     }
 
     @PUT

@@ -212,6 +212,41 @@ public final class SettingsCatalogue {
                             + "fails the grant as for an expired session. A higher level may not get a weaker "
                             + "action. Default: " + level[2] + "."));
         }
+
+        // Attack protection (no counterpart in Cognito)
+        entries.add(entry("attackProtection.throttling.enabled", "Throttle sources of failed sign-ins",
+                "Refuse sign-ins from an address or network with too many failed sign-ins, any usernames, before "
+                        + "the password is checked. Only with client addresses Keycloak can trust (a reverse "
+                        + "proxy it does not trust makes everyone one address). Default: off."));
+        entries.add(choice("attackProtection.throttling.scope", "Throttle: count failures per", words(
+                "ADDRESS", "IP address (IPv6: its /64)",
+                "NETWORK", "Network (IPv4 /24, IPv6 /64)"),
+                "What one source is. A network holds many users: raise the failure limit with it. Default: IP "
+                        + "address."));
+        entries.add(entry("attackProtection.throttling.failures", "Throttle: failures before throttling",
+                "Failed sign-ins of one source within the window that throttle it: 1 to 100,000. Default: 100 "
+                        + "(Auth0's budget per address and day)."));
+        entries.add(entry("attackProtection.throttling.windowMinutes", "Throttle: failure window (minutes)",
+                "How far back failures count: 1 to 1,440 minutes. Default: 1,440 (a day)."));
+        entries.add(entry("attackProtection.throttling.blockMinutes", "Throttle: refuse for (minutes)",
+                "How long a throttled source is refused: 1 to 10,080 minutes (a week). Default: 60."));
+        entries.add(choice("attackProtection.throttling.action", "Throttle: answer", words(
+                "BLOCK", "Answer as for a wrong password"),
+                "What a throttled source's sign-in gets: the wrong-password answer, before any password is "
+                        + "hashed. Default: Answer as for a wrong password."));
+        entries.add(entry("attackProtection.resetMails.perUser", "Reset mails per user",
+                "Password-reset mails one user can be sent within the window; more are not sent and the page "
+                        + "does not tell: 0 (no limit) to 1,000. Default: 5."));
+        entries.add(entry("attackProtection.resetMails.perNetwork", "Reset mails per network",
+                "Password-reset requests one network can make within the window, for any usernames: 0 (no "
+                        + "limit) to 1,000. Default: 0."));
+        entries.add(entry("attackProtection.resetMails.windowMinutes", "Reset mails: window (minutes)",
+                "The window of both reset-mail limits: 1 to 1,440 minutes. Default: 60."));
+        entries.add(entry("attackProtection.registrations.perNetwork", "Self-registrations per network",
+                "Registration attempts one network can make within the window: 0 (no limit) to 1,000. "
+                        + "Default: 0."));
+        entries.add(entry("attackProtection.registrations.windowMinutes", "Self-registrations: window (minutes)",
+                "The window of the registration limit: 1 to 1,440 minutes. Default: 60."));
         return List.copyOf(entries);
     }
 

@@ -24,6 +24,10 @@ public class FailedSignInEntity {
     @Column(name = "NETWORK")
     private String network;
 
+    /** The client's address as {@code ClientAddress.host()} gives it, for throttling per address. */
+    @Column(name = "ADDRESS")
+    private String address;
+
     @Column(name = "FAILED_AT", nullable = false)
     private long failedAt;
 
@@ -57,6 +61,14 @@ public class FailedSignInEntity {
 
     public void setNetwork(String network) {
         this.network = network;
+    }
+
+    public String getAddress() {
+        return address;
+    }
+
+    public void setAddress(String address) {
+        this.address = address;
     }
 
     public long getFailedAt() {

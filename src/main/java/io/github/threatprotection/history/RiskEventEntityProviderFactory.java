@@ -20,7 +20,7 @@ public class RiskEventEntityProviderFactory implements JpaEntityProviderFactory,
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(RiskEventEntity.class, FailedSignInEntity.class);
+        return List.of(RiskEventEntity.class, FailedSignInEntity.class, ThrottleEntity.class);
     }
 
     @Override

@@ -129,6 +129,44 @@ public final class ThreatProtectionMetrics {
                 .increment();
     }
 
+    /** Counts a source newly throttled after its failures reached the limit. */
+    public void throttled(String realm, String scope) {
+        Counter.builder("threat.protection.throttles")
+                .description("Sources throttled after repeated failed sign-ins")
+                .tag("realm", realm)
+                .tag("scope", scope)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * Counts a sign-in attempt from a throttled source: refused before its password was checked
+     * ({@code enforced="true"}), or let through in AUDIT mode ({@code enforced="false"}).
+     */
+    public void throttledAttempt(String realm, String client, boolean enforced) {
+        Counter.builder("threat.protection.throttled.attempts")
+                .description("Sign-in attempts from throttled sources")
+                .tag("realm", realm)
+                .tag("client", client)
+                .tag("enforced", String.valueOf(enforced))
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * Counts a request over a limit: {@code limit} is {@code reset_mail_network}, {@code reset_mail_user} or
+     * {@code registration_network}; refused ({@code enforced="true"}) or let through in AUDIT mode.
+     */
+    public void limited(String realm, String limit, boolean enforced) {
+        Counter.builder("threat.protection.limited")
+                .description("Password-reset mails and registrations over their limits")
+                .tag("realm", realm)
+                .tag("limit", limit)
+                .tag("enforced", String.valueOf(enforced))
+                .register(registry)
+                .increment();
+    }
+
     /** Exports a failure count a dependency keeps (geolocation, breach API, breach corpus, SMTP). */
     public <T> void dependencyErrors(String dependency, T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder("threat.protection.dependency.errors", source, count)

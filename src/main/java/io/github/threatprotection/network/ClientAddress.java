@@ -92,6 +92,18 @@ public final class ClientAddress {
     }
 
     /**
+     * The address as one client is known by, for counting its failures: an IPv4 address in canonical form, or
+     * the IPv6 /64 around it (a host picks its own addresses within the /64 it is given, so one IPv6 address
+     * says less than one IPv4 address); null when there is no address.
+     */
+    public String host() {
+        if (address == null) {
+            return null;
+        }
+        return address.isIPv4() ? address.toCanonicalString() : network;
+    }
+
+    /**
      * What a realm that stores networks only keeps of the address: its IPv4 /24 or IPv6 /48 in CIDR notation;
      * null when there is no address.
      */

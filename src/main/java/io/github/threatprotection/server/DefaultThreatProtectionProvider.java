@@ -17,6 +17,8 @@ import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.settings.RealmSettingsStore;
+import io.github.threatprotection.throttling.SourceThrottles;
+import io.github.threatprotection.throttling.WindowLimit;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
 final class DefaultThreatProtectionProvider implements ThreatProtectionProvider {
@@ -75,6 +77,16 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
             failedSignIns = new FailedSignInStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
         }
         return failedSignIns;
+    }
+
+    @Override
+    public SourceThrottles throttles() {
+        return new SourceThrottles(session.singleUseObjects(), failedSignIns(), factory.metrics());
+    }
+
+    @Override
+    public WindowLimit limits() {
+        return new WindowLimit(session.singleUseObjects());
     }
 
     @Override

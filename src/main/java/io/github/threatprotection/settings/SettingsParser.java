@@ -25,11 +25,15 @@ import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.settings.ThreatProtectionSettings.AccountTakeover;
+import io.github.threatprotection.settings.ThreatProtectionSettings.AttackProtection;
 import io.github.threatprotection.settings.ThreatProtectionSettings.CompromisedCredentials;
 import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
 import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
 import io.github.threatprotection.settings.ThreatProtectionSettings.RefreshActions;
+import io.github.threatprotection.settings.ThreatProtectionSettings.Registrations;
+import io.github.threatprotection.settings.ThreatProtectionSettings.ResetMails;
 import io.github.threatprotection.settings.ThreatProtectionSettings.Sessions;
+import io.github.threatprotection.settings.ThreatProtectionSettings.Throttling;
 
 /**
  * Reads and validates a realm's settings document. Every problem is collected with the JSON path of its field,
@@ -55,9 +59,17 @@ public final class SettingsParser {
     /** A week: a longer quiet time would hide a second attack from the user. */
     private static final int MAX_REPEAT_AFTER_MINUTES = 7 * 24 * 60;
 
+    private static final int MAX_THROTTLE_FAILURES = 100_000;
+    /** A week: a source blocked longer is better put on {@code ipExceptions.alwaysBlock}. */
+    private static final int MAX_THROTTLE_BLOCK_MINUTES = 7 * 24 * 60;
+
+    /** Uses per window of a reset-mail or registration limit; a limit is a few key lookups at most. */
+    private static final int MAX_LIMIT = 1000;
+    private static final int MAX_LIMIT_WINDOW_MINUTES = 24 * 60;
+
     private static final Set<String> SETTINGS_KEYS =
             Set.of("mode", "compromisedCredentials", "accountTakeover", "ipExceptions", "riskScoring",
-                    "notification", "sessions");
+                    "notification", "sessions", "attackProtection");
     private static final Set<String> REALM_KEYS = Stream.concat(SETTINGS_KEYS.stream(),
             Stream.of("retention", "privacy", "clients")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> NOTIFICATION_KEYS = Stream.concat(
@@ -130,7 +142,8 @@ public final class SettingsParser {
                 readIpExceptions(section.section("ipExceptions"), base.ipExceptions()),
                 readRiskScoring(section.section("riskScoring"), base.riskScoring()),
                 readNotification(section.section("notification"), base.notification()),
-                readSessions(section.section("sessions"), base.sessions()));
+                readSessions(section.section("sessions"), base.sessions()),
+                readAttackProtection(section.section("attackProtection"), base.attackProtection()));
         checkActionOrder(settings, section);
         checkRefreshActionOrder(settings, section);
         checkThresholdOrder(settings, section);
@@ -170,6 +183,45 @@ public final class SettingsParser {
                         oneOf(actions, "medium", RiskAction.REFRESH_ACTIONS, baseActions.medium()),
                         oneOf(actions, "high", RiskAction.REFRESH_ACTIONS, baseActions.high())),
                 section.bool("ssoSignIn", base.ssoSignIn()));
+    }
+
+    private static AttackProtection readAttackProtection(SettingsSection section, AttackProtection base) {
+        section.rejectFieldsOtherThan(Set.of("throttling", "resetMails", "registrations"));
+        SettingsSection throttling = section.section("throttling");
+        throttling.rejectFieldsOtherThan(Set.of("enabled", "scope", "failures", "windowMinutes", "blockMinutes",
+                "action"));
+        Throttling baseThrottling = base.throttling();
+        ThrottleAction action = throttling.constant("action", ThrottleAction.class, baseThrottling.action());
+        if (action == ThrottleAction.CHALLENGE) {
+            throttling.error("action", "CHALLENGE is not available yet; use BLOCK");
+            action = baseThrottling.action();
+        }
+        return new AttackProtection(new Throttling(
+                throttling.bool("enabled", baseThrottling.enabled()),
+                throttling.constant("scope", ThrottleScope.class, baseThrottling.scope()),
+                throttling.wholeNumber("failures", 1, MAX_THROTTLE_FAILURES, baseThrottling.failures()),
+                Duration.ofMinutes(throttling.wholeNumber("windowMinutes", 1,
+                        (int) RiskScoring.MAX_VELOCITY_WINDOW.toMinutes(),
+                        (int) baseThrottling.window().toMinutes())),
+                Duration.ofMinutes(throttling.wholeNumber("blockMinutes", 1, MAX_THROTTLE_BLOCK_MINUTES,
+                        (int) baseThrottling.block().toMinutes())),
+                action), readResetMails(section.section("resetMails"), base.resetMails()),
+                readRegistrations(section.section("registrations"), base.registrations()));
+    }
+
+    private static ResetMails readResetMails(SettingsSection section, ResetMails base) {
+        section.rejectFieldsOtherThan(Set.of("perNetwork", "perUser", "windowMinutes"));
+        return new ResetMails(section.wholeNumber("perNetwork", 0, MAX_LIMIT, base.perNetwork()),
+                section.wholeNumber("perUser", 0, MAX_LIMIT, base.perUser()),
+                Duration.ofMinutes(section.wholeNumber("windowMinutes", 1, MAX_LIMIT_WINDOW_MINUTES,
+                        (int) base.window().toMinutes())));
+    }
+
+    private static Registrations readRegistrations(SettingsSection section, Registrations base) {
+        section.rejectFieldsOtherThan(Set.of("perNetwork", "windowMinutes"));
+        return new Registrations(section.wholeNumber("perNetwork", 0, MAX_LIMIT, base.perNetwork()),
+                Duration.ofMinutes(section.wholeNumber("windowMinutes", 1, MAX_LIMIT_WINDOW_MINUTES,
+                        (int) base.window().toMinutes())));
     }
 
     /** An action among those that apply where it is set. */

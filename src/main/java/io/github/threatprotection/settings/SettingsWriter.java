@@ -15,6 +15,7 @@ import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
+import io.github.threatprotection.settings.ThreatProtectionSettings.Throttling;
 
 /** Writes settings as the complete document that {@code GET /settings} returns and that is stored. */
 public final class SettingsWriter {
@@ -77,6 +78,25 @@ public final class SettingsWriter {
         for (RiskLevel level : RiskLevel.values()) {
             refreshActions.put(level.name().toLowerCase(), settings.sessions().refreshActions().forLevel(level).name());
         }
+
+        Throttling throttling = settings.attackProtection().throttling();
+        ObjectNode attackProtection = document.putObject("attackProtection");
+        attackProtection.putObject("throttling")
+                .put("enabled", throttling.enabled())
+                .put("scope", throttling.scope().name())
+                .put("failures", throttling.failures())
+                .put("windowMinutes", Math.toIntExact(throttling.window().toMinutes()))
+                .put("blockMinutes", Math.toIntExact(throttling.block().toMinutes()))
+                .put("action", throttling.action().name());
+        ThreatProtectionSettings.ResetMails resetMails = settings.attackProtection().resetMails();
+        attackProtection.putObject("resetMails")
+                .put("perNetwork", resetMails.perNetwork())
+                .put("perUser", resetMails.perUser())
+                .put("windowMinutes", Math.toIntExact(resetMails.window().toMinutes()));
+        ThreatProtectionSettings.Registrations registrations = settings.attackProtection().registrations();
+        attackProtection.putObject("registrations")
+                .put("perNetwork", registrations.perNetwork())
+                .put("windowMinutes", Math.toIntExact(registrations.window().toMinutes()));
         return document;
     }
 

@@ -1,5 +1,6 @@
 package io.github.threatprotection.settings;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ import io.github.threatprotection.risk.RiskScoring;
 public record ThreatProtectionSettings(Mode mode, CompromisedCredentials compromisedCredentials,
                                        AccountTakeover accountTakeover, IpExceptions ipExceptions,
                                        RiskScoring riskScoring, NotificationSettings notification,
-                                       Sessions sessions) {
+                                       Sessions sessions, AttackProtection attackProtection) {
 
     /**
      * What a realm gets before an admin saves anything: protection off, Cognito's recommended actions, the
@@ -33,26 +34,27 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
             new IpExceptions(IpRangeSet.EMPTY, IpRangeSet.EMPTY),
             RiskScoring.DEFAULTS,
             NotificationSettings.DEFAULTS,
-            Sessions.DEFAULTS);
+            Sessions.DEFAULTS,
+            AttackProtection.DEFAULTS);
 
     public ThreatProtectionSettings withMode(Mode value) {
         return new ThreatProtectionSettings(value, compromisedCredentials, accountTakeover, ipExceptions, riskScoring,
-                notification, sessions);
+                notification, sessions, attackProtection);
     }
 
     public ThreatProtectionSettings withCompromisedCredentials(CompromisedCredentials value) {
         return new ThreatProtectionSettings(mode, value, accountTakeover, ipExceptions, riskScoring, notification,
-                sessions);
+                sessions, attackProtection);
     }
 
     public ThreatProtectionSettings withAccountTakeover(AccountTakeover value) {
         return new ThreatProtectionSettings(mode, compromisedCredentials, value, ipExceptions, riskScoring,
-                notification, sessions);
+                notification, sessions, attackProtection);
     }
 
     public ThreatProtectionSettings withIpExceptions(IpExceptions value) {
         return new ThreatProtectionSettings(mode, compromisedCredentials, accountTakeover, value, riskScoring,
-                notification, sessions);
+                notification, sessions, attackProtection);
     }
 
     /**
@@ -112,5 +114,47 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
                 case HIGH -> high;
             };
         }
+    }
+
+    /** Defences against attacks on many accounts at once, such as credential stuffing. */
+    public record AttackProtection(Throttling throttling, ResetMails resetMails, Registrations registrations) {
+        public static final AttackProtection DEFAULTS = new AttackProtection(Throttling.DEFAULTS,
+                ResetMails.DEFAULTS, Registrations.DEFAULTS);
+    }
+
+    /**
+     * How many password-reset mails may be asked for within {@code window}: from one network (all usernames,
+     * known or not), and for one user; 0 is no limit.
+     */
+    public record ResetMails(int perNetwork, int perUser, Duration window) {
+        /**
+         * Per user on, so that nobody can flood a victim's mailbox through "forgot password": five an hour is more
+         * than a person who lost a mail asks for. Per network off, like throttling, until client addresses are
+         * known to be resolved right.
+         */
+        public static final ResetMails DEFAULTS = new ResetMails(0, 5, Duration.ofHours(1));
+    }
+
+    /** How many self-registrations one network may attempt within {@code window}; 0 is no limit. */
+    public record Registrations(int perNetwork, Duration window) {
+        /** Off, like throttling, until client addresses are known to be resolved right. */
+        public static final Registrations DEFAULTS = new Registrations(0, Duration.ofHours(1));
+    }
+
+    /**
+     * Throttling of sources whose sign-ins keep failing, whatever usernames they try.
+     *
+     * @param failures failed sign-ins from one source within {@code window} that throttle it
+     * @param block    how long a source stays throttled
+     */
+    public record Throttling(boolean enabled, ThrottleScope scope, int failures, Duration window, Duration block,
+                             ThrottleAction action) {
+        /**
+         * Off until an operator has seen, in AUDIT, that client addresses are resolved right (behind a proxy
+         * that Keycloak does not trust, every client has the proxy's address, and one source would be all of
+         * them); when on, Auth0's suspicious-IP budget of 100 failures per address per day.
+         */
+        public static final Throttling DEFAULTS = new Throttling(false, ThrottleScope.ADDRESS, 100,
+                Duration.ofDays(1), Duration.ofHours(1), ThrottleAction.BLOCK);
     }
 }

@@ -33,11 +33,13 @@ import io.github.threatprotection.keys.UsernameHash;
 import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
+import io.github.threatprotection.settings.ThreatProtectionSettings.Throttling;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.throttling.SourceThrottles;
 
 /**
  * Learns from Keycloak's own sign-in events what happened after (or instead of) the threat-protection step:
- * failed sign-ins (wrong password, unknown username) for the velocity signals, how a risk-driven MFA
+ * failed sign-ins (wrong password, unknown username) for the velocity signals and throttling, how a risk-driven MFA
  * challenge ended (LOGIN once the sign-in completes, LOGIN_ERROR for a wrong code), and that the new password of
  * an evaluated reset was set (UPDATE_PASSWORD), which the password-reset mail waits for. A global listener, so no
  * realm needs event configuration for it.
@@ -100,6 +102,10 @@ public class SignInEventListener implements EventListenerProviderFactory {
         }
         ClientAddress address = ClientAddress.of(event.getIpAddress());
         Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        // An attempt refused because its source is throttled checked no password: nothing to count or to wait for.
+        if (ThrottleGate.REFUSED.equals(details.get(ThrottleGate.DETAIL_THROTTLE))) {
+            return;
+        }
         boolean refusedByStep = details.containsKey(RiskEvent.DETAIL_RISK_EVENT_ID);
         SignInBreachCheck breachCheck = threatProtection.signInBreachCheck();
         if (!refusedByStep && SignInTiming.reachesBreachCheck(settings, address, breachCheck)
@@ -124,9 +130,16 @@ public class SignInEventListener implements EventListenerProviderFactory {
             return;
         }
         String userKey = userKey(session, threatProtection.realmDerivedKeys(), realm, event);
-        if (userKey != null) {
-            threatProtection.failedSignIns().add(event.getRealmId(), userKey, address.network(),
-                    Instant.ofEpochMilli(Time.currentTimeMillis()));
+        if (userKey == null) {
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        threatProtection.failedSignIns().add(event.getRealmId(), userKey, address.network(), address.host(), now);
+        Throttling throttling = settings.attackProtection().throttling();
+        String source = SourceThrottles.source(address, throttling.scope());
+        if (throttling.enabled() && source != null
+                && settings.ipExceptions().alwaysAllow().match(address).isEmpty()) {
+            threatProtection.throttles().failed(realm.getId(), realm.getName(), throttling, source, now);
         }
     }
 

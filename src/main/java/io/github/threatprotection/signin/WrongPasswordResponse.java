@@ -49,9 +49,7 @@ final class WrongPasswordResponse {
         }
         context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
         if (isDirectGrant(context)) {
-            Response response = new ValidatePassword().errorResponse(Response.Status.BAD_REQUEST.getStatusCode(),
-                    "invalid_grant", "Invalid user credentials");
-            context.failure(AuthenticationFlowError.INVALID_USER, response);
+            context.failure(AuthenticationFlowError.INVALID_USER, directGrantAnswer());
             return;
         }
         String passwordStep = previousAuthenticator(context);
@@ -61,6 +59,12 @@ final class WrongPasswordResponse {
         context.getSession().getProvider(LoginFormsProvider.class)
                 .addError(new FormMessage(Validation.FIELD_PASSWORD, message));
         context.resetFlow();
+    }
+
+    /** What a password grant with a wrong password gets. */
+    static Response directGrantAnswer() {
+        return new ValidatePassword().errorResponse(Response.Status.BAD_REQUEST.getStatusCode(), "invalid_grant",
+                "Invalid user credentials");
     }
 
     static boolean isDirectGrant(AuthenticationFlowContext context) {

@@ -16,6 +16,8 @@ import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.settings.RealmSettingsStore;
+import io.github.threatprotection.throttling.SourceThrottles;
+import io.github.threatprotection.throttling.WindowLimit;
 
 /** What the flow steps and the admin API get from the extension within one Keycloak session. */
 public interface ThreatProtectionProvider extends Provider {
@@ -40,6 +42,12 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** Failed sign-ins for the velocity signals. */
     FailedSignInStore failedSignIns();
+
+    /** Which sources are throttled; counts failures towards throttles, and releases them. */
+    SourceThrottles throttles();
+
+    /** Limits per key and window (reset mails, registrations), counted in Keycloak's single-use object store. */
+    WindowLimit limits();
 
     /** The configured geolocation databases; knows nothing when none is configured. */
     GeoLocator geoLocator();

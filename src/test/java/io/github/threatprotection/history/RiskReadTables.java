@@ -35,7 +35,7 @@ final class RiskReadTables {
                 + " COUNTRY VARCHAR(64), ASN BIGINT, LATITUDE DOUBLE PRECISION, LONGITUDE DOUBLE PRECISION,"
                 + " ACCURACY_KM INT, DEVICE_ID VARCHAR(64), FEEDBACK_VALUE VARCHAR(10))");
         ddl.execute("CREATE TABLE TP_FAILED_SIGN_IN (ID VARCHAR(36) PRIMARY KEY, REALM_ID VARCHAR(36) NOT NULL,"
-                + " USER_KEY VARCHAR(255) NOT NULL, NETWORK VARCHAR(64), FAILED_AT BIGINT NOT NULL)");
+                + " USER_KEY VARCHAR(255) NOT NULL, NETWORK VARCHAR(64), FAILED_AT BIGINT NOT NULL, ADDRESS VARCHAR(64))");
     }
 
     /** CREATE INDEX statements for the table's indexes that the changelog creates and does not drop again. */

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -103,7 +104,7 @@ class ClusterIT {
         adminA = new AdminApi(nodeA.baseUrl());
         adminB = new AdminApi(nodeB.baseUrl());
         realm = TestRealm.create(adminA, "cluster", "velocity", "novelty", "settings", "parallel-a", "parallel-b",
-                "kept", "aged", "db-fault", "engine-fault", "notified");
+                "kept", "aged", "db-fault", "engine-fault", "notified", "throttled");
         realm.saveSettings(Map.of("mode", "AUDIT"));
     }
 
@@ -145,6 +146,36 @@ class ClusterIT {
 
         JsonNode event = realm.latestUserEvent(realm.userId("velocity"));
         assertTrue(reason(event, "FAILED_LOGIN_VELOCITY").startsWith("5 failed sign-ins"), event.toString());
+    }
+
+    /** Failures on node A throttle the network on node B too, and a release on node B holds on node A. */
+    @Test
+    void aNetworkThrottledByNodeAsFailuresIsRefusedOnNodeBAndReleasedOnBForBoth() {
+        realm.installThrottleStep("direct grant with threat protection");
+        try {
+            ObjectNode settings = AdminApi.JSON.createObjectNode().put("mode", "ENFORCED");
+            settings.putObject("attackProtection").putObject("throttling").put("enabled", true)
+                    .put("scope", "NETWORK").put("failures", 3);
+            realm.saveSettings(settings);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(400, adminA.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "sprayed-" + i,
+                        "guess", "X-Forwarded-For", "100.64.20." + (10 + i)).statusCode());
+            }
+
+            HttpResponse<String> refusedOnB = adminB.passwordGrantResponse(realm.name(), TestRealm.CLIENT,
+                    "throttled", TestRealm.PASSWORD, "X-Forwarded-For", "100.64.20.50");
+            assertEquals(400, refusedOnB.statusCode(), "the right password is refused on node B too");
+            JsonNode listedOnB = AdminApi.ok(adminB.get("/" + realm.name() + "/threat-protection/throttles"));
+            assertEquals("100.64.20.0/24", listedOnB.get(0).get("source").asText(), listedOnB.toString());
+
+            assertEquals(204, adminB.delete("/" + realm.name()
+                    + "/threat-protection/throttles/100.64.20.0/24").statusCode());
+            assertEquals(200, adminA.passwordGrantResponse(realm.name(), TestRealm.CLIENT, "throttled",
+                    TestRealm.PASSWORD, "X-Forwarded-For", "100.64.20.51").statusCode(),
+                    "released on node B, let in on node A");
+        } finally {
+            realm.saveSettings(Map.of("mode", "AUDIT"));
+        }
     }
 
     /**

@@ -62,7 +62,8 @@ class FlowInstallIT {
         assertEquals("browser with threat protection", realmRep.get("browserFlow").asText());
         assertEquals("direct grant with threat protection", realmRep.get("directGrantFlow").asText());
         List<String> browser = providers("browser with threat protection");
-        int password = browser.indexOf("auth-username-password-form");
+        // Keycloak's form, in the version that refuses throttled sources before it checks a password
+        int password = browser.indexOf("threat-protection-login-form");
         assertEquals("threat-protection", browser.get(password + 1), browser.toString());
         // Keycloak's own 2FA first, then the risk-driven MFA sub-flow: a factor given to the first counts for both
         int keycloak2fa = browser.indexOf("browser with threat protection Browser - Conditional 2FA");
@@ -71,6 +72,7 @@ class FlowInstallIT {
         assertTrue(riskMfa > keycloak2fa, browser.toString());
         assertEquals("threat-protection-mfa-condition", browser.get(riskMfa + 1), browser.toString());
         List<String> direct = providers("direct grant with threat protection");
+        assertEquals("threat-protection-throttle", direct.get(0), direct.toString());
         assertEquals("threat-protection", direct.get(direct.indexOf("direct-grant-validate-password") + 1),
                 direct.toString());
 

@@ -1,6 +1,7 @@
 package io.github.threatprotection.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,20 @@ class MetricsIT {
                 ssoChecked);
         assertEquals(1.0, value(ssoChecked, "threat_protection_sso_evaluation_duration_seconds_count",
                 "realm=\"metrics\""));
+        // Throttling: a source throttled after one failure, and its next password grant refused before the check.
+        realm.installThrottleStep("direct grant with threat protection");
+        realm.saveSettings(Map.of("mode", "ENFORCED", "attackProtection", Map.of("throttling",
+                Map.of("enabled", true, "failures", 1))));
+        String[] fromAttacker = {"X-Forwarded-For", "203.0.113.200"};
+        realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "nobody", "guess", fromAttacker);
+        realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "counted", TestRealm.PASSWORD,
+                fromAttacker);
+        String throttled = scrape();
+        assertEquals(1.0, value(throttled, "threat_protection_throttles_total", "realm=\"metrics\"",
+                "scope=\"ADDRESS\""), throttled);
+        assertEquals(1.0, value(throttled, "threat_protection_throttled_attempts_total", "client=\"test-app\"",
+                "enforced=\"true\"", "realm=\"metrics\""));
+        assertFalse(throttled.contains("203.0.113.200"), "no address labels");
 
         // The realm has no SMTP server, so the notification is skipped, and counted as such.
         realm.saveSettings(Map.of("mode", "ENFORCED",

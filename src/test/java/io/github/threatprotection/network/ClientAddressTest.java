@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
 class ClientAddressTest {
 
     @Test
+    void aHostIsItsIpv4AddressOrItsIpv6Slash64() {
+        assertEquals("198.51.100.77", ClientAddress.of(" 198.51.100.77 ").host());
+        assertEquals("198.51.100.1", ClientAddress.of("::ffff:198.51.100.1").host());
+        assertEquals("2001:db8:c17:1::/64", ClientAddress.of("2001:db8:c17:1:2:3:4:5").host());
+        assertEquals(ClientAddress.of("2001:db8:c17:1::9").host(), ClientAddress.of("2001:db8:c17:1:2:3:4:5").host());
+        assertNull(ClientAddress.of("unknown").host());
+    }
+
+    @Test
     void ipv4HasItsSlash24AsNetworkAndAsPrivacyNetwork() {
         ClientAddress client = ClientAddress.of("198.51.100.77");
         assertTrue(client.isAddress());

@@ -110,10 +110,76 @@ class SettingsParserTest {
                 + "'repeatAfterMinutes':0},"
                 + "'sessions':{'ssoSignIn':true,'tokenRefresh':true,"
                 + "'refreshActions':{'low':'NO_ACTION','medium':'REVOKE','high':'REVOKE'}},"
+                + "'attackProtection':{'throttling':{'enabled':true,'scope':'NETWORK','failures':300,"
+                + "'windowMinutes':60,'blockMinutes':30,'action':'BLOCK'},"
+                + "'resetMails':{'perNetwork':20,'perUser':3,'windowMinutes':30},"
+                + "'registrations':{'perNetwork':10,'windowMinutes':120}},"
                 + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
                 + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
         assertEquals(Json.read(json.replace('\'', '"')), written);
+    }
+
+    @Test
+    void throttlingIsOffByDefaultWithAuth0sDailyBudgetPerAddress() throws Exception {
+        ThreatProtectionSettings.Throttling throttling = parse("{}").realm().attackProtection().throttling();
+        assertFalse(throttling.enabled());
+        assertEquals(ThrottleScope.ADDRESS, throttling.scope());
+        assertEquals(100, throttling.failures());
+        assertEquals(Duration.ofDays(1), throttling.window());
+        assertEquals(Duration.ofHours(1), throttling.block());
+        assertEquals(ThrottleAction.BLOCK, throttling.action());
+    }
+
+    @Test
+    void throttlingValuesAreCheckedAndNameTheirField() throws Exception {
+        Map<String, String> errors = errors("{'attackProtection':{'throttling':{'enabled':'yes','scope':'COUNTRY',"
+                + "'failures':0,'windowMinutes':1441,'blockMinutes':10081,'action':'CHALLENGE','extra':1},"
+                + "'other':{}}}");
+        assertEquals("must be true or false", errors.get("attackProtection.throttling.enabled"));
+        assertEquals("must be one of ADDRESS, NETWORK", errors.get("attackProtection.throttling.scope"));
+        assertEquals("must be a whole number from 1 to 100000", errors.get("attackProtection.throttling.failures"));
+        assertEquals("must be a whole number from 1 to 1440", errors.get("attackProtection.throttling.windowMinutes"));
+        assertEquals("must be a whole number from 1 to 10080", errors.get("attackProtection.throttling.blockMinutes"));
+        assertTrue(errors.get("attackProtection.throttling.action").startsWith("CHALLENGE is not available"));
+        assertTrue(errors.containsKey("attackProtection.throttling.extra"));
+        assertTrue(errors.containsKey("attackProtection.other"));
+        ThreatProtectionSettings.Throttling highest = parse("{'attackProtection':{'throttling':{'failures':100000,"
+                + "'windowMinutes':1440,'blockMinutes':10080}}}").realm().attackProtection().throttling();
+        assertEquals(100_000, highest.failures());
+        assertEquals(Duration.ofDays(7), highest.block());
+    }
+
+    @Test
+    void resetMailsAreLimitedPerUserByDefaultAndTheLimitsAreChecked() throws Exception {
+        ThreatProtectionSettings.AttackProtection defaults = parse("{}").realm().attackProtection();
+        assertEquals(0, defaults.resetMails().perNetwork());
+        assertEquals(5, defaults.resetMails().perUser());
+        assertEquals(Duration.ofHours(1), defaults.resetMails().window());
+        assertEquals(0, defaults.registrations().perNetwork());
+        Map<String, String> errors = errors("{'attackProtection':{'resetMails':{'perNetwork':-1,'perUser':1001,"
+                + "'windowMinutes':0},'registrations':{'perNetwork':'many','windowMinutes':1441,'perUser':1}}}");
+        assertEquals("must be a whole number from 0 to 1000", errors.get("attackProtection.resetMails.perNetwork"));
+        assertEquals("must be a whole number from 0 to 1000", errors.get("attackProtection.resetMails.perUser"));
+        assertEquals("must be a whole number from 1 to 1440", errors.get("attackProtection.resetMails.windowMinutes"));
+        assertEquals("must be a whole number from 0 to 1000",
+                errors.get("attackProtection.registrations.perNetwork"));
+        assertEquals("must be a whole number from 1 to 1440",
+                errors.get("attackProtection.registrations.windowMinutes"));
+        assertTrue(errors.containsKey("attackProtection.registrations.perUser"));
+    }
+
+    @Test
+    void aClientThrottlingOverrideMergesOverTheRealms() throws Exception {
+        RealmSettings settings = parse("{'attackProtection':{'throttling':{'enabled':true,'scope':'NETWORK',"
+                + "'failures':50}},'clients':{'app':{'attackProtection':{'throttling':{'enabled':false}}}}}");
+        ThreatProtectionSettings.Throttling app = settings.forClient("app").attackProtection().throttling();
+        assertFalse(app.enabled());
+        assertEquals(ThrottleScope.NETWORK, app.scope());
+        assertEquals(50, app.failures());
+        assertTrue(settings.forClient("other").attackProtection().throttling().enabled());
+        assertEquals("must be a whole number from 1 to 100000", errors("{'clients':{'app':{'attackProtection':"
+                + "{'throttling':{'failures':-1}}}}}").get("clients.app.attackProtection.throttling.failures"));
     }
 
     @Test

@@ -166,6 +166,23 @@ public final class TestRealm implements AutoCloseable {
     }
 
     /**
+     * Adds {@code threat-protection-throttle} first in a direct-grant flow, as REQUIRED, as {@code POST …/flows}
+     * places it: the same REST calls an operator makes.
+     */
+    public void installThrottleStep(String directGrantFlow) {
+        String flows = "/" + name + "/authentication/flows/";
+        AdminApi.ok(admin.post(flows + AdminApi.encode(directGrantFlow) + "/executions/execution",
+                Map.of("provider", "threat-protection-throttle")));
+        JsonNode step = find(directGrantFlow, "threat-protection-throttle");
+        AdminApi.ok(admin.put(flows + AdminApi.encode(directGrantFlow) + "/executions",
+                ((ObjectNode) step.deepCopy()).put("requirement", "REQUIRED")));
+        while (!"threat-protection-throttle".equals(executions(directGrantFlow).get(0).path("providerId").asText())) {
+            AdminApi.ok(admin.post("/" + name + "/authentication/executions/" + step.get("id").asText()
+                    + "/raise-priority", null));
+        }
+    }
+
+    /**
      * Adds the client profile and policy that run the refresh-grant check, through Keycloak's client-policies
      * REST API: the manual steps of docs/install.md, for realms whose flows were not installed by
      * {@code POST …/flows}.
