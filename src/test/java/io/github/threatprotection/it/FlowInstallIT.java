@@ -1,6 +1,7 @@
 package io.github.threatprotection.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -67,7 +68,8 @@ class FlowInstallIT {
         assertEquals(password + 2, keycloak2fa, browser.toString());
         int riskMfa = browser.indexOf("browser with threat protection MFA");
         assertTrue(riskMfa > keycloak2fa, browser.toString());
-        assertEquals("threat-protection-mfa-condition", browser.get(riskMfa + 1), browser.toString());
+        assertEquals(List.of("threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator",
+                "threat-protection-email-code"), browser.subList(riskMfa + 1, riskMfa + 5), browser.toString());
         List<String> direct = providers("direct grant with threat protection");
         assertEquals("threat-protection", direct.get(direct.indexOf("direct-grant-validate-password") + 1),
                 direct.toString());
@@ -79,9 +81,11 @@ class FlowInstallIT {
         assertEquals("threat-protection", reset.get(email + 1), reset.toString());
         assertEquals("reset credentials with threat protection MFA", reset.get(email + 2), reset.toString());
         assertTrue(reset.indexOf("reset-password") > email + 2, reset.toString());
+        assertFalse(reset.contains("threat-protection-email-code"), "the reset link came through the same mailbox");
         List<String> postBroker = providers("post broker login with threat protection");
         assertEquals(List.of("threat-protection", "post broker login with threat protection MFA",
-                "threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator"), postBroker);
+                "threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator",
+                "threat-protection-email-code"), postBroker);
         assertEquals("post broker login with threat protection", result.get("postBrokerLoginFlow").asText());
         assertEquals(0, result.get("identityProviders").size(), "the realm has no identity provider");
 
