@@ -108,14 +108,17 @@ final class EmailCodeAuthenticator implements Authenticator {
             case ACCEPTED -> {
                 // single use: the note goes, and with it the code
                 authSession.removeAuthNote(STATE_NOTE);
+                count(context, "accepted");
                 context.success();
             }
             case EXPIRED -> {
+                count(context, "expired");
                 context.getEvent().user(user).error(Errors.EXPIRED_CODE);
                 context.failureChallenge(AuthenticationFlowError.EXPIRED_CODE, form(context, code)
                         .setError("threatProtectionEmailCodeExpired").createForm(FORM_TEMPLATE));
             }
             case WRONG -> {
+                count(context, "wrong");
                 EmailCode counted = code.withWrongTry();
                 authSession.setAuthNote(STATE_NOTE, counted.encode());
                 context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
@@ -123,8 +126,16 @@ final class EmailCodeAuthenticator implements Authenticator {
                         .addError(new FormMessage(CODE_FIELD, "threatProtectionEmailCodeWrong", counted.triesLeft()))
                         .createForm(FORM_TEMPLATE));
             }
-            case TOO_MANY_WRONG -> endSignIn(context, user);
+            case TOO_MANY_WRONG -> {
+                count(context, "too_many_wrong");
+                endSignIn(context, user);
+            }
         }
+    }
+
+    private void count(AuthenticationFlowContext context, String result) {
+        session.getProvider(ThreatProtectionProvider.class).metrics().emailCode(context.getRealm().getName(),
+                result);
     }
 
     /**
@@ -175,6 +186,7 @@ final class EmailCodeAuthenticator implements Authenticator {
                     realm.getName());
             sent = false;
         }
+        count(context, sent ? "sent" : "not_sent");
         context.getAuthenticationSession().setAuthNote(STATE_NOTE, code.encode());
         LoginFormsProvider form = form(context, code);
         if (!sent) {

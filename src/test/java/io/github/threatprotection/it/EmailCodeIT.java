@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -43,12 +46,14 @@ class EmailCodeIT {
     private static final String ADDRESS = "192.0.2.71";
 
     private static String baseUrl;
+    private static String managementUrl;
     private static Mailbox mailbox;
     private static TestRealm realm;
 
     @BeforeAll
     static void setUp(KeycloakServer server) throws Exception {
         baseUrl = server.baseUrl();
+        managementUrl = server.managementUrl();
         mailbox = Mailbox.start();
         realm = createRealm(baseUrl, "email-code", mailbox, "right", "wrong", "resender", "blocked", "passes",
                 "audited");
@@ -154,6 +159,12 @@ class EmailCodeIT {
         assertEquals(pending.get("id").asText(), event.get("id").asText());
         assertEquals("PASS", event.get("response").asText());
         assertEquals("EMAIL_CODE SUCCESS", secondChallenge(event));
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String result : new String[] {"sent", "accepted"}) {
+            assertTrue(Pattern.compile("(?m)^threat_protection_email_codes_total\\{realm=\"email-code\",result=\""
+                    + result + "\"\\} [1-9]").matcher(metrics).find(), result + " counted in:\n" + metrics);
+        }
     }
 
     @Test
@@ -238,6 +249,15 @@ class EmailCodeIT {
 
         assertTrue(asked.page().contains("kc-otp-login-form"), asked.page());
         assertFalse(asked.page().contains(CODE_FORM));
+        // Keycloak offers the other steps of the sub-flow under "Try another way"; the code step stands aside
+        SignIn choices = asked.submit("kc-select-try-another-way-form", Map.of("tryAnotherWay", "on"));
+        String emailCodeStep = realm.executions(TestRealm.BROWSER_FLOW).stream()
+                .filter(execution -> "threat-protection-email-code".equals(execution.path("providerId").asText()))
+                .findFirst().orElseThrow().get("id").asText();
+        assertTrue(choices.page().contains(emailCodeStep), choices.page());
+        assertTrue(choices.page().contains("E-mailed code"), choices.page());
+        asked = choices.submit("kc-select-credential-form", Map.of("authenticationExecution", emailCodeStep));
+        assertTrue(asked.page().contains("kc-otp-login-form"), "back to the OTP form: " + asked.page());
         SignIn done = asked.submit("kc-otp-login-form", Map.of("otp", Totp.code(OTP_SECRET, 0)));
         assertTrue(done.signedIn(), done.toString());
         assertEquals("MFA SUCCESS", secondChallenge(realm.latestUserEvent(realm.userId("with-otp"))));
