@@ -25,6 +25,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.models.utils.SessionExpiration;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -104,6 +105,12 @@ final class EmailCodeAuthenticator implements Authenticator {
         byte[] key = key(context.getRealm(), code.kid());
         EmailCode.Check check = key == null ? EmailCode.Check.EXPIRED
                 : code.check(form.getFirst(CODE_FIELD), key, Time.currentTimeMillis(), lifetime);
+        if (check != EmailCode.Check.EXPIRED && !claimTry(context)) {
+            // submissions sent in parallel took this sign-in's tries between them; not even a right code passes
+            count(context, "too_many_wrong");
+            endSignIn(context, user);
+            return;
+        }
         switch (check) {
             case ACCEPTED -> {
                 // single use: the note goes, and with it the code
@@ -131,6 +138,24 @@ final class EmailCodeAuthenticator implements Authenticator {
                 endSignIn(context, user);
             }
         }
+    }
+
+    /**
+     * Takes one of the sign-in's {@link EmailCode#MAX_WRONG_TRIES} tries in Keycloak's single-use store, whose
+     * put-if-absent is atomic across requests and nodes. The count in the auth note alone would let submissions
+     * sent in parallel (each reading the same count) try more codes than that; the store does not. Keyed by the
+     * sign-in's risk event, so a new sign-in in the same browser tab has tries of its own.
+     */
+    private boolean claimTry(AuthenticationFlowContext context) {
+        String eventId = context.getAuthenticationSession().getAuthNote(SecondFactor.PENDING_EVENT_NOTE);
+        long lifespan = SessionExpiration.getAuthSessionLifespan(context.getRealm());
+        for (int i = 1; i <= EmailCode.MAX_WRONG_TRIES; i++) {
+            if (session.singleUseObjects().putIfAbsent("threat-protection-email-code-try:" + eventId + ":" + i,
+                    lifespan)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void count(AuthenticationFlowContext context, String result) {

@@ -168,7 +168,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
      */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
                           String clientId, Entrance entrance, RiskAssessment risk, EventResponse response,
-                          MfaOutcome mfa, MfaChallenge challenge, RiskEvent.Context where, long startedNanos, Notification notification) {
+                          MfaOutcome mfa, MfaChallenge challenge, RiskEvent.Context where, long startedNanos,
+                          Notification notification) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 entrance.type(), Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
                 response, risk, mfa, challenge, where, entrance.method(), null, notification);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -51,7 +52,8 @@ class SignInDecisionTest {
     /** A decision with the default fallback, BLOCK: the user's e-mail address is never looked at. */
     private static SignInDecision decide(RiskAssessment risk, ThreatProtectionSettings settings,
                                          BooleanSupplier userHasSecondFactor, BooleanSupplier flowCanAsk) {
-        return SignInDecision.decide(risk, settings, userHasSecondFactor, NEVER, challenge -> flowCanAsk.getAsBoolean());
+        return SignInDecision.decide(risk, settings, userHasSecondFactor, NEVER,
+                challenge -> flowCanAsk.getAsBoolean());
     }
 
     private static ThreatProtectionSettings emailCodeFallback(RiskAction high) {
@@ -168,7 +170,7 @@ class SignInDecisionTest {
     @Test
     void withTheEmailCodeFallbackAUserWithoutAFactorGetsTheCodeAtBothMfaActions() {
         for (RiskAction action : List.of(RiskAction.MFA_IF_CONFIGURED, RiskAction.MFA_REQUIRED)) {
-            List<MfaChallenge> asked = new java.util.ArrayList<>();
+            List<MfaChallenge> asked = new ArrayList<>();
             SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, action, true, false),
                     emailCodeFallback(action), NO, YES, challenge -> asked.add(challenge));
 

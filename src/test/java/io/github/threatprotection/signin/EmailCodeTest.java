@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -54,7 +55,7 @@ class EmailCodeTest {
         assertFalse(code.encode().contains("042917"));
         assertEquals(EmailCode.Check.WRONG, code.check("042917", OTHER_KEY, NOW, LIFETIME),
                 "without the realm's key the hash cannot be matched");
-        assertFalse(java.util.Arrays.equals(issued("042917").hash(), code.hash()), "salted: same code, other hash");
+        assertFalse(Arrays.equals(issued("042917").hash(), code.hash()), "salted: same code, other hash");
     }
 
     @Test
