@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,8 +57,13 @@ class EmailCodeIT {
         managementUrl = server.managementUrl();
         mailbox = Mailbox.start();
         realm = createRealm(baseUrl, "email-code", mailbox, "right", "wrong", "resender", "blocked", "passes",
-                "audited");
+                "audited", "deutsch");
         realm.addUser("with-otp", TestRealm.otpCredential(OTP_SECRET));
+        realm.update(Map.of("internationalizationEnabled", true, "supportedLocales", List.of("en", "de"),
+                "defaultLocale", "en"));
+        AdminApi.ok(realm.admin().put("/" + realm.name() + "/users/" + realm.userId("deutsch"),
+                Map.of("attributes", Map.of("locale", List.of("de")), "firstName", "Test", "lastName", "deutsch",
+                        "email", "deutsch@example.org", "emailVerified", true)));
     }
 
     @AfterAll
@@ -165,6 +171,21 @@ class EmailCodeIT {
             assertTrue(Pattern.compile("(?m)^threat_protection_email_codes_total\\{realm=\"email-code\",result=\""
                     + result + "\"\\} [1-9]").matcher(metrics).find(), result + " counted in:\n" + metrics);
         }
+    }
+
+    @Test
+    void theMailAndThePageAreInTheUsersLanguage() throws Exception {
+        SignIn asked = mediumRiskSignIn(baseUrl, realm, TestRealm.CLIENT, "deutsch");
+        assertTrue(asked.page().contains("Geben Sie den Code aus unserer E-Mail ein"), asked.page());
+
+        Mailbox.Mail mail = mailbox.awaitMail("deutsch@example.org", "Der Code lautet:");
+
+        assertEquals("email-code: Ihr Anmeldecode", mail.subject());
+        assertTrue(mail.text().contains("Er gilt 5 Minuten lang"), mail.text());
+        assertTrue(mail.html().contains("Der Code lautet:"), mail.html());
+        Matcher code = CODE.matcher(mail.text());
+        assertTrue(code.find(), mail.text());
+        assertTrue(asked.submit(CODE_FORM, Map.of("code", code.group(1))).signedIn());
     }
 
     @Test
