@@ -311,7 +311,7 @@
 
   /** How the user was authenticated: the first challenge (PASSWORD, PASSKEY, FEDERATED, RESET_LINK). */
   function methodOf(e) {
-    const method = (e.challenges || []).find(c => c.name !== "MFA");
+    const method = (e.challenges || []).find(c => c.name !== "MFA" && c.name !== "EMAIL_CODE");
     if (!method) return "";
     return " (" + method.name + (method.identityProvider ? ": " + method.identityProvider : "") + ")";
   }

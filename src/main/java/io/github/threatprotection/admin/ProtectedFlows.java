@@ -14,6 +14,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AuthenticationManagementResource;
 import io.github.threatprotection.signin.RegistrationLimit;
 import io.github.threatprotection.signin.ResetMailLimitFactory;
+import io.github.threatprotection.signin.EmailCodeAuthenticatorFactory;
 import io.github.threatprotection.signin.RiskRequiresMfaCondition;
 import io.github.threatprotection.signin.SsoSignInCheckFactory;
 import io.github.threatprotection.signin.ThreatProtectionAuthenticatorFactory;
@@ -142,7 +143,7 @@ public final class ProtectedFlows {
             }
         }
         addMfaSubFlow(realm, browserSecondFactor.isEmpty() ? browserStep
-                : browserSecondFactor.get(browserSecondFactor.size() - 1), BROWSER + " MFA");
+                : browserSecondFactor.get(browserSecondFactor.size() - 1), BROWSER + " MFA", true);
         String ssoSubFlow = replaceCookieStep(realm, browser);
         AuthenticationFlowModel directGrant = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getDirectGrantFlow(), DIRECT_GRANT);
@@ -154,7 +155,8 @@ public final class ProtectedFlows {
         AuthenticationFlowModel reset = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getResetCredentialsFlow(), RESET_CREDENTIALS);
         // Before Reset Password: a second factor the level asks for comes before the new password is chosen.
-        addMfaSubFlow(realm, addAfterResetEmail(realm, reset), RESET_CREDENTIALS + " MFA");
+        // No e-mail code there: the reset link came through the same mailbox.
+        addMfaSubFlow(realm, addAfterResetEmail(realm, reset), RESET_CREDENTIALS + " MFA", false);
         addResetMailLimit(realm, reset);
         AuthenticationFlowModel registration = AuthenticationManagementResource.copyFlow(session, realm,
                 realm.getRegistrationFlow(), REGISTRATION);
@@ -220,7 +222,7 @@ public final class ProtectedFlows {
         check.setRequirement(Requirement.REQUIRED);
         check.setAuthenticatorFlow(false);
         check.setPriority(20);
-        addMfaSubFlow(realm, realm.addAuthenticatorExecution(check), SSO_SUB_FLOW + " MFA");
+        addMfaSubFlow(realm, realm.addAuthenticatorExecution(check), SSO_SUB_FLOW + " MFA", true);
         return SSO_SUB_FLOW;
     }
 
@@ -304,7 +306,7 @@ public final class ProtectedFlows {
         flow = realm.addAuthenticationFlow(flow);
         AuthenticationExecutionModel step = step(flow.getId());
         step.setPriority(10);
-        addMfaSubFlow(realm, realm.addAuthenticatorExecution(step), POST_BROKER_LOGIN + " MFA");
+        addMfaSubFlow(realm, realm.addAuthenticatorExecution(step), POST_BROKER_LOGIN + " MFA", true);
         return flow;
     }
 
@@ -327,11 +329,13 @@ public final class ProtectedFlows {
     }
 
     /**
-     * A CONDITIONAL sub-flow right after {@code after}: the risk condition, then OTP Form or WebAuthn. It must
+     * A CONDITIONAL sub-flow right after {@code after}: the risk condition, then OTP Form or WebAuthn, and with
+     * {@code emailCode} the e-mail code step last (it acts only for the users the step chose it for). It must
      * come after the realm's own second-factor sub-flows, so that a factor they asked for counts (the condition
      * is then false) rather than being asked for a second time.
      */
-    private static void addMfaSubFlow(RealmModel realm, AuthenticationExecutionModel after, String alias) {
+    private static void addMfaSubFlow(RealmModel realm, AuthenticationExecutionModel after, String alias,
+                                      boolean emailCode) {
         AuthenticationFlowModel subFlow = new AuthenticationFlowModel();
         subFlow.setAlias(alias);
         subFlow.setDescription("A second factor when the threat-protection step asks for one");
@@ -347,9 +351,13 @@ public final class ProtectedFlows {
         gate.setRequirement(Requirement.CONDITIONAL);
         insertAfter(realm, after, gate);
 
+        List<String[]> executions = new ArrayList<>(List.of(new String[] {RiskRequiresMfaCondition.ID, "REQUIRED"},
+                new String[] {OTP_FORM, "ALTERNATIVE"}, new String[] {WEBAUTHN, "ALTERNATIVE"}));
+        if (emailCode) {
+            executions.add(new String[] {EmailCodeAuthenticatorFactory.ID, "ALTERNATIVE"});
+        }
         int priority = 10;
-        for (String[] execution : new String[][] {{RiskRequiresMfaCondition.ID, "REQUIRED"},
-                {OTP_FORM, "ALTERNATIVE"}, {WEBAUTHN, "ALTERNATIVE"}}) {
+        for (String[] execution : executions) {
             AuthenticationExecutionModel model = new AuthenticationExecutionModel();
             model.setParentFlow(subFlowId);
             model.setAuthenticator(execution[0]);

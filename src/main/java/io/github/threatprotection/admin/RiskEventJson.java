@@ -8,6 +8,7 @@ import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.MfaOutcome;
 import io.github.threatprotection.history.Notification;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskReason;
 
@@ -51,7 +52,8 @@ final class RiskEventJson {
             }
         }
         if (event.mfa() == MfaOutcome.SUCCESS || event.mfa() == MfaOutcome.FAILURE) {
-            challenges.addObject().put("name", "MFA").put("response", event.mfa().name());
+            MfaChallenge challenge = event.mfaChallenge() == null ? MfaChallenge.MFA : event.mfaChallenge();
+            challenges.addObject().put("name", challenge.name()).put("response", event.mfa().name());
         }
 
         RiskEvent.Context context = event.context();

@@ -97,6 +97,12 @@ public final class SettingsCatalogue {
                             + "wasn't me\" links; also about a session ended at this level. Needs the realm's "
                             + "SMTP settings and a verified address. Default: " + level[3] + "."));
         }
+        entries.add(choice("accountTakeover.mfaFallback", "When MFA is asked of a user without a factor", words(
+                "BLOCK", "Block (Ask for MFA if the user has it: allow)",
+                "EMAIL_CODE", "Mail a one-time code to a verified address"),
+                "What a level asking for MFA does for a user with neither OTP nor WebAuthn. A mailed code is a "
+                        + "weaker factor than OTP or WebAuthn: whoever controls the mailbox passes. Default: "
+                        + "Block."));
 
         // IP exceptions
         entries.add(entry("ipExceptions.alwaysAllow", "Always allow these IP ranges",

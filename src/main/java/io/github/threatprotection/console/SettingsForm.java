@@ -25,6 +25,7 @@ import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.settings.CompromisedCredentialsAction;
 import io.github.threatprotection.settings.FieldError;
+import io.github.threatprotection.settings.MfaFallback;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsWriter;
@@ -97,6 +98,7 @@ public final class SettingsForm {
             Pattern.compile("mode"), names(Mode.values()),
             Pattern.compile("compromisedCredentials\\.action"), names(CompromisedCredentialsAction.values()),
             Pattern.compile("accountTakeover\\.[a-z]+\\.action"), names(RiskAction.SIGN_IN_ACTIONS),
+            Pattern.compile("accountTakeover\\.mfaFallback"), names(MfaFallback.values()),
             Pattern.compile("sessions\\.refreshActions\\.[a-z]+"), names(RiskAction.REFRESH_ACTIONS),
             Pattern.compile("compromisedCredentials\\.events"), names(EventType.WITH_PASSWORD));
     private static final Pattern LINE_SEPARATOR = Pattern.compile("[\\r\\n,]+");

@@ -2,7 +2,9 @@ package io.github.threatprotection.decision;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.NotificationPolicy;
 import io.github.threatprotection.risk.RiskAction;
@@ -11,6 +13,7 @@ import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.MfaFallback;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 /**
@@ -20,13 +23,13 @@ import io.github.threatprotection.settings.ThreatProtectionSettings;
  *
  * @param risk                  the assessment, with the reason when a second factor was asked for and cannot be
  * @param blocked               the sign-in fails like a wrong password
- * @param askSecondFactor       the sign-in goes on to the flow's risk-MFA sub-flow
+ * @param challenge             the second factor the flow's risk-MFA sub-flow asks for next, or null
  * @param lockAccount           the password was found in breach data and the realm blocks such sign-ins: the
  *                              account stays locked until the password is replaced
  * @param requirePasswordChange the user must choose a new password before the sign-in completes
  * @param notification          the mail the user gets, or null
  */
-public record SignInDecision(RiskAssessment risk, boolean blocked, boolean askSecondFactor, boolean lockAccount,
+public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge challenge, boolean lockAccount,
                              boolean requirePasswordChange, NotificationKind notification) {
 
     /**
@@ -41,22 +44,35 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, boolean askSe
     /**
      * @param userHasSecondFactor whether the user has OTP or WebAuthn configured; asked only when the risk level
      *                            asks for a second factor (it reads the user's credentials)
+     * @param userCanGetEmailCode whether a code can stand in for it: the user has a verified e-mail address and
+     *                            the sign-in is not a password reset (whose link came through that mailbox);
+     *                            asked only for a user without a factor when the fallback is {@code EMAIL_CODE}
      * @param flowCanAsk          whether the flow has an enabled sub-flow gated by "Condition - risk requires MFA"
-     *                            after the step; asked only when the user has a second factor
+     *                            after the step that can ask for this challenge; asked only for the challenge due
      */
     public static SignInDecision decide(RiskAssessment assessed, ThreatProtectionSettings settings,
-                                        BooleanSupplier userHasSecondFactor, BooleanSupplier flowCanAsk) {
+                                        BooleanSupplier userHasSecondFactor, BooleanSupplier userCanGetEmailCode,
+                                        Predicate<MfaChallenge> flowCanAsk) {
         RiskAssessment risk = assessed;
         boolean mfaRequested = risk.enforced() && asksForSecondFactor(risk.action());
-        boolean hasFactor = mfaRequested && userHasSecondFactor.getAsBoolean();
-        boolean askSecondFactor = hasFactor && flowCanAsk.getAsBoolean();
+        MfaChallenge due = null;
+        if (mfaRequested && userHasSecondFactor.getAsBoolean()) {
+            due = MfaChallenge.MFA;
+        } else if (mfaRequested && settings.accountTakeover().mfaFallback() == MfaFallback.EMAIL_CODE
+                && userCanGetEmailCode.getAsBoolean()) {
+            // The mailed code counts as the user's factor, for MFA_IF_CONFIGURED as for MFA_REQUIRED: a user
+            // without OTP or WebAuthn would otherwise pass unchallenged or be refused.
+            due = MfaChallenge.EMAIL_CODE;
+        }
+        MfaChallenge challenge = due != null && flowCanAsk.test(due) ? due : null;
         boolean mfaImpossible = false;
-        if (hasFactor && !askSecondFactor) {
+        if (due != null && challenge == null) {
             // Letting the sign-in through would skip the second factor the risk level asked for.
             mfaImpossible = true;
             risk = risk.withReason(new RiskReason(RiskSignal.MFA_NOT_POSSIBLE_IN_FLOW, 0, "this risk level asks for a"
-                    + " second factor and this flow has no sub-flow gated by 'Condition - risk requires MFA'"));
-        } else if (mfaRequested && !hasFactor && risk.action() == RiskAction.MFA_REQUIRED) {
+                    + " second factor and this flow has no sub-flow gated by 'Condition - risk requires MFA'"
+                    + (due == MfaChallenge.EMAIL_CODE ? " with the e-mail code step" : "")));
+        } else if (mfaRequested && due == null && risk.action() == RiskAction.MFA_REQUIRED) {
             // Never offer enrolment during a risky sign-in: whoever signs in now would enrol their own factor.
             mfaImpossible = true;
             risk = risk.withReason(new RiskReason(RiskSignal.MFA_REQUIRED_WITHOUT_SECOND_FACTOR, 0, "this risk level"
@@ -70,8 +86,13 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, boolean askSe
         boolean requirePasswordChange = !blocked && risk.compromisedCredentials() && risk.enforced()
                 && settings.compromisedCredentials().requirePasswordChange();
         NotificationKind notification = NotificationPolicy.kindFor(risk,
-                settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, askSecondFactor);
-        return new SignInDecision(risk, blocked, askSecondFactor, lockAccount, requirePasswordChange, notification);
+                settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, challenge != null);
+        return new SignInDecision(risk, blocked, challenge, lockAccount, requirePasswordChange, notification);
+    }
+
+    /** Whether the sign-in goes on to the flow's risk-MFA sub-flow. */
+    public boolean askSecondFactor() {
+        return challenge != null;
     }
 
     private static boolean asksForSecondFactor(RiskAction action) {

@@ -2,10 +2,12 @@ package io.github.threatprotection.decision;
 
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.risk.IpOverride;
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskScorer;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
@@ -28,17 +30,20 @@ public final class SsoSignInDecision {
      *                            the mode is OFF or {@code sessions.ssoSignIn} is false
      * @param score               the session use's score, asked for only when no IP exception decides
      * @param userHasSecondFactor asked only when the level asks for a second factor
-     * @param flowCanAsk          whether an MFA sub-flow follows the check; asked only when the user has a factor
+     * @param userCanGetEmailCode whether a mailed code can stand in for a missing factor (see {@link SignInDecision})
+     * @param flowCanAsk          whether an MFA sub-flow that can ask for the challenge follows the check
      * @return empty for a quiet use: let through, nothing recorded
      */
     public static Optional<SignInDecision> decide(SignInRiskEvaluator evaluator, ThreatProtectionSettings settings,
                                                   ClientAddress address, boolean storeNetworkOnly,
                                                   Supplier<RiskScorer.Score> score,
-                                                  BooleanSupplier userHasSecondFactor, BooleanSupplier flowCanAsk) {
+                                                  BooleanSupplier userHasSecondFactor,
+                                                  BooleanSupplier userCanGetEmailCode,
+                                                  Predicate<MfaChallenge> flowCanAsk) {
         RiskAssessment risk = evaluator.evaluate(settings, address, storeNetworkOnly, null, score);
         if (risk.override() == IpOverride.ALWAYS_ALLOW || risk.reasons().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(SignInDecision.decide(risk, settings, userHasSecondFactor, flowCanAsk));
+        return Optional.of(SignInDecision.decide(risk, settings, userHasSecondFactor, userCanGetEmailCode, flowCanAsk));
     }
 }

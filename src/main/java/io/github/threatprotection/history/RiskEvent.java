@@ -5,6 +5,7 @@ import java.time.Instant;
 import io.github.threatprotection.network.ClientAddress;
 import io.github.threatprotection.risk.AuthenticationMethod;
 import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.RiskAssessment;
 
 /**
@@ -13,11 +14,14 @@ import io.github.threatprotection.risk.RiskAssessment;
  * @param method       how the user proved who they were before a sign-in or reset was evaluated; null for a
  *                     password set at sign-up or password change
  * @param mfa          null when the risk level asked for no second factor
+ * @param mfaChallenge which second factor was asked for; null with {@code mfa}, and for events recorded before
+ *                     the e-mail code existed, which asked for the user's own ({@code MFA})
  * @param feedback     null until an admin or the user says whether it was them
  * @param notification null when the user is not to be told
  */
 public record RiskEvent(String id, String realmId, EventType type, Instant time, String userId, String clientId,
-                        EventResponse response, RiskAssessment risk, MfaOutcome mfa, Context context,
+                        EventResponse response, RiskAssessment risk, MfaOutcome mfa, MfaChallenge mfaChallenge,
+                        Context context,
                         Method method, Feedback feedback, Notification notification) {
 
     /** The detail that names a risk event in Keycloak\'s own user events. */

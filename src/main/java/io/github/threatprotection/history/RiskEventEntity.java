@@ -100,6 +100,9 @@ public class RiskEventEntity {
     @Column(name = "MFA_OUTCOME")
     private String mfaOutcome;
 
+    @Column(name = "MFA_CHALLENGE")
+    private String mfaChallenge;
+
     @Column(name = "FEEDBACK_VALUE")
     private String feedbackValue;
 
@@ -321,6 +324,14 @@ public class RiskEventEntity {
 
     public void setMfaOutcome(String mfaOutcome) {
         this.mfaOutcome = mfaOutcome;
+    }
+
+    public String getMfaChallenge() {
+        return mfaChallenge;
+    }
+
+    public void setMfaChallenge(String mfaChallenge) {
+        this.mfaChallenge = mfaChallenge;
     }
 
     public String getFeedbackValue() {

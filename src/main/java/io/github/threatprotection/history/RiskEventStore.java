@@ -16,6 +16,7 @@ import io.github.threatprotection.Json;
 import io.github.threatprotection.risk.AuthenticationMethod;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
@@ -203,6 +204,7 @@ public final class RiskEventStore {
         entity.setIpOverride(risk.override() == null ? null : risk.override().name());
         entity.setCompromisedCredentials(risk.compromisedCredentials());
         entity.setMfaOutcome(event.mfa() == null ? null : event.mfa().name());
+        entity.setMfaChallenge(event.mfaChallenge() == null ? null : event.mfaChallenge().name());
         entity.setReasons(Json.write(risk.reasons()));
         RiskEvent.Context context = event.context();
         entity.setIpAddress(fit(context.ipAddress(), 64));
@@ -261,6 +263,7 @@ public final class RiskEventStore {
                 Instant.ofEpochMilli(entity.getTime()), entity.getUserId(), entity.getClientId(),
                 EventResponse.valueOf(entity.getResponse()), risk,
                 entity.getMfaOutcome() == null ? null : MfaOutcome.valueOf(entity.getMfaOutcome()),
+                entity.getMfaChallenge() == null ? null : MfaChallenge.valueOf(entity.getMfaChallenge()),
                 new RiskEvent.Context(entity.getIpAddress(), entity.getDeviceName(), entity.getCity(),
                         entity.getCountry(), entity.getNetwork(), entity.getAsn(), entity.getLatitude(),
                         entity.getLongitude(), entity.getAccuracyKm(), entity.getDeviceId()),

@@ -28,7 +28,9 @@ public final class RealmDerivedKeys {
         /** The MAC of device cookies. */
         DEVICE_COOKIE("threat-protection device cookie"),
         /** The keyed hash under which a failed sign-in keeps a username that names nobody. */
-        FAILED_USERNAME("threat-protection failed username");
+        FAILED_USERNAME("threat-protection failed username"),
+        /** The keyed hash under which a sign-in's authentication session keeps its e-mailed code. */
+        EMAIL_CODE("threat-protection e-mail code");
 
         private final byte[] label;
 

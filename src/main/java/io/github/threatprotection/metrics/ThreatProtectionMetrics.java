@@ -167,6 +167,19 @@ public final class ThreatProtectionMetrics {
                 .increment();
     }
 
+    /**
+     * Counts what happened to an e-mailed sign-in code: {@code sent}, {@code not_sent} (the mail failed),
+     * {@code accepted}, {@code wrong}, {@code expired}, or {@code too_many_wrong} (the sign-in ended).
+     */
+    public void emailCode(String realm, String result) {
+        Counter.builder("threat.protection.email.codes")
+                .description("E-mailed sign-in codes sent and checked")
+                .tag("realm", realm)
+                .tag("result", result)
+                .register(registry)
+                .increment();
+    }
+
     /** Exports a failure count a dependency keeps (geolocation, breach API, breach corpus, SMTP). */
     public <T> void dependencyErrors(String dependency, T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder("threat.protection.dependency.errors", source, count)

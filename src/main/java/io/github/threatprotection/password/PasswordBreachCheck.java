@@ -55,7 +55,7 @@ final class PasswordBreachCheck {
         String userAgent = session.getContext().getRequestHeaders().getHeaderString("User-Agent");
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), type,
                 Instant.ofEpochMilli(Time.currentTimeMillis()), userId, clientId(),
-                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null,
+                risk.blocks() ? EventResponse.FAIL : EventResponse.PASS, risk, null, null,
                 RiskEvent.Context.of(address, storeNetworkOnly, DeviceName.of(userAgent)), null, null, null);
         if (risk.blocks()) {
             // A refused password fails the request, and Keycloak rolls its transaction back (an admin's password

@@ -112,7 +112,7 @@ final class TokenRefreshExecutor implements ClientPolicyExecutorProvider<ClientP
         if (decision.record()) {
             RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), EventType.TOKEN_REFRESH,
                     now, userSession.getUser().getId(), client.getClientId(),
-                    decision.revoke() ? EventResponse.FAIL : EventResponse.PASS, decision.risk(), null,
+                    decision.revoke() ? EventResponse.FAIL : EventResponse.PASS, decision.risk(), null, null,
                     new RiskEvent.Context(address.recorded(storeNetworkOnly), DeviceName.of(session.getContext()
                             .getRequestHeaders().getHeaderString("User-Agent")), location.city(), location.country(),
                             address.recordedNetwork(storeNetworkOnly), location.asn(), location.latitude(),
@@ -175,7 +175,8 @@ final class TokenRefreshExecutor implements ClientPolicyExecutorProvider<ClientP
                 own.getContext().getRealm().getName(), event.userId(), decision.notification(),
                 settings.notification().repeatAfterMinutes());
         return new RiskEvent(event.id(), event.realmId(), event.type(), event.time(), event.userId(),
-                event.clientId(), event.response(), event.risk(), event.mfa(), event.context(), event.method(),
+                event.clientId(), event.response(), event.risk(), event.mfa(), event.mfaChallenge(),
+                event.context(), event.method(),
                 event.feedback(), notification);
     }
 

@@ -160,11 +160,12 @@ public final class SettingsParser {
     }
 
     private static AccountTakeover readAccountTakeover(SettingsSection section, AccountTakeover base) {
-        section.rejectFieldsOtherThan(Set.of("low", "medium", "high"));
+        section.rejectFieldsOtherThan(Set.of("low", "medium", "high", "mfaFallback"));
         return new AccountTakeover(
                 readLevelPolicy(section.section("low"), base.low()),
                 readLevelPolicy(section.section("medium"), base.medium()),
-                readLevelPolicy(section.section("high"), base.high()));
+                readLevelPolicy(section.section("high"), base.high()),
+                section.constant("mfaFallback", MfaFallback.class, base.mfaFallback()));
     }
 
     private static LevelPolicy readLevelPolicy(SettingsSection section, LevelPolicy base) {

@@ -63,6 +63,7 @@ public final class SettingsWriter {
                     .put("action", policy.action().name())
                     .put("notify", policy.notifyUser());
         }
+        takeover.put("mfaFallback", settings.accountTakeover().mfaFallback().name());
 
         ObjectNode ipExceptions = document.putObject("ipExceptions");
         writeRanges(ipExceptions.putArray("alwaysAllow"), settings.ipExceptions().alwaysAllow());

@@ -74,8 +74,17 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
     public record LevelPolicy(RiskAction action, boolean notifyUser) {
     }
 
-    /** The per-level policy for adaptive authentication. */
-    public record AccountTakeover(LevelPolicy low, LevelPolicy medium, LevelPolicy high) {
+    /**
+     * The per-level policy for adaptive authentication.
+     *
+     * @param mfaFallback what a level asking for a second factor does for a user without one
+     */
+    public record AccountTakeover(LevelPolicy low, LevelPolicy medium, LevelPolicy high, MfaFallback mfaFallback) {
+
+        /** Levels with the default fallback, {@link MfaFallback#BLOCK}. */
+        public AccountTakeover(LevelPolicy low, LevelPolicy medium, LevelPolicy high) {
+            this(low, medium, high, MfaFallback.BLOCK);
+        }
 
         public LevelPolicy forLevel(RiskLevel level) {
             return switch (level) {

@@ -12,11 +12,15 @@ import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.github.threatprotection.risk.MfaChallenge;
+
 /** What a risk-driven second-factor challenge needs: whether one is asked for, and whether the user has one. */
 final class SecondFactor {
 
     /** Auth-session note naming the risk event whose MFA challenge is open; the MFA condition reads it. */
     static final String PENDING_EVENT_NOTE = "threatProtection.mfaEventId";
+    /** Auth-session note naming the {@link MfaChallenge} asked for; the e-mail code step acts only on its own. */
+    static final String CHALLENGE_NOTE = "threatProtection.mfaChallenge";
 
     /**
      * Credential types whose step, once passed, is a second factor: OTP, WebAuthn two-factor, and a recovery code
@@ -32,9 +36,10 @@ final class SecondFactor {
      * Whether the flow can ask for the second factor: an enabled sub-flow gated by an enabled "Condition - risk
      * requires MFA" comes after the threat-protection step, in the same flow. Without one (a direct-grant flow,
      * a browser flow set up without it, or with it placed before the step, where it is decided before the step
-     * has run) nobody would ask, and the sign-in would go through unchallenged.
+     * has run) nobody would ask, and the sign-in would go through unchallenged. The e-mail code needs its step,
+     * enabled, in that sub-flow.
      */
-    static boolean canBeChallenged(AuthenticationFlowContext context) {
+    static boolean canBeChallenged(AuthenticationFlowContext context, MfaChallenge challenge) {
         RealmModel realm = context.getRealm();
         String step = context.getExecution().getId();
         boolean afterStep = false;
@@ -43,13 +48,18 @@ final class SecondFactor {
             if (sibling.getId().equals(step)) {
                 afterStep = true;
             } else if (afterStep && sibling.isAuthenticatorFlow() && !sibling.isDisabled()
-                    && realm.getAuthenticationExecutionsStream(sibling.getFlowId())
-                            .anyMatch(execution -> RiskRequiresMfaCondition.ID.equals(execution.getAuthenticator())
-                                    && !execution.isDisabled())) {
+                    && hasEnabled(realm, sibling.getFlowId(), RiskRequiresMfaCondition.ID)
+                    && (challenge != MfaChallenge.EMAIL_CODE
+                            || hasEnabled(realm, sibling.getFlowId(), EmailCodeAuthenticatorFactory.ID))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean hasEnabled(RealmModel realm, String flowId, String authenticator) {
+        return realm.getAuthenticationExecutionsStream(flowId)
+                .anyMatch(execution -> authenticator.equals(execution.getAuthenticator()) && !execution.isDisabled());
     }
 
     /**
@@ -61,6 +71,15 @@ final class SecondFactor {
      */
     static boolean givenIn(AuthenticationSessionModel authSession) {
         return AuthenticatorUtil.getAuthnCredentials(authSession).stream().anyMatch(SECOND_FACTOR_TYPES::contains);
+    }
+
+    /**
+     * Whether the e-mail code can stand in for a missing factor: a verified address, and an entrance other than a
+     * password reset, whose link proved that very mailbox already.
+     */
+    static boolean canGetEmailCode(UserModel user, Entrance entrance) {
+        return !entrance.passwordReset() && user.isEmailVerified() && user.getEmail() != null
+                && !user.getEmail().isBlank();
     }
 
     /** An OTP or WebAuthn (second-factor) credential; passkeys used as first factor do not count. */

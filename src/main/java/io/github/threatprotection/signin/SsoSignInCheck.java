@@ -62,6 +62,8 @@ public class SsoSignInCheck implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(SsoSignInCheck.class);
     private static final SessionUseScorer SCORER = new SessionUseScorer();
+    /** What the check is to the e-mail code: a sign-in by cookie, whose mailbox nothing proved yet. */
+    private static final Entrance SSO_COOKIE = new Entrance(EventType.SSO_SIGN_IN, RiskEvent.Method.SSO_COOKIE);
     /**
      * Request attribute naming a session this step ended: the flow is run again after a block, and should Keycloak
      * still find the session in the same request, the browser goes on to the login form rather than round again.
@@ -114,7 +116,9 @@ public class SsoSignInCheck implements Authenticator {
                     return SCORER.score(settings.riskScoring(), own, lastUse(userSession, own, current), current,
                             reputation.isPresent(), reputation.orElse(null));
                 },
-                () -> SecondFactor.isConfiguredFor(context.getUser()), () -> SecondFactor.canBeChallenged(context));
+                () -> SecondFactor.isConfiguredFor(context.getUser()),
+                () -> SecondFactor.canGetEmailCode(context.getUser(), SSO_COOKIE),
+                challenge -> SecondFactor.canBeChallenged(context, challenge));
         if (decided.isEmpty()) {
             threatProtection.metrics().ssoSignInEvaluated(realm.getName(), clientId, new RiskAssessment(RiskLevel.LOW,
                     RiskAction.NO_ACTION, settings.mode() == Mode.ENFORCED, null, false, List.of()),
@@ -131,7 +135,7 @@ public class SsoSignInCheck implements Authenticator {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), realm.getId(), EventType.SSO_SIGN_IN,
                 current.time(), context.getUser().getId(), clientId,
                 decision.blocked() ? EventResponse.FAIL : EventResponse.PASS, risk,
-                decision.askSecondFactor() ? MfaOutcome.PENDING : null,
+                decision.askSecondFactor() ? MfaOutcome.PENDING : null, decision.challenge(),
                 new RiskEvent.Context(address.recorded(storeNetworkOnly), DeviceName.of(context.getHttpRequest()
                         .getHttpHeaders().getHeaderString("User-Agent")), location.city(), location.country(),
                         address.recordedNetwork(storeNetworkOnly), location.asn(), location.latitude(),
@@ -157,6 +161,7 @@ public class SsoSignInCheck implements Authenticator {
             // The session takes this context only once the second factor is given: Keycloak copies the
             // authentication session's user-session notes onto the session when the sign-in completes.
             context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, event.id());
+            context.getAuthenticationSession().setAuthNote(SecondFactor.CHALLENGE_NOTE, decision.challenge().name());
             SessionContextNote.remember(context.getAuthenticationSession(), current);
         } else {
             // Recorded once: later uses from here are compared with here, and travel is measured from here.

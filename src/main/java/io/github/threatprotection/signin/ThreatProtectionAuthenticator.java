@@ -30,6 +30,7 @@ import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.notification.UserMailLimit;
 import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.session.SessionContextNote;
@@ -91,7 +92,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 breachCheck.waitAsIfChecked();
             }
             record(context, threatProtection, clientId, entrance, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL,
-                    null, RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), started, null);
+                    null, null, RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), started, null);
             refuse(context, entrance, false);
             return;
         }
@@ -107,7 +108,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 () -> signals.score(settings.riskScoring()));
 
         SignInDecision decision = SignInDecision.decide(risk, settings, () -> SecondFactor.isConfiguredFor(user),
-                () -> SecondFactor.canBeChallenged(context));
+                () -> SecondFactor.canGetEmailCode(user, entrance),
+                challenge -> SecondFactor.canBeChallenged(context, challenge));
         risk = decision.risk();
         String deviceId = decision.blocked() ? signals.deviceId() : signals.reissueDeviceCookie();
         // A reset that goes on is told of by the password-reset mail once the new password is set (see
@@ -116,7 +118,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         Notification notification = notification(threatProtection, realm, user, settings, kind);
         String eventId = record(context, threatProtection, clientId, entrance, risk,
                 decision.blocked() ? EventResponse.FAIL : EventResponse.PASS,
-                decision.askSecondFactor() ? MfaOutcome.PENDING : null,
+                decision.askSecondFactor() ? MfaOutcome.PENDING : null, decision.challenge(),
                 signals.context(deviceName(context), deviceId), started, notification);
         if (notification != null && notification.status() == NotificationStatus.PENDING) {
             threatProtection.notifications().sendAfterCommit(session, eventId);
@@ -135,6 +137,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         if (decision.askSecondFactor()) {
             context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
+            context.getAuthenticationSession().setAuthNote(SecondFactor.CHALLENGE_NOTE, decision.challenge().name());
         }
         if (decision.requirePasswordChange()) {
             context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
@@ -165,10 +168,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
      */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
                           String clientId, Entrance entrance, RiskAssessment risk, EventResponse response,
-                          MfaOutcome mfa, RiskEvent.Context where, long startedNanos, Notification notification) {
+                          MfaOutcome mfa, MfaChallenge challenge, RiskEvent.Context where, long startedNanos,
+                          Notification notification) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 entrance.type(), Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
-                response, risk, mfa, where, entrance.method(), null, notification);
+                response, risk, mfa, challenge, where, entrance.method(), null, notification);
         threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString(),
                 NotificationSender.claimUntil(event.time()));
         threatProtection.metrics().evaluated(context.getRealm().getName(), event,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -12,12 +13,14 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 import io.github.threatprotection.risk.EventType;
+import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.settings.CompromisedCredentialsAction;
+import io.github.threatprotection.settings.MfaFallback;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.settings.ThreatProtectionSettings.AccountTakeover;
 import io.github.threatprotection.settings.ThreatProtectionSettings.CompromisedCredentials;
@@ -46,13 +49,27 @@ class SignInDecisionTest {
                 List.of(new RiskReason("NEW_DEVICE", 15, "a new browser")));
     }
 
+    /** A decision with the default fallback, BLOCK: the user's e-mail address is never looked at. */
+    private static SignInDecision decide(RiskAssessment risk, ThreatProtectionSettings settings,
+                                         BooleanSupplier userHasSecondFactor, BooleanSupplier flowCanAsk) {
+        return SignInDecision.decide(risk, settings, userHasSecondFactor, NEVER,
+                challenge -> flowCanAsk.getAsBoolean());
+    }
+
+    private static ThreatProtectionSettings emailCodeFallback(RiskAction high) {
+        ThreatProtectionSettings settings = settings(high, true, CompromisedCredentialsAction.BLOCK, false);
+        AccountTakeover levels = settings.accountTakeover();
+        return settings.withAccountTakeover(new AccountTakeover(levels.low(), levels.medium(), levels.high(),
+                MfaFallback.EMAIL_CODE));
+    }
+
     private static Set<String> signals(SignInDecision decision) {
         return Set.copyOf(decision.risk().reasons().stream().map(RiskReason::signal).toList());
     }
 
     @Test
     void aLowRiskSignInGoesThroughWithoutAskingAnything() {
-        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.LOW, RiskAction.NO_ACTION, true, false),
+        SignInDecision decision = decide(risk(RiskLevel.LOW, RiskAction.NO_ACTION, true, false),
                 settings(RiskAction.BLOCK, true, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER);
 
         assertFalse(decision.blocked());
@@ -64,7 +81,7 @@ class SignInDecisionTest {
 
     @Test
     void aUserWithASecondFactorIsAskedForIt() {
-        SignInDecision decision = SignInDecision.decide(
+        SignInDecision decision = decide(
                 risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
                 settings(RiskAction.MFA_IF_CONFIGURED, true, CompromisedCredentialsAction.BLOCK, false), YES, YES);
 
@@ -75,7 +92,7 @@ class SignInDecisionTest {
 
     @Test
     void aFlowThatCannotAskForTheFactorRefusesRatherThanSkipsIt() {
-        SignInDecision decision = SignInDecision.decide(
+        SignInDecision decision = decide(
                 risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
                 settings(RiskAction.MFA_IF_CONFIGURED, true, CompromisedCredentialsAction.BLOCK, false), YES, NO);
 
@@ -87,7 +104,7 @@ class SignInDecisionTest {
 
     @Test
     void mfaRequiredWithoutAFactorRefusesAndNeverOffersEnrolment() {
-        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, true, false),
+        SignInDecision decision = decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, true, false),
                 settings(RiskAction.MFA_REQUIRED, false, CompromisedCredentialsAction.BLOCK, false), NO, NEVER);
 
         assertTrue(decision.blocked());
@@ -97,7 +114,7 @@ class SignInDecisionTest {
 
     @Test
     void mfaIfConfiguredLetsAUserWithoutAFactorThrough() {
-        SignInDecision decision = SignInDecision.decide(
+        SignInDecision decision = decide(
                 risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
                 settings(RiskAction.MFA_IF_CONFIGURED, true, CompromisedCredentialsAction.BLOCK, false), NO, NEVER);
 
@@ -109,7 +126,7 @@ class SignInDecisionTest {
 
     @Test
     void aBreachedPasswordThatIsBlockedLocksTheAccountAndAlwaysTellsTheUser() {
-        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.BLOCK, true, true),
+        SignInDecision decision = decide(risk(RiskLevel.HIGH, RiskAction.BLOCK, true, true),
                 settings(RiskAction.NO_ACTION, false, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER);
 
         assertTrue(decision.blocked());
@@ -119,7 +136,7 @@ class SignInDecisionTest {
 
     @Test
     void aBlockForAnotherReasonLocksNothing() {
-        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.BLOCK, true, false),
+        SignInDecision decision = decide(risk(RiskLevel.HIGH, RiskAction.BLOCK, true, false),
                 settings(RiskAction.BLOCK, false, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER);
 
         assertTrue(decision.blocked());
@@ -131,15 +148,15 @@ class SignInDecisionTest {
     void aBreachedPasswordLetThroughMustBeReplacedWhenTheRealmSaysSo() {
         RiskAssessment breached = risk(RiskLevel.LOW, RiskAction.NO_ACTION, true, true);
 
-        assertTrue(SignInDecision.decide(breached, settings(RiskAction.BLOCK, false,
+        assertTrue(decide(breached, settings(RiskAction.BLOCK, false,
                 CompromisedCredentialsAction.NO_ACTION, true), NEVER, NEVER).requirePasswordChange());
-        assertFalse(SignInDecision.decide(breached, settings(RiskAction.BLOCK, false,
+        assertFalse(decide(breached, settings(RiskAction.BLOCK, false,
                 CompromisedCredentialsAction.NO_ACTION, false), NEVER, NEVER).requirePasswordChange());
     }
 
     @Test
     void auditModeRecordsTheActionAndDoesNothing() {
-        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.BLOCK, false, true),
+        SignInDecision decision = decide(risk(RiskLevel.HIGH, RiskAction.BLOCK, false, true),
                 settings(RiskAction.BLOCK, true, CompromisedCredentialsAction.BLOCK, true), NEVER, NEVER);
 
         assertFalse(decision.blocked());
@@ -148,5 +165,64 @@ class SignInDecisionTest {
         assertFalse(decision.requirePasswordChange());
         assertNull(decision.notification(), "AUDIT never mails");
         assertEquals(RiskAction.BLOCK, decision.risk().action(), "what would have happened is kept");
+    }
+
+    @Test
+    void withTheEmailCodeFallbackAUserWithoutAFactorGetsTheCodeAtBothMfaActions() {
+        for (RiskAction action : List.of(RiskAction.MFA_IF_CONFIGURED, RiskAction.MFA_REQUIRED)) {
+            List<MfaChallenge> asked = new ArrayList<>();
+            SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, action, true, false),
+                    emailCodeFallback(action), NO, YES, challenge -> asked.add(challenge));
+
+            assertFalse(decision.blocked(), action.name());
+            assertEquals(MfaChallenge.EMAIL_CODE, decision.challenge(), action.name());
+            assertEquals(List.of(MfaChallenge.EMAIL_CODE), asked, "the flow is asked about the e-mail code step");
+            assertEquals(NotificationKind.MFA, decision.notification());
+        }
+    }
+
+    @Test
+    void aUserWithAFactorIsAskedForItWhateverTheFallback() {
+        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, true, false),
+                emailCodeFallback(RiskAction.MFA_REQUIRED), YES, NEVER, challenge -> true);
+
+        assertEquals(MfaChallenge.MFA, decision.challenge());
+    }
+
+    @Test
+    void withoutAVerifiedAddressTheFallbackChangesNothing() {
+        SignInDecision required = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, true, false),
+                emailCodeFallback(RiskAction.MFA_REQUIRED), NO, NO, challenge -> true);
+        SignInDecision ifConfigured = SignInDecision.decide(
+                risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
+                emailCodeFallback(RiskAction.MFA_IF_CONFIGURED), NO, NO, challenge -> true);
+
+        assertTrue(required.blocked());
+        assertTrue(signals(required).contains("MFA_REQUIRED_WITHOUT_SECOND_FACTOR"), signals(required).toString());
+        assertFalse(ifConfigured.blocked());
+        assertNull(ifConfigured.challenge());
+    }
+
+    @Test
+    void aFlowWithoutTheEmailCodeStepRefusesRatherThanSkipsTheCode() {
+        SignInDecision decision = SignInDecision.decide(
+                risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
+                emailCodeFallback(RiskAction.MFA_IF_CONFIGURED), NO, YES,
+                challenge -> challenge == MfaChallenge.MFA);
+
+        assertTrue(decision.blocked());
+        assertNull(decision.challenge());
+        assertTrue(signals(decision).contains("MFA_NOT_POSSIBLE_IN_FLOW"), signals(decision).toString());
+    }
+
+    @Test
+    void auditModeAsksForNoCode() {
+        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, false, false),
+                emailCodeFallback(RiskAction.MFA_REQUIRED), NEVER, NEVER, challenge -> {
+                    throw new AssertionError("AUDIT asked the flow");
+                });
+
+        assertFalse(decision.blocked());
+        assertNull(decision.challenge());
     }
 }

@@ -39,7 +39,8 @@ class SsoSignInDecisionTest {
 
     private static Optional<SignInDecision> decide(ThreatProtectionSettings settings,
                                                    Supplier<RiskScorer.Score> score, BooleanSupplier hasFactor) {
-        return SsoSignInDecision.decide(EVALUATOR, settings, ADDRESS, false, score, hasFactor, YES);
+        return SsoSignInDecision.decide(EVALUATOR, settings, ADDRESS, false, score, hasFactor, NO,
+                challenge -> true);
     }
 
     private static ThreatProtectionSettings lowAction(ThreatProtectionSettings settings, RiskAction action) {

@@ -70,7 +70,8 @@ class FlowInstallIT {
         assertEquals(password + 2, keycloak2fa, browser.toString());
         int riskMfa = browser.indexOf("browser with threat protection MFA");
         assertTrue(riskMfa > keycloak2fa, browser.toString());
-        assertEquals("threat-protection-mfa-condition", browser.get(riskMfa + 1), browser.toString());
+        assertEquals(List.of("threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator",
+                "threat-protection-email-code"), browser.subList(riskMfa + 1, riskMfa + 5), browser.toString());
         List<String> direct = providers("direct grant with threat protection");
         assertEquals("threat-protection-throttle", direct.get(0), direct.toString());
         assertEquals("threat-protection", direct.get(direct.indexOf("direct-grant-validate-password") + 1),
@@ -83,9 +84,11 @@ class FlowInstallIT {
         assertEquals("threat-protection", reset.get(email + 1), reset.toString());
         assertEquals("reset credentials with threat protection MFA", reset.get(email + 2), reset.toString());
         assertTrue(reset.indexOf("reset-password") > email + 2, reset.toString());
+        assertFalse(reset.contains("threat-protection-email-code"), "the reset link came through the same mailbox");
         List<String> postBroker = providers("post broker login with threat protection");
         assertEquals(List.of("threat-protection", "post broker login with threat protection MFA",
-                "threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator"), postBroker);
+                "threat-protection-mfa-condition", "auth-otp-form", "webauthn-authenticator",
+                "threat-protection-email-code"), postBroker);
         assertEquals("post broker login with threat protection", result.get("postBrokerLoginFlow").asText());
         assertEquals(0, result.get("identityProviders").size(), "the realm has no identity provider");
 

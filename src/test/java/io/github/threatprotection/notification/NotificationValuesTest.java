@@ -27,7 +27,7 @@ class NotificationValuesTest {
     private static RiskEvent event(String city, String country, String deviceName) {
         return new RiskEvent("event-1", "realm", EventType.SIGN_IN, Instant.parse("2026-11-26T15:04:05Z"), "user",
                 "app", EventResponse.PASS, new RiskAssessment(RiskLevel.MEDIUM, RiskAction.NO_ACTION, true, null,
-                false, List.of()), null,
+                false, List.of()), null, null,
                 new RiskEvent.Context("81.2.69.142", deviceName, city, country, null, null, null, null, null, null),
                 RiskEvent.Method.PASSWORD, null, null);
     }

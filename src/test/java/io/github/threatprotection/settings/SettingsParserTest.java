@@ -94,7 +94,8 @@ class SettingsParserTest {
         String json = "{'mode':'ENFORCED','compromisedCredentials':{'events':['SIGN_IN'],'action':'NO_ACTION',"
                 + "'requirePasswordChange':true},"
                 + "'accountTakeover':{'low':{'action':'MFA_IF_CONFIGURED','notify':true},"
-                + "'medium':{'action':'MFA_REQUIRED','notify':true},'high':{'action':'BLOCK','notify':false}},"
+                + "'medium':{'action':'MFA_REQUIRED','notify':true},'high':{'action':'BLOCK','notify':false},"
+                + "'mfaFallback':'EMAIL_CODE'},"
                 + "'ipExceptions':{'alwaysAllow':['203.0.113.0/24'],'alwaysBlock':['2001:db8::/32','198.51.100.7']},"
                 + "'riskScoring':{'signals':{'NEW_DEVICE':25,'NEW_IP':0,'NEW_NETWORK':10,'NEW_COUNTRY':35,"
                 + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':100,'IP_REPUTATION':60,'FAILED_LOGIN_VELOCITY':30,"
@@ -180,6 +181,21 @@ class SettingsParserTest {
         assertTrue(settings.forClient("other").attackProtection().throttling().enabled());
         assertEquals("must be a whole number from 1 to 100000", errors("{'clients':{'app':{'attackProtection':"
                 + "{'throttling':{'failures':-1}}}}}").get("clients.app.attackProtection.throttling.failures"));
+    }
+
+    @Test
+    void theMfaFallbackIsBlockUnlessSetAndCanDifferPerClient() throws Exception {
+        assertEquals(MfaFallback.BLOCK, parse("{}").realm().accountTakeover().mfaFallback());
+        RealmSettings settings = parse("{'accountTakeover':{'medium':{'action':'MFA_REQUIRED'}},"
+                + "'clients':{'app':{'accountTakeover':{'mfaFallback':'EMAIL_CODE'}}}}");
+        assertEquals(MfaFallback.BLOCK, settings.realm().accountTakeover().mfaFallback());
+        assertEquals(MfaFallback.EMAIL_CODE, settings.forClient("app").accountTakeover().mfaFallback());
+        assertEquals(RiskAction.MFA_REQUIRED, settings.forClient("app").accountTakeover().medium().action(),
+                "the realm's levels stay under the client's fallback");
+        assertEquals(Set.of("accountTakeover.mfaFallback"),
+                errors("{'accountTakeover':{'mfaFallback':'SMS'}}").keySet());
+        assertEquals(Set.of("clients.app.accountTakeover.mfaFallback"),
+                errors("{'clients':{'app':{'accountTakeover':{'mfaFallback':true}}}}").keySet());
     }
 
     @Test
