@@ -19,6 +19,7 @@ import org.keycloak.services.messages.Messages;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.decision.SignInDecision;
+import io.github.threatprotection.decision.UserRiskEffect;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.MfaOutcome;
@@ -32,11 +33,13 @@ import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.UserRisk;
 import io.github.threatprotection.session.SessionContextNote;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.userrisk.UserRiskStore;
 
 /**
  * The {@code threat-protection} flow step. Runs right after the user was authenticated, in the same request:
@@ -73,6 +76,10 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         RealmSettings realmSettings = threatProtection.settings().read(realm);
         ThreatProtectionSettings settings = realmSettings.forClient(clientId);
         Entrance entrance = Entrance.of(context);
+        if (entrance.passwordReset()) {
+            // whatever the mode: a risk remembered from before is remedied by the new password
+            UserRiskRemedy.emailedReset(context.getAuthenticationSession());
+        }
         // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
         // A reset is how a locked account gets its new password, so the lock does not apply to it.
         boolean locked = !entrance.passwordReset() && CompromisedPasswordLock.isLocked(user);
@@ -103,8 +110,13 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address, storeNetworkOnly,
                 WrongPasswordResponse.isDirectGrant(context));
-        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, storeNetworkOnly, breach,
-                () -> signals.score(settings.riskScoring()));
+        // A reset is how a user at risk remedies it, so the remembered risk does not weigh on one.
+        UserRisk.State userRisk = entrance.passwordReset() ? UserRisk.State.NONE : UserRiskStore.state(user);
+        RiskAssessment evaluated = threatProtection.riskEvaluator().evaluate(settings, address, storeNetworkOnly,
+                breach, () -> signals.score(settings.riskScoring(), userRisk == UserRisk.State.AT_RISK
+                        ? "the user's risk is AT_RISK until the password is changed after a second factor or through"
+                        + " the e-mailed reset, or an admin dismisses it" : null));
+        RiskAssessment risk = UserRiskEffect.apply(evaluated, settings, userRisk);
 
         SignInDecision decision = SignInDecision.decide(risk, settings, () -> SecondFactor.isConfiguredFor(user),
                 () -> SecondFactor.canBeChallenged(context));
@@ -122,6 +134,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             threatProtection.notifications().sendAfterCommit(session, eventId);
         }
 
+        UserRisk.Cause raised = entrance.passwordReset() ? null : UserRiskEffect.raisedBy(decision);
+        if (raised != null) {
+            UserRiskStore.raiseAfterCommit(session, threatProtection.accountLocks(), realm, user,
+                    UserRiskEffect.stateOf(raised), raised, eventId);
+        }
         if (decision.blocked()) {
             if (decision.lockAccount()) {
                 CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
@@ -136,7 +153,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         if (decision.askSecondFactor()) {
             context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
         }
-        if (decision.requirePasswordChange()) {
+        if (decision.requirePasswordChange() || userRisk == UserRisk.State.COMPROMISED && risk.enforced()) {
             context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
         }
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());
