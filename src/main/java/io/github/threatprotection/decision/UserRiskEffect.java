@@ -6,6 +6,7 @@ import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.risk.UserRisk;
+import io.github.threatprotection.settings.CompromisedCredentialsAction;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 /**
@@ -33,12 +34,15 @@ public final class UserRiskEffect {
     }
 
     /**
-     * The state a sign-in that was decided raises the user to, or null: COMPROMISED when the password was found in
-     * breach data, AT_RISK when a HIGH sign-in goes on without a second factor being asked (in AUDIT, every HIGH
+     * What raises the user's risk after a sign-in was decided, or null: a password found in breach data
+     * (COMPROMISED) when the realm acts on breached passwords (a realm whose {@code compromisedCredentials} are
+     * {@code NO_ACTION} without {@code requirePasswordChange} asked for them to be recorded only), AT_RISK when a HIGH sign-in goes on without a second factor being asked (in AUDIT, every HIGH
      * sign-in that would have been challenged or blocked).
      */
-    public static UserRisk.Cause raisedBy(SignInDecision decision) {
-        if (decision.risk().compromisedCredentials()) {
+    public static UserRisk.Cause raisedBy(SignInDecision decision, ThreatProtectionSettings settings) {
+        boolean actsOnBreaches = settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK
+                || settings.compromisedCredentials().requirePasswordChange();
+        if (decision.risk().compromisedCredentials() && actsOnBreaches) {
             return UserRisk.Cause.BREACHED_PASSWORD;
         }
         if (decision.risk().level() == RiskLevel.HIGH && !decision.blocked() && !decision.askSecondFactor()

@@ -76,10 +76,6 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         RealmSettings realmSettings = threatProtection.settings().read(realm);
         ThreatProtectionSettings settings = realmSettings.forClient(clientId);
         Entrance entrance = Entrance.of(context);
-        if (entrance.passwordReset()) {
-            // whatever the mode: a risk remembered from before is remedied by the new password
-            UserRiskRemedy.emailedReset(context.getAuthenticationSession());
-        }
         // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
         // A reset is how a locked account gets its new password, so the lock does not apply to it.
         boolean locked = !entrance.passwordReset() && CompromisedPasswordLock.isLocked(user);
@@ -134,7 +130,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             threatProtection.notifications().sendAfterCommit(session, eventId);
         }
 
-        UserRisk.Cause raised = entrance.passwordReset() ? null : UserRiskEffect.raisedBy(decision);
+        UserRisk.Cause raised = entrance.passwordReset() ? null : UserRiskEffect.raisedBy(decision, settings);
         if (raised != null) {
             UserRiskStore.raiseAfterCommit(session, threatProtection.accountLocks(), realm, user,
                     UserRiskEffect.stateOf(raised), raised, eventId);
