@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -101,8 +102,18 @@ class SignInActivityIT {
                 .click();
         wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Sign-in activity"))).click();
 
-        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#tp-events tr[data-event-id='" + aliceEarlier + "']")));
+        WebElement row;
+        try {
+            row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#tp-events tr[data-event-id='" + aliceEarlier + "']")));
+        } catch (RuntimeException e) {
+            // What the browser says about the page's module, for the failure message.
+            Object loaded = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[0];"
+                    + "const env = JSON.parse(document.getElementById('environment').textContent);"
+                    + "import(env.resourceUrl + '/sign-in-activity.js').then(m => done('module: ' + typeof m.default))"
+                    + ".catch(error => done('module failed: ' + error));");
+            throw new AssertionError("no sign-in row; " + loaded, e);
+        }
         String text = row.getText();
         assertTrue(text.contains("Firefox"), text);
         assertTrue(text.contains("Sign-in (Password)"), text);
