@@ -20,7 +20,8 @@ public final class UserRiskEffect {
     }
 
     /** The assessment with a compromised user's sign-in raised to HIGH and at least the HIGH level's action. */
-    public static RiskAssessment apply(RiskAssessment assessed, ThreatProtectionSettings settings, UserRisk.State state) {
+    public static RiskAssessment apply(RiskAssessment assessed, ThreatProtectionSettings settings,
+                                       UserRisk.State state) {
         if (state != UserRisk.State.COMPROMISED || assessed.override() != null) {
             return assessed;
         }
@@ -36,8 +37,9 @@ public final class UserRiskEffect {
     /**
      * What raises the user's risk after a sign-in was decided, or null: a password found in breach data
      * (COMPROMISED) when the realm acts on breached passwords (a realm whose {@code compromisedCredentials} are
-     * {@code NO_ACTION} without {@code requirePasswordChange} asked for them to be recorded only), AT_RISK when a HIGH sign-in goes on without a second factor being asked (in AUDIT, every HIGH
-     * sign-in that would have been challenged or blocked).
+     * {@code NO_ACTION} without {@code requirePasswordChange} asked for them to be recorded only); AT_RISK when a
+     * HIGH sign-in goes on without a second factor being asked (in AUDIT, every HIGH sign-in that would have been
+     * challenged or blocked).
      */
     public static UserRisk.Cause raisedBy(SignInDecision decision, ThreatProtectionSettings settings) {
         boolean actsOnBreaches = settings.compromisedCredentials().action() == CompromisedCredentialsAction.BLOCK

@@ -28,7 +28,8 @@ final class UserRiskRemedy {
             return;
         }
         // Keycloak notes whose mailed action token (reset or required-actions link) this authentication session used.
-        boolean mailedLink = event.getUserId().equals(authSession.getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID));
+        boolean mailedLink = event.getUserId()
+                .equals(authSession.getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID));
         if (!mailedLink && !SecondFactor.givenIn(authSession)) {
             return;
         }
