@@ -131,13 +131,9 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
 
         UserRisk.Cause raised = entrance.passwordReset() ? null : UserRiskEffect.raisedBy(decision, settings);
-        if (raised != null && decision.blocked()) {
-            // after the answer, which must come as fast as a wrong password's
+        if (raised != null) {
             UserRiskStore.raiseAfterCommit(session, threatProtection.accountLocks(), realm, user,
                     UserRiskEffect.stateOf(raised), raised, eventId);
-        } else if (raised != null) {
-            // before the sign-in goes on, so that its own password change or next sign-in finds it
-            UserRiskStore.raise(user, UserRiskEffect.stateOf(raised), raised, eventId, null);
         }
         if (decision.blocked()) {
             if (decision.lockAccount()) {
