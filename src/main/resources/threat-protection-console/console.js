@@ -349,6 +349,23 @@
     return td;
   }
 
+  /** Users whose remembered risk is AT_RISK or COMPROMISED, COMPROMISED first; view-users is enough to see them. */
+  async function showUsersAtRisk() {
+    const users = await call("GET", "users-at-risk?max=100");
+    const body = $("users-at-risk");
+    body.replaceChildren();
+    $("users-at-risk-none").hidden = users.length > 0;
+    users.forEach(user => {
+      const row = element("tr");
+      row.dataset.userId = user.userId;
+      row.append(element("td", user.username), element("td", user.state, "level-" + user.state),
+          element("td", user.since ? user.since.replace("T", " ").replace(/\.\d+Z$|Z$/, "") : ""),
+          element("td", user.reasons.map(r => r.cause + (r.detail ? " (" + r.detail + ")" : "")).join("; ")));
+      body.append(row);
+    });
+    $("at-risk").hidden = false;
+  }
+
   function signOut() {
     const params = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: redirectUri });
     if (idToken) params.set("id_token_hint", idToken);
@@ -373,7 +390,8 @@
     $("history").hidden = false;
     status("Loading…");
     await Promise.all([showSummary().catch(error => status(error.message, true)),
-      showAttack().catch(error => status(error.message, true)), search()]);
+      showAttack().catch(error => status(error.message, true)),
+      showUsersAtRisk().catch(error => status(error.message, true)), search()]);
   }
 
   start().catch(error => status(error.message, true));

@@ -51,6 +51,11 @@ import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskLevel;
+import io.github.threatprotection.risk.UserRisk;
+import io.github.threatprotection.password.CompromisedPasswordLock;
+import io.github.threatprotection.settings.Mode;
+import io.github.threatprotection.userrisk.UserRiskJson;
+import io.github.threatprotection.userrisk.UserRiskStore;
 import io.github.threatprotection.settings.FieldError;
 import io.github.threatprotection.settings.InvalidSettingsException;
 import io.github.threatprotection.settings.RealmSettings;
@@ -69,6 +74,7 @@ public class ThreatProtectionResource {
     static final int MAX_PAGE_SIZE = 1000;
     static final int SUMMARY_DAYS = 14;
     static final int MAX_SUMMARY_DAYS = 366;
+    static final int MAX_RISK_REASON = 200;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -436,6 +442,102 @@ public class ThreatProtectionResource {
                 .representation(answer)
                 .success();
         return json(answer);
+    }
+
+    /** The user's remembered risk: state, since when, its reasons and the latest changes. */
+    @GET
+    @Path("users/{userId}/risk")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getUserRisk(@PathParam("userId") String userId) {
+        UserModel user = user(userId);
+        auth.users().requireView(user);
+        return json(UserRiskJson.write(user, UserRiskStore.read(user), CompromisedPasswordLock.isLocked(user), true));
+    }
+
+    /**
+     * An admin marks the user COMPROMISED (in ENFORCED, the account is locked until its password is replaced, as
+     * for a disowned sign-in) or dismisses the user's risk (NONE: the lock, if any, is lifted too).
+     */
+    @PUT
+    @Path("users/{userId}/risk")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response putUserRisk(@PathParam("userId") String userId, String body) {
+        UserModel user = user(userId);
+        auth.users().requireManage(user);
+        JsonNode document;
+        try {
+            document = Json.read(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (document == null || !document.isObject()) {
+            return ErrorResponses.badRequest("", "must be a JSON object with state and reason");
+        }
+        JsonNode stateNode = document.get("state");
+        UserRisk.State state = stateNode != null && stateNode.isTextual()
+                ? Enums.named(UserRisk.State.class, stateNode.textValue()) : null;
+        if (state == null || state == UserRisk.State.AT_RISK) {
+            return ErrorResponses.badRequest("state", "must be NONE or COMPROMISED");
+        }
+        JsonNode reasonNode = document.get("reason");
+        if (reasonNode != null && !reasonNode.isNull() && !reasonNode.isTextual()) {
+            return ErrorResponses.badRequest("reason", "must be text");
+        }
+        String reason = reasonNode == null || reasonNode.isNull() ? "" : reasonNode.textValue().strip();
+        if (reason.length() > MAX_RISK_REASON) {
+            return ErrorResponses.badRequest("reason", "must be at most " + MAX_RISK_REASON + " characters");
+        }
+        String detail = "by " + auth.adminAuth().getUser().getUsername() + (reason.isEmpty() ? "" : ": " + reason);
+        if (state == UserRisk.State.NONE) {
+            UserRiskStore.clear(user, UserRisk.Cause.DISMISSED, detail);
+            CompromisedPasswordLock.lift(user);
+        } else {
+            UserRiskStore.raise(user, UserRisk.State.COMPROMISED, UserRisk.Cause.ADMIN, null, detail);
+            // AUDIT records the state and does nothing about it.
+            if (threatProtection.settings().read(realm).realm().mode() == Mode.ENFORCED
+                    && !CompromisedPasswordLock.isLocked(user)) {
+                CompromisedPasswordLock.lock(session, realm, user, CompromisedPasswordLock.Reason.MARKED_BY_ADMIN,
+                        null, session.getContext().getConnection().getRemoteHost());
+            }
+        }
+        ObjectNode answer = UserRiskJson.write(user, UserRiskStore.read(user), CompromisedPasswordLock.isLocked(user),
+                true);
+        adminEvent.operation(OperationType.UPDATE)
+                .resourcePath(session.getContext().getUri())
+                .representation(answer)
+                .success();
+        return json(answer);
+    }
+
+    /**
+     * The realm's users at risk, COMPROMISED before AT_RISK when no state is given, found through Keycloak's user
+     * search by attribute.
+     */
+    @GET
+    @Path("users-at-risk")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getUsersAtRisk(@QueryParam("state") String state, @QueryParam("first") String first,
+                                   @QueryParam("max") String max) {
+        auth.users().requireView();
+        List<FieldError> errors = new ArrayList<>();
+        UserRisk.State wanted = null;
+        if (state != null && !state.isEmpty()) {
+            wanted = Enums.named(UserRisk.State.class, state);
+            if (wanted == null || wanted == UserRisk.State.NONE) {
+                errors.add(new FieldError("state", "must be AT_RISK or COMPROMISED"));
+            }
+        }
+        int firstResult = intParam("first", first, 0, 0, Integer.MAX_VALUE, errors);
+        int maxResults = intParam("max", max, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        UserRiskStore.search(session, realm, wanted, firstResult, maxResults)
+                .forEach(user -> list.add(UserRiskJson.write(user, UserRiskStore.read(user), false, false)
+                        .without("passwordChangeRequired")));
+        return json(list);
     }
 
     private ObjectNode settingsDocument(RealmSettings settings) {

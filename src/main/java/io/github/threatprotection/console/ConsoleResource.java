@@ -47,6 +47,23 @@ public class ConsoleResource {
         return secured(Response.ok(html, "text/html; charset=utf-8"));
     }
 
+    /**
+     * Where the account console's "Sign-in activity" page lands its silent sign-in, in a hidden frame of the same
+     * origin: an empty page that only that origin may frame, whose address the page reads the code from.
+     */
+    @GET
+    @Path("signed-in")
+    public Response signedIn() {
+        session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
+        return Response.ok("<!doctype html><title>Signed in</title>", "text/html; charset=utf-8")
+                .header("X-Frame-Options", "SAMEORIGIN")
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
     @GET
     @Path("{file}")
     public Response file(@PathParam("file") String file) {

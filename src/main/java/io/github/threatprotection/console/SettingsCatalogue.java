@@ -189,6 +189,9 @@ public final class SettingsCatalogue {
                 "a refresh grant or SSO sign-in comes from another country than the session's sign-in", 70);
         signal(entries, "SESSION_DEVICE_CHANGE", "Score: session on another device",
                 "a refresh grant or SSO sign-in brings another device cookie than the session's sign-in", 30);
+        signal(entries, "USER_AT_RISK", "Score: user at risk",
+                "the user's remembered risk is at risk (a high-risk sign-in went through without a second factor) "
+                        + "until remedied or dismissed", 40);
 
         // Retention and privacy
         entries.add(entry("retention.eventDays", "Keep risk events for (days)",

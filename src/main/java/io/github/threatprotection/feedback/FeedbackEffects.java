@@ -10,13 +10,15 @@ import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.history.RiskEventStore;
 import io.github.threatprotection.password.CompromisedPasswordLock;
+import io.github.threatprotection.risk.UserRisk;
+import io.github.threatprotection.userrisk.UserRiskStore;
 
 /**
  * What feedback on a sign-in does, whether the user gives it through a one-click link or an admin through the
  * REST API. VALID: the event's device, network and place count as the user's at the next sign-ins (the
  * history read by the risk signals includes confirmed events). INVALID: the event is disowned, so its device
  * stays unknown; all the user's sessions and tokens end and the account needs a new password, set through
- * the e-mailed reset, before anyone can sign in with the old one.
+ * the e-mailed reset, before anyone can sign in with the old one, and the user's risk is COMPROMISED until then.
  */
 public final class FeedbackEffects {
 
@@ -31,6 +33,8 @@ public final class FeedbackEffects {
             CompromisedPasswordLock.lock(session, realm, user, feedback.provider() == Feedback.Provider.ADMIN
                     ? CompromisedPasswordLock.Reason.DISOWNED_BY_ADMIN : CompromisedPasswordLock.Reason.DISOWNED_BY_USER,
                     eventId, session.getContext().getConnection().getRemoteHost());
+            UserRiskStore.raise(user, UserRisk.State.COMPROMISED, UserRisk.Cause.DISOWNED_SIGN_IN, eventId,
+                    feedback.provider() == Feedback.Provider.ADMIN ? "disowned by an admin" : "disowned by the user");
         }
         return updated;
     }

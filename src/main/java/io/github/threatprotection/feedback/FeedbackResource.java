@@ -29,6 +29,7 @@ import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.history.RiskEventStore;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
 import io.github.threatprotection.notification.FeedbackToken;
 import io.github.threatprotection.notification.MessageText;
 import io.github.threatprotection.notification.NotificationValues;
@@ -58,6 +59,13 @@ public class FeedbackResource {
         this.session = session;
         this.events = events;
         this.realm = session.getContext().getRealm();
+    }
+
+    /** The signed-in user's own sign-ins, for the account console's "Sign-in activity" page. */
+    @Path("account")
+    public SignInActivityResource account() {
+        return new SignInActivityResource(session, events,
+                session.getProvider(ThreatProtectionProvider.class).geoLocator());
     }
 
     @GET

@@ -1,10 +1,12 @@
 package io.github.threatprotection.metrics;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -178,6 +180,23 @@ public final class ThreatProtectionMetrics {
                 .tag("result", result)
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * Gauges a realm's users in a risk state ({@code AT_RISK}, {@code COMPROMISED}); the count is read when the
+     * registry is scraped.
+     */
+    public void usersAtRisk(String realm, String state, Supplier<Number> count) {
+        Gauge.builder("threat.protection.users.at.risk", count)
+                .description("Users whose remembered risk is in this state")
+                .tag("realm", realm)
+                .tag("state", state)
+                .register(registry);
+    }
+
+    /** A removed realm's users-at-risk gauges. */
+    public void forgetUsersAtRisk(String realm) {
+        registry.find("threat.protection.users.at.risk").tag("realm", realm).meters().forEach(registry::remove);
     }
 
     /** Exports a failure count a dependency keeps (geolocation, breach API, breach corpus, SMTP). */

@@ -39,7 +39,9 @@ public final class CompromisedPasswordLock {
         /** The user said a sign-in was not them. */
         DISOWNED_BY_USER,
         /** An admin said a sign-in was not the user. */
-        DISOWNED_BY_ADMIN
+        DISOWNED_BY_ADMIN,
+        /** An admin marked the user's risk COMPROMISED. */
+        MARKED_BY_ADMIN
     }
 
     private CompromisedPasswordLock() {
@@ -107,6 +109,11 @@ public final class CompromisedPasswordLock {
             protected void rollbackImpl() {
             }
         });
+    }
+
+    /** An admin dismissed the user's risk: the password need not be replaced after all. */
+    public static void lift(UserModel user) {
+        user.removeAttribute(ATTRIBUTE);
     }
 
     /** Whether the account is locked; a lock whose password has since been replaced is removed. */

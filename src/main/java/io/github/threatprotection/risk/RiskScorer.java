@@ -33,13 +33,21 @@ public final class RiskScorer {
      * @param recentUserFailures        the user's failed sign-ins in the window by the network they came from
      *                                  (in the form the history's networks take; null key: no address)
      * @param recentNetworkFailures     how many of the network's failures the usernames were counted in
+     * @param userAtRisk                why the user's remembered risk is AT_RISK, or null when it is not
      */
     public record Context(List<SignInObservation> history, boolean onReputationList, String reputationDetail,
                           Map<String, Integer> recentUserFailures, int recentNetworkUsers,
-                          int recentNetworkFailures) {
+                          int recentNetworkFailures, String userAtRisk) {
 
         public Context {
             recentUserFailures = Collections.unmodifiableMap(new HashMap<>(recentUserFailures));
+        }
+
+        /** A user whose remembered risk is not AT_RISK. */
+        public Context(List<SignInObservation> history, boolean onReputationList, String reputationDetail,
+                       Map<String, Integer> recentUserFailures, int recentNetworkUsers, int recentNetworkFailures) {
+            this(history, onReputationList, reputationDetail, recentUserFailures, recentNetworkUsers,
+                    recentNetworkFailures, null);
         }
 
         int userFailures() {
@@ -95,6 +103,9 @@ public final class RiskScorer {
                     atLeast(context.recentNetworkFailures(), scoring) + context.recentNetworkUsers()
                     + " usernames failed to sign in from " + now.network() + " in the last "
                     + minutes(scoring.velocityWindow()));
+        }
+        if (context.userAtRisk() != null) {
+            add(scoring, reasons, RiskSignal.USER_AT_RISK, context.userAtRisk());
         }
         int total = reasons.stream().mapToInt(RiskReason::score).sum();
         RiskLevel level = scoring.levelOf(total);

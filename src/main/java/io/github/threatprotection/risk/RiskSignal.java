@@ -36,6 +36,11 @@ public enum RiskSignal {
     SESSION_COUNTRY_CHANGE(70),
     /** Score of a session used with another device cookie than the one it was signed in with. */
     SESSION_DEVICE_CHANGE(30),
+    /**
+     * The user's remembered risk is AT_RISK (a HIGH sign-in got through without a second factor): MEDIUM on its
+     * own with the defaults, until the user changes the password after a second factor or an admin dismisses it.
+     */
+    USER_AT_RISK(40),
 
     /**
      * A session used from another context than its own: the detail names the kinds that changed
@@ -61,7 +66,9 @@ public enum RiskSignal {
     /** The risk level requires a second factor and the user has none. */
     MFA_REQUIRED_WITHOUT_SECOND_FACTOR,
     /** The risk level asks for a second factor and the flow cannot ask for one after the step. */
-    MFA_NOT_POSSIBLE_IN_FLOW;
+    MFA_NOT_POSSIBLE_IN_FLOW,
+    /** The user's remembered risk is COMPROMISED: the sign-in gets the HIGH level's action. */
+    USER_COMPROMISED;
 
     /** The signals that add to the score, in the order settings list them. */
     public static final List<RiskSignal> SCORED = Arrays.stream(values()).filter(RiskSignal::isScored).toList();

@@ -43,6 +43,7 @@ import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.settings.RealmSettingsStore;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.userrisk.UsersAtRiskGauge;
 import io.github.threatprotection.spi.ThreatProtectionProviderFactory;
 
 /**
@@ -69,6 +70,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private IpReputationLists reputationLists;
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
     private NotificationSender notifications;
+    private UsersAtRiskGauge usersAtRisk;
     private final ExecutorService accountLocks = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "threat-protection-account-locks");
         thread.setDaemon(true);
@@ -136,6 +138,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         openBreachData(factory);
+        usersAtRisk = new UsersAtRiskGauge(factory, metrics);
         notifications = new NotificationSender(factory, options.notificationSchedule(),
                 options.notificationSchedule().firstRetry(),
                 metrics, settingsStore,
@@ -154,6 +157,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                 }
                 UpdateCompromisedPasswordFactory.registerIn(realm);
                 addConsole(session, realm);
+                usersAtRisk.register(realm);
             });
             session.getProvider(TimerProvider.class)
                     .scheduleTask(new EventRetentionTask(settingsStore, s -> create(s).events(),
@@ -173,12 +177,14 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             UpdateCompromisedPasswordFactory.registerIn(created.getCreatedRealm());
             addConsole(created.getKeycloakSession(), created.getCreatedRealm());
+            usersAtRisk.register(created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             ThreatProtectionProvider provider = create(removed.getKeycloakSession());
             provider.events().deleteForRealm(removed.getRealm().getId());
             provider.failedSignIns().deleteForRealm(removed.getRealm().getId());
             settingsStore.forget(removed.getRealm().getId());
             realmDerivedKeys.forget(removed.getRealm().getId());
+            usersAtRisk.forget(removed.getRealm());
         }
     }
 

@@ -56,6 +56,7 @@ public class SignInEventListener implements EventListenerProviderFactory {
             @Override
             public void onEvent(Event event) {
                 if (event.getType() == EventType.UPDATE_PASSWORD) {
+                    UserRiskRemedy.passwordUpdated(session, event);
                     PasswordResetNotice.passwordUpdated(session,
                             session.getProvider(ThreatProtectionProvider.class));
                     return;

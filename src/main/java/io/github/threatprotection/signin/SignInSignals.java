@@ -66,7 +66,8 @@ final class SignInSignals {
                 user, deviceCookieMaxAgeSeconds());
     }
 
-    RiskScorer.Score score(RiskScoring scoring) {
+    /** @param userAtRisk why the user's remembered risk is AT_RISK, or null */
+    RiskScorer.Score score(RiskScoring scoring, String userAtRisk) {
         RiskScoring effective = directGrant ? scoring.without(RiskSignal.NEW_DEVICE) : scoring;
         Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
         // Compared with the history as it is stored: a realm that stores networks only has networks there.
@@ -83,7 +84,7 @@ final class SignInSignals {
         RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
                 reputation.isPresent(), reputation.orElse(null),
                 storeNetworkOnly ? asStoredNetworks(stored.userFailuresByNetwork()) : stored.userFailuresByNetwork(),
-                stored.networkUsers(), stored.networkFailures()));
+                stored.networkUsers(), stored.networkFailures(), userAtRisk));
         knownDevice = score.knownDevice();
         List<String> geoProblems = threatProtection.geoLocator().problems();
         if (geoProblems.isEmpty()) {

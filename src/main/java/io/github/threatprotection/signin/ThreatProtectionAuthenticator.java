@@ -19,6 +19,7 @@ import org.keycloak.services.messages.Messages;
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
 import io.github.threatprotection.decision.SignInDecision;
+import io.github.threatprotection.decision.UserRiskEffect;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.EventResponse;
 import io.github.threatprotection.history.MfaOutcome;
@@ -33,11 +34,13 @@ import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.NotificationKind;
 import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.UserRisk;
 import io.github.threatprotection.session.SessionContextNote;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.userrisk.UserRiskStore;
 
 /**
  * The {@code threat-protection} flow step. Runs right after the user was authenticated, in the same request:
@@ -104,8 +107,13 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         SignInSignals signals = new SignInSignals(session, threatProtection, realm, user, address, storeNetworkOnly,
                 WrongPasswordResponse.isDirectGrant(context));
-        RiskAssessment risk = threatProtection.riskEvaluator().evaluate(settings, address, storeNetworkOnly, breach,
-                () -> signals.score(settings.riskScoring()));
+        // A reset is how a user at risk remedies it, so the remembered risk does not weigh on one.
+        UserRisk.State userRisk = entrance.passwordReset() ? UserRisk.State.NONE : UserRiskStore.state(user);
+        RiskAssessment evaluated = threatProtection.riskEvaluator().evaluate(settings, address, storeNetworkOnly,
+                breach, () -> signals.score(settings.riskScoring(), userRisk == UserRisk.State.AT_RISK
+                        ? "the user's risk is AT_RISK until the password is changed after a second factor or through"
+                        + " the e-mailed reset, or an admin dismisses it" : null));
+        RiskAssessment risk = UserRiskEffect.apply(evaluated, settings, userRisk);
 
         SignInDecision decision = SignInDecision.decide(risk, settings, () -> SecondFactor.isConfiguredFor(user),
                 () -> SecondFactor.canGetEmailCode(user, entrance),
@@ -124,6 +132,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             threatProtection.notifications().sendAfterCommit(session, eventId);
         }
 
+        UserRisk.Cause raised = entrance.passwordReset() ? null : UserRiskEffect.raisedBy(decision, settings);
+        if (raised != null) {
+            UserRiskStore.raiseAfterCommit(session, threatProtection.accountLocks(), realm, user,
+                    UserRiskEffect.stateOf(raised), raised, eventId);
+        }
         if (decision.blocked()) {
             if (decision.lockAccount()) {
                 CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
@@ -139,7 +152,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
             context.getAuthenticationSession().setAuthNote(SecondFactor.PENDING_EVENT_NOTE, eventId);
             context.getAuthenticationSession().setAuthNote(SecondFactor.CHALLENGE_NOTE, decision.challenge().name());
         }
-        if (decision.requirePasswordChange()) {
+        if (decision.requirePasswordChange() || userRisk == UserRisk.State.COMPROMISED && risk.enforced()) {
             context.getAuthenticationSession().addRequiredAction(UpdateCompromisedPasswordFactory.ID);
         }
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());

@@ -153,6 +153,12 @@ class AdminConsoleBrowserIT {
         JsonNode feedback = realm.latestUserEvent(userId).get("feedback");
         assertEquals("INVALID", feedback.get("value").asText());
         assertEquals("ADMIN", feedback.get("provider").asText());
+        // The disowned sign-in made the user COMPROMISED: the page lists the user among those at risk.
+        browser.get(baseUrl + "/realms/master/threat-protection-console/?realm=" + realm.name());
+        WebElement atRisk = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#users-at-risk tr[data-user-id='" + userId + "']")));
+        assertTrue(atRisk.getText().contains("COMPROMISED"), atRisk.getText());
+        assertTrue(atRisk.getText().contains("DISOWNED_SIGN_IN"), atRisk.getText());
 
         // A change through the REST API is what the tab shows next.
         realm.saveSettings(Map.of("mode", "ENFORCED", "retention", Map.of("eventDays", 90)));

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +39,7 @@ class MetricsIT {
     static void setUp(KeycloakServer keycloak) {
         server = keycloak;
         realm = TestRealm.create(new AdminApi(server.baseUrl()), "metrics", "counted", "blocked", "breached",
-                "notified");
+                "notified", "gauged");
         AdminApi.ok(realm.resetPassword(realm.userId("breached"), BreachTestData.BREACHED));
     }
 
@@ -132,6 +133,32 @@ class MetricsIT {
                 "realm=\"metrics\"", "result=\"skipped\""), notified);
         assertTrue(notified.contains("threat_protection_dependency_errors_total{dependency=\"smtp\""));
         assertDashboardQueriesExist(notified);
+    }
+
+    @Test
+    void usersAtRiskAreGaugedPerRealmAndState() throws Exception {
+        String path = "/" + realm.name() + "/threat-protection/users/" + realm.userId("gauged") + "/risk";
+        double before = usersCompromised();
+
+        AdminApi.ok(realm.admin().put(path, Map.of("state", "COMPROMISED")));
+        awaitUsersCompromised(before + 1);
+        AdminApi.ok(realm.admin().put(path, Map.of("state", "NONE")));
+        awaitUsersCompromised(before);
+    }
+
+    private static double usersCompromised() throws Exception {
+        return value(scrape(), "threat_protection_users_at_risk", "realm=\"metrics\"", "state=\"COMPROMISED\"");
+    }
+
+    /** The gauge counts at most every 10 s per node. */
+    private static void awaitUsersCompromised(double expected) throws Exception {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        double value = usersCompromised();
+        while (value != expected && System.nanoTime() < giveUp) {
+            Thread.sleep(500);
+            value = usersCompromised();
+        }
+        assertEquals(expected, value);
     }
 
     private static String scrape() throws Exception {

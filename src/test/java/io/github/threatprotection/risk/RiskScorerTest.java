@@ -39,6 +39,24 @@ class RiskScorerTest {
     }
 
     @Test
+    void aUserAtRiskGetsUserAtRiskOnEverySignInEvenTheFirstOrOneFromTheUsualBrowser() {
+        RiskScorer.Context atRisk = new RiskScorer.Context(List.of(london(T0, "d1")), false, null, Map.of(), 0, 0,
+                "a HIGH sign-in got through");
+        RiskScorer.Score usual = scorer.score(RiskScoring.DEFAULTS, london(T0.plusSeconds(3600), "d1"), atRisk);
+        assertEquals(Set.of("USER_AT_RISK"), signals(usual));
+        assertEquals(40, usual.total(), "the default score");
+        assertEquals(RiskLevel.MEDIUM, usual.level());
+
+        RiskScorer.Score first = scorer.score(RiskScoring.DEFAULTS, london(T0, null), new RiskScorer.Context(
+                List.of(), false, null, Map.of(), 0, 0, "a HIGH sign-in got through"));
+        assertEquals(Set.of("USER_AT_RISK"), signals(first), "no history, and still at risk");
+
+        RiskScorer.Score off = scorer.score(RiskScoring.DEFAULTS.without(RiskSignal.USER_AT_RISK),
+                london(T0.plusSeconds(3600), "d1"), atRisk);
+        assertTrue(off.reasons().isEmpty(), "a score of 0 switches it off");
+    }
+
+    @Test
     void aFirstSignInHasNoNoveltyToSpeakOf() {
         RiskScorer.Score score = scorer.score(RiskScoring.DEFAULTS, london(T0, null), history());
         assertEquals(RiskLevel.LOW, score.level());

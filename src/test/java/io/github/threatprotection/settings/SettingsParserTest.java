@@ -100,7 +100,8 @@ class SettingsParserTest {
                 + "'riskScoring':{'signals':{'NEW_DEVICE':25,'NEW_IP':0,'NEW_NETWORK':10,'NEW_COUNTRY':35,"
                 + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':100,'IP_REPUTATION':60,'FAILED_LOGIN_VELOCITY':30,"
                 + "'NETWORK_VELOCITY':50,'SESSION_NETWORK_CHANGE':5,'SESSION_ASN_CHANGE':15,"
-                + "'SESSION_COUNTRY_CHANGE':60,'SESSION_DEVICE_CHANGE':0},'thresholds':{'medium':40,'high':90},"
+                + "'SESSION_COUNTRY_CHANGE':60,'SESSION_DEVICE_CHANGE':0,'USER_AT_RISK':55},"
+                + "'thresholds':{'medium':40,'high':90},"
                 + "'impossibleTravelKmh':1200.5,"
                 + "'velocity':{'windowMinutes':60,'userFailures':8,'networkUsers':25}},"
                 + "'notification':{'from':'security@example.com','replyTo':'',"
@@ -314,7 +315,8 @@ class SettingsParserTest {
         assertEquals(Json.read(("{'signals':{'NEW_DEVICE':15,'NEW_IP':5,'NEW_NETWORK':10,'NEW_COUNTRY':20,"
                 + "'NEW_ASN':10,'IMPOSSIBLE_TRAVEL':70,'IP_REPUTATION':40,'FAILED_LOGIN_VELOCITY':30,"
                 + "'NETWORK_VELOCITY':40,'SESSION_NETWORK_CHANGE':10,'SESSION_ASN_CHANGE':20,"
-                + "'SESSION_COUNTRY_CHANGE':70,'SESSION_DEVICE_CHANGE':30},'thresholds':{'medium':30,'high':70},"
+                + "'SESSION_COUNTRY_CHANGE':70,'SESSION_DEVICE_CHANGE':30,'USER_AT_RISK':40},"
+                + "'thresholds':{'medium':30,'high':70},"
                 + "'impossibleTravelKmh':900,"
                 + "'velocity':{'windowMinutes':15,'userFailures':5,'networkUsers':10}}").replace('\'', '"')), written);
         assertEquals(RiskSignal.SCORED.stream().map(Enum::name).toList(),
