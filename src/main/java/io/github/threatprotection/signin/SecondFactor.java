@@ -12,6 +12,8 @@ import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.github.threatprotection.decision.ReplayFacts;
+
 /** What a risk-driven second-factor challenge needs: whether one is asked for, and whether the user has one. */
 final class SecondFactor {
 
@@ -61,6 +63,12 @@ final class SecondFactor {
      */
     static boolean givenIn(AuthenticationSessionModel authSession) {
         return AuthenticatorUtil.getAuthnCredentials(authSession).stream().anyMatch(SECOND_FACTOR_TYPES::contains);
+    }
+
+    /** Which second factors the user has, as the event's replay facts name them. */
+    static String configuredKinds(UserModel user) {
+        return ReplayFacts.secondFactor(user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE),
+                user.credentialManager().isConfiguredFor(WebAuthnCredentialModel.TYPE_TWOFACTOR));
     }
 
     /** An OTP or WebAuthn (second-factor) credential; passkeys used as first factor do not count. */
