@@ -68,7 +68,8 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
     public String getHelpText() {
         return "Threat protection settings of this realm, the same document as GET/PUT "
                 + "/admin/realms/{realm}/threat-protection/settings; saving checks them as that API does. "
-                + "Event history, feedback and the 14-day audit summary: /realms/{realm}/"
+                + "Event history, feedback, the 14-day audit summary, and What if (what changed settings would have"
+                + " done to the last 14 days of sign-ins, before you save them): /realms/{realm}/"
                 + ConsoleResourceProviderFactory.ID + "/ (its address is the page's last field; master admins open "
                 + "/realms/master/" + ConsoleResourceProviderFactory.ID + "/?realm={realm}).";
     }
@@ -109,8 +110,8 @@ public class SettingsPageFactory implements UiPageProviderFactory<ComponentModel
         ProviderConfigProperty history = new ProviderConfigProperty();
         history.setName(EVENT_HISTORY_FIELD);
         history.setLabel("Event history and audit summary page");
-        history.setHelpText("Open this address on this server for recent risk events, feedback and the 14-day"
-                + " summary");
+        history.setHelpText("Open this address on this server for recent risk events, feedback, the 14-day"
+                + " summary, and What if: try changed settings on the last 14 days of sign-ins before saving them");
         history.setType(ProviderConfigProperty.STRING_TYPE);
         history.setReadOnly(true);
         properties.add(history);
