@@ -4,6 +4,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -48,6 +49,7 @@ public final class ReplayBenchmark {
     private static final String REALM = "realm-1";
     private static final long START = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
     private static final long SPAN = 300L * 24 * 3600 * 1000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private ReplayBenchmark() {
     }
@@ -65,7 +67,7 @@ public final class ReplayBenchmark {
             RealmSettings current = settings("{\"mode\":\"AUDIT\"}");
             StringBuilder block = new StringBuilder();
             for (int i = 0; i < 200; i++) {
-                block.append(i == 0 ? "" : ",").append("\"100.").append(i).append(".0.0/16\"");
+                block.append(i == 0 ? "" : ",").append("\"100.").append(i * 50).append(".0.0/16\"");
             }
             RealmSettings draft = settings("{\"mode\":\"ENFORCED\",\"riskScoring\":{\"thresholds\":{\"medium\":20},"
                     + "\"impossibleTravelKmh\":2000},\"ipExceptions\":{\"alwaysBlock\":[" + block + "]}}");
@@ -78,11 +80,15 @@ public final class ReplayBenchmark {
                 long span = (long) (SPAN * share);
                 for (int run = 0; run < runs; run++) {
                     long started = System.nanoTime();
+                    long cpuStarted = THREADS.getCurrentThreadCpuTime();
                     Simulation simulation = replay(connection, current, draft, span, run == 0 && share == 1.0);
                     double seconds = (System.nanoTime() - started) / 1e9;
+                    double cpu = (THREADS.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
                     points.add(new double[] {simulation.events(), seconds});
-                    System.out.printf(Locale.ROOT, "%,9d events: %.3f s (%.2f µs per event)%n", simulation.events(),
-                            seconds, seconds * 1e6 / simulation.events());
+                    System.out.printf(Locale.ROOT, "%,9d events: %.3f s (%.2f µs per event), this thread's CPU %.3f s"
+                            + " (%.2f µs per event), load average %.1f%n", simulation.events(), seconds,
+                            seconds * 1e6 / simulation.events(), cpu, cpu * 1e6 / simulation.events(),
+                            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 }
             }
             heap.stop();
