@@ -366,6 +366,78 @@
     $("at-risk").hidden = false;
   }
 
+  // What if: the realm's settings in an editable document, simulated over the last 14 days without saving.
+  const ACTION_ORDER = ["NOT_EVALUATED", "NO_ACTION", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK"];
+
+  async function loadWhatIf() {
+    try {
+      $("what-if-settings").value = JSON.stringify(await call("GET", "settings"), null, 2);
+    } catch (error) {
+      // Reading settings needs view-realm; a draft of a few fields works without it.
+      $("what-if-settings").value = "{}";
+    }
+    $("what-if").hidden = false;
+  }
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
+  }
+
+  function whatIfSentences(result) {
+    const stronger = { block: [0, 0, 0, 0], challenge: [0, 0, 0, 0] };
+    const weaker = [0, 0, 0, 0];
+    for (const t of result.transitions) {
+      const from = ACTION_ORDER.indexOf(t.from.action);
+      const to = ACTION_ORDER.indexOf(t.to.action);
+      const counts = to > from ? (t.to.action === "BLOCK" ? stronger.block : stronger.challenge) : weaker;
+      if (to === from) continue;
+      counts[0] += t.events; counts[1] += t.users; counts[2] += t.validFeedback; counts[3] += t.invalidFeedback;
+    }
+    const lines = [];
+    const more = (c, what) => {
+      if (c[0] === 0) return;
+      lines.push(plural(c[0], "more sign-in", "more sign-ins") + " of " + plural(c[1], "user", "users")
+          + " would have been " + what + "; " + c[2] + " of them " + (c[2] === 1 ? "a user" : "users")
+          + " confirmed as theirs");
+    };
+    more(stronger.block, "blocked");
+    more(stronger.challenge, "asked for a second factor");
+    if (weaker[0] > 0) {
+      lines.push(plural(weaker[0], "sign-in", "sign-ins") + " of " + plural(weaker[1], "user", "users")
+          + " would have met a weaker action; " + weaker[3] + " of them disowned by the user");
+    }
+    if (lines.length === 0) lines.push("No sign-in of the " + result.events + " events would have been decided otherwise");
+    lines.push("Mails due: " + result.current.notifications + " now, " + result.proposed.notifications
+        + " with these settings");
+    if (result.notReplayable > 0) {
+      lines.push(plural(result.notReplayable, "event", "events") + " could not be replayed and count as recorded");
+    }
+    return lines;
+  }
+
+  async function runWhatIf() {
+    let draft;
+    try {
+      draft = JSON.parse($("what-if-settings").value || "{}");
+    } catch (error) {
+      throw new Error("The settings to try are not valid JSON: " + error.message);
+    }
+    status("Simulating…");
+    const result = await call("POST", "simulate", { settings: draft });
+    const summary = $("what-if-summary");
+    summary.replaceChildren(...whatIfSentences(result).map(line => element("li", line)));
+    const rows = $("what-if-transitions");
+    rows.replaceChildren(...result.transitions.map(t => {
+      const row = element("tr");
+      row.append(element("td", t.from.level + " / " + t.from.action, "level-" + t.from.level),
+          element("td", t.to.level + " / " + t.to.action, "level-" + t.to.level), element("td", t.events),
+          element("td", t.users), element("td", t.validFeedback), element("td", t.invalidFeedback));
+      return row;
+    }));
+    $("what-if-table").hidden = result.transitions.length === 0;
+    status("Simulated " + plural(result.events, "event", "events") + " of the last 14 days");
+  }
+
   function signOut() {
     const params = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: redirectUri });
     if (idToken) params.set("id_token_hint", idToken);
@@ -377,6 +449,7 @@
     $("realm-name").textContent = "– realm " + realm;
     $("sign-out").addEventListener("click", signOut);
     $("filters").addEventListener("submit", event => search(event).catch(error => status(error.message, true)));
+    $("what-if-run").addEventListener("click", () => runWhatIf().catch(error => status(error.message, true)));
     const code = query.get("code");
     if (!code) {
       if (query.get("error")) {
@@ -391,7 +464,7 @@
     status("Loading…");
     await Promise.all([showSummary().catch(error => status(error.message, true)),
       showAttack().catch(error => status(error.message, true)),
-      showUsersAtRisk().catch(error => status(error.message, true)), search()]);
+      showUsersAtRisk().catch(error => status(error.message, true)), search(), loadWhatIf()]);
   }
 
   start().catch(error => status(error.message, true));

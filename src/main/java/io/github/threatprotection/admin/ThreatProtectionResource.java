@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -40,6 +41,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import io.github.threatprotection.Enums;
 import io.github.threatprotection.Json;
+import io.github.threatprotection.decision.Simulation;
+import io.github.threatprotection.decision.SignInReplay;
 import io.github.threatprotection.feedback.FeedbackEffects;
 import io.github.threatprotection.history.EventQuery;
 import io.github.threatprotection.history.EventSummary;
@@ -60,6 +63,7 @@ import io.github.threatprotection.settings.FieldError;
 import io.github.threatprotection.settings.InvalidSettingsException;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsParser;
+import io.github.threatprotection.settings.SettingsDraft;
 import io.github.threatprotection.settings.SettingsWriter;
 import io.github.threatprotection.settings.ThrottleScope;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
@@ -75,16 +79,20 @@ public class ThreatProtectionResource {
     static final int SUMMARY_DAYS = 14;
     static final int MAX_SUMMARY_DAYS = 366;
     static final int MAX_RISK_REASON = 200;
+    static final int SIMULATION_DAYS = 14;
+    static final Duration MAX_SIMULATION_WINDOW = Duration.ofDays(366);
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
     private final ThreatProtectionProvider threatProtection;
+    private final Set<String> simulating;
 
     ThreatProtectionResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
-                             AdminEventBuilder adminEvent) {
+                             AdminEventBuilder adminEvent, Set<String> simulating) {
         this.session = session;
+        this.simulating = simulating;
         this.realm = realm;
         this.auth = auth;
         // CUSTOM rather than a type of our own: Keycloak's admin-event search rejects types it does not know.
@@ -410,6 +418,130 @@ public class ThreatProtectionResource {
                 .representation(Json.object().put("source", source))
                 .success();
         return Response.noContent().build();
+    }
+
+    /**
+     * What a draft of the settings would have done to the realm's stored events (docs/what-if.md): each event
+     * decided again under the current settings and under the draft, counted, and the changes grouped. Writes
+     * nothing; one simulation per realm at a time on each node (429 otherwise), over at most 366 days.
+     */
+    @POST
+    @Path("simulate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response simulate(String body) {
+        auth.realm().requireViewEvents();
+        JsonNode document;
+        try {
+            document = Json.read(body == null || body.isBlank() ? "{}" : body);
+        } catch (JsonProcessingException e) {
+            return ErrorResponses.badRequest("", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (document == null || !document.isObject()) {
+            return ErrorResponses.badRequest("", "must be a JSON object");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        document.fieldNames().forEachRemaining(name -> {
+            if (!Set.of("settings", "from", "to", "clientId").contains(name)) {
+                errors.add(new FieldError(name, "unknown field; expected settings, from, to, clientId"));
+            }
+        });
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
+        Instant to = instantField(document, "to", now, errors);
+        Instant from = instantField(document, "from", to.minus(Duration.ofDays(SIMULATION_DAYS)), errors);
+        if (!from.isBefore(to)) {
+            errors.add(new FieldError("from", "must be before to"));
+        } else if (Duration.between(from, to).compareTo(MAX_SIMULATION_WINDOW) > 0) {
+            errors.add(new FieldError("to", "at most 366 days after from"));
+        }
+        JsonNode clientNode = document.get("clientId");
+        String clientId = null;
+        if (clientNode != null && !clientNode.isNull()) {
+            if (!clientNode.isTextual() || clientNode.textValue().isEmpty()) {
+                errors.add(new FieldError("clientId", "must be a non-empty string"));
+            } else {
+                clientId = clientNode.textValue();
+            }
+        }
+        RealmSettings current = threatProtection.settings().read(realm);
+        JsonNode draft = document.get("settings");
+        RealmSettings proposed = current;
+        try {
+            proposed = SettingsDraft.parse(settingsDocument(current), draft == null ? Json.object() : draft,
+                    id -> realm.getClientByClientId(id) != null);
+        } catch (InvalidSettingsException e) {
+            e.errors().forEach(error -> errors.add(new FieldError(
+                    error.field().isEmpty() ? "settings" : "settings." + error.field(), error.message())));
+        }
+        if (!errors.isEmpty()) {
+            return ErrorResponses.badRequest(errors);
+        }
+        if (!simulating.add(realm.getId())) {
+            return Response.status(429).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Json.write(Json.object().put("error", "a simulation of this realm is already running on"
+                            + " this server; try again when it has finished"))).build();
+        }
+        try {
+            // Nothing a simulation does is to be kept, whatever happens in it.
+            session.getTransactionManager().setRollbackOnly();
+            Simulation simulation = new Simulation(current, proposed, new SignInReplay(
+                    threatProtection.riskEvaluator().failureAction(), current.privacy().storeNetworkOnly()));
+            threatProtection.events().replay(realm.getId(), from, to, clientId, simulation);
+            return json(simulationJson(simulation));
+        } finally {
+            simulating.remove(realm.getId());
+        }
+    }
+
+    private static ObjectNode simulationJson(Simulation simulation) {
+        ObjectNode json = Json.object();
+        json.put("events", simulation.events());
+        json.set("current", countsJson(simulation.current()));
+        json.set("proposed", countsJson(simulation.proposed()));
+        ArrayNode transitions = json.putArray("transitions");
+        for (Simulation.Transition transition : simulation.transitions()) {
+            ObjectNode item = transitions.addObject();
+            item.set("from", outcomeJson(transition.from()));
+            item.set("to", outcomeJson(transition.to()));
+            item.put("events", transition.events());
+            item.put("users", transition.users());
+            item.put("validFeedback", transition.validFeedback());
+            item.put("invalidFeedback", transition.invalidFeedback());
+            transition.samples().forEach(item.putArray("samples")::add);
+        }
+        json.put("notReplayable", simulation.notReplayable());
+        return json;
+    }
+
+    private static ObjectNode countsJson(Simulation.Counts counts) {
+        ObjectNode json = Json.object();
+        ObjectNode byLevel = json.putObject("byLevel");
+        counts.byLevel().forEach(byLevel::put);
+        ObjectNode byAction = json.putObject("byAction");
+        counts.byAction().forEach(byAction::put);
+        json.put("notifications", counts.notifications());
+        return json;
+    }
+
+    private static ObjectNode outcomeJson(SignInReplay.Outcome outcome) {
+        return Json.object().put("level", Simulation.name(outcome.level()))
+                .put("action", Simulation.name(outcome.action()));
+    }
+
+    private static Instant instantField(JsonNode document, String name, Instant fallback, List<FieldError> errors) {
+        JsonNode value = document.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.isTextual()) {
+            try {
+                return Instant.parse(value.textValue());
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-11-26T12:00:00Z"));
+        return fallback;
     }
 
     @PUT

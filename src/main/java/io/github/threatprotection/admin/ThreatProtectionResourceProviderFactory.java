@@ -1,5 +1,8 @@
 package io.github.threatprotection.admin;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -15,6 +18,9 @@ public class ThreatProtectionResourceProviderFactory
 
     public static final String ID = "threat-protection";
 
+    /** Realms with a what-if simulation running on this node: one at a time each, so none can slow sign-ins. */
+    private final Set<String> simulating = ConcurrentHashMap.newKeySet();
+
     @Override
     public AdminRealmResourceProvider create(KeycloakSession session) {
         return this;
@@ -23,7 +29,7 @@ public class ThreatProtectionResourceProviderFactory
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new ThreatProtectionResource(session, realm, auth, adminEvent);
+        return new ThreatProtectionResource(session, realm, auth, adminEvent, simulating);
     }
 
     @Override

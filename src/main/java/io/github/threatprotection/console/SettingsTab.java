@@ -126,7 +126,8 @@ public class SettingsTab implements UiTabProviderFactory<ComponentModel>, UiTabP
         history.setHelpText("Recent risk events with their reasons and feedback, and the 14-day audit summary. Copy"
                 + " this address into the browser: it signs you in with your admin console account (master "
                 + "realm). Admins of this realm who sign in to its own console open /realms/<this realm>/"
-                + ConsoleResourceProviderFactory.ID + "/ instead. Changing this field changes nothing.");
+                + ConsoleResourceProviderFactory.ID + "/ instead. Its What if panel tries changed settings on the last"
+                + " 14 days of sign-ins before you save them. Changing this field changes nothing.");
         // Keycloak 26.7's admin console leaves out a field's read-only flag (ModelToRepresentation does not copy
         // it), so the field can be typed into; the server puts the address back on every save.
         history.setReadOnly(true);

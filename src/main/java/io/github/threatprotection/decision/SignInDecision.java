@@ -95,6 +95,14 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge 
         return challenge != null;
     }
 
+    /**
+     * The mail that goes out with the event: a password reset that goes on is told of later, by the password-reset
+     * mail once the new password is set; only a refused reset gets its level's mail now.
+     */
+    public NotificationKind notificationNow(boolean passwordReset) {
+        return passwordReset && !blocked ? null : notification;
+    }
+
     private static boolean asksForSecondFactor(RiskAction action) {
         return action == RiskAction.MFA_IF_CONFIGURED || action == RiskAction.MFA_REQUIRED;
     }

@@ -134,6 +134,18 @@ public class RiskEventEntity {
     @Column(name = "NOTIFY_LINK_BASE")
     private String notifyLinkBase;
 
+    /** What the decision was made from ({@code decision.ReplayFacts}); null for events before it was kept. */
+    @Column(name = "FACTS")
+    private String facts;
+
+    public String getFacts() {
+        return facts;
+    }
+
+    public void setFacts(String facts) {
+        this.facts = facts;
+    }
+
     public String getId() {
         return id;
     }

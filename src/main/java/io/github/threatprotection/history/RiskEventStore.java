@@ -13,6 +13,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
 import io.github.threatprotection.Json;
+import io.github.threatprotection.decision.ReplayFacts;
+import io.github.threatprotection.decision.Simulation;
 import io.github.threatprotection.risk.AuthenticationMethod;
 import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.risk.IpOverride;
@@ -49,7 +51,16 @@ public final class RiskEventStore {
      *                             this time
      */
     public void add(RiskEvent event, String notificationLinkBase, Instant claimedUntil) {
+        add(event, null, notificationLinkBase, claimedUntil);
+    }
+
+    /**
+     * As {@link #add(RiskEvent, String, Instant)}, with what the event's decision was made from, so that a
+     * what-if simulation can decide it again under a draft of the settings.
+     */
+    public void add(RiskEvent event, ReplayFacts facts, String notificationLinkBase, Instant claimedUntil) {
         RiskEventEntity entity = toEntity(event);
+        entity.setFacts(facts == null ? null : facts.encode());
         if (event.notification() != null && event.notification().status() == NotificationStatus.PENDING) {
             entity.setNotifyNextAt(entity.getTime());
             entity.setNotifyLinkBase(notificationLinkBase);
@@ -129,6 +140,14 @@ public final class RiskEventStore {
                         RiskLevel.valueOf((String) row[2]), RiskAction.valueOf((String) row[3]),
                         (Boolean) row[4], ((Number) row[5]).longValue()))
                 .toList();
+    }
+
+    /**
+     * Feeds the realm's events from {@code from} (inclusive) to {@code to} (exclusive), of one client or all, to a
+     * what-if simulation, streamed in the caller's transaction; reads only.
+     */
+    public void replay(String realmId, Instant from, Instant to, String clientId, Simulation simulation) {
+        StoredEventReplay.replay(em, realmId, from, to, clientId, simulation);
     }
 
     public Optional<RiskEvent> find(String realmId, String userId, String eventId) {

@@ -62,64 +62,105 @@ public final class RiskScorer {
     }
 
     public Score score(RiskScoring scoring, SignInObservation now, Context context) {
-        List<RiskReason> reasons = new ArrayList<>();
+        return score(scoring, now, facts(now, context));
+    }
+
+    /**
+     * What the score of this sign-in is computed from, whatever the settings: kept with the event, so that a draft
+     * of the settings can be tried on it later.
+     */
+    public static SignInFacts facts(SignInObservation now, Context context) {
         List<SignInObservation> trusted = context.history().stream().filter(past -> !past.disowned()).toList();
         // A device seen in a disowned sign-in stays unknown, however often it signed in before.
         boolean disownedDevice = now.deviceId() != null && context.history().stream()
                 .anyMatch(past -> past.disowned() && now.deviceId().equals(past.deviceId()));
         boolean knownDevice = !disownedDevice && now.deviceId() != null
                 && trusted.stream().anyMatch(past -> now.deviceId().equals(past.deviceId()));
-        if (!trusted.isEmpty()) {
-            if (disownedDevice) {
+        boolean history = !trusted.isEmpty();
+        Set<String> knownNetworks = trusted.stream().map(SignInObservation::network).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        SignInFacts.Travel travel = null;
+        if (history && now.hasPosition() && trusted.get(0).hasPosition()) {
+            SignInObservation previous = trusted.get(0);
+            travel = travel(previous.latitude(), previous.longitude(), previous.accuracyRadiusKm(), previous.time(),
+                    now.latitude(), now.longitude(), now.accuracyRadiusKm(), now.time(), "the previous sign-in ("
+                            + (previous.country() == null ? "unknown country" : previous.country()) + ")");
+        }
+        return new SignInFacts(history, !knownDevice, disownedDevice,
+                history && isNew(now.ipAddress(), trusted, SignInObservation::ipAddress),
+                history && isNew(now.network(), trusted, SignInObservation::network),
+                history && isNew(now.country(), trusted, SignInObservation::country),
+                history && isNew(now.asn(), trusted, SignInObservation::asn),
+                travel, context.onReputationList() ? context.reputationDetail() : null,
+                context.userFailures(), fromKnownNetworks(context, knownNetworks), context.recentNetworkUsers(),
+                context.recentNetworkFailures(), knownNetworks.contains(now.network()), context.userAtRisk());
+    }
+
+    /**
+     * The score of a sign-in under {@code scoring}, from its facts.
+     *
+     * @param now the sign-in itself, for the reasons' details (address, network, country, ASN)
+     */
+    public Score score(RiskScoring scoring, SignInObservation now, SignInFacts facts) {
+        List<RiskReason> reasons = new ArrayList<>();
+        if (facts.history()) {
+            if (facts.disownedDevice()) {
                 add(scoring, reasons, RiskSignal.NEW_DEVICE, "this browser signed in as this user in a sign-in"
                         + " the user or an admin disowned");
-            } else {
-                novelty(scoring, reasons, RiskSignal.NEW_DEVICE, now.deviceId(), trusted,
-                        SignInObservation::deviceId, "this browser has not signed in as this user before", true);
+            } else if (facts.newDevice()) {
+                add(scoring, reasons, RiskSignal.NEW_DEVICE, "this browser has not signed in as this user before");
             }
-            novelty(scoring, reasons, RiskSignal.NEW_IP, now.ipAddress(), trusted, SignInObservation::ipAddress,
-                    "first successful sign-in from " + now.ipAddress(), false);
-            novelty(scoring, reasons, RiskSignal.NEW_NETWORK, now.network(), trusted, SignInObservation::network,
-                    "first successful sign-in from network " + now.network(), false);
-            novelty(scoring, reasons, RiskSignal.NEW_COUNTRY, now.country(), trusted, SignInObservation::country,
-                    "first successful sign-in from country " + now.country(), false);
-            novelty(scoring, reasons, RiskSignal.NEW_ASN, now.asn(), trusted, SignInObservation::asn,
-                    "first successful sign-in from autonomous system AS" + now.asn(), false);
-            impossibleTravel(scoring, reasons, now, trusted.get(0));
+            if (facts.newIp()) {
+                add(scoring, reasons, RiskSignal.NEW_IP, "first successful sign-in from " + now.ipAddress());
+            }
+            if (facts.newNetwork()) {
+                add(scoring, reasons, RiskSignal.NEW_NETWORK, "first successful sign-in from network "
+                        + now.network());
+            }
+            if (facts.newCountry()) {
+                add(scoring, reasons, RiskSignal.NEW_COUNTRY, "first successful sign-in from country "
+                        + now.country());
+            }
+            if (facts.newAsn()) {
+                add(scoring, reasons, RiskSignal.NEW_ASN, "first successful sign-in from autonomous system AS"
+                        + now.asn());
+            }
+            String travel = facts.travel() == null ? null : travelDetail(scoring, facts.travel());
+            if (travel != null) {
+                add(scoring, reasons, RiskSignal.IMPOSSIBLE_TRAVEL, travel);
+            }
         }
-        if (context.onReputationList()) {
-            add(scoring, reasons, RiskSignal.IP_REPUTATION, context.reputationDetail());
+        if (facts.reputation() != null) {
+            add(scoring, reasons, RiskSignal.IP_REPUTATION, facts.reputation());
         }
         // Counts that reached the read's limit are lower bounds.
-        int userFailures = context.userFailures();
+        int userFailures = facts.userFailures();
         boolean userVelocity = userFailures >= scoring.userFailures();
         if (userVelocity) {
             add(scoring, reasons, RiskSignal.FAILED_LOGIN_VELOCITY, atLeast(userFailures, scoring) + userFailures
                     + " failed sign-ins of this user in the last " + minutes(scoring.velocityWindow()));
         }
-        boolean networkVelocity = context.recentNetworkUsers() >= scoring.networkUsers();
+        boolean networkVelocity = facts.networkUsers() >= scoring.networkUsers();
         if (networkVelocity) {
             add(scoring, reasons, RiskSignal.NETWORK_VELOCITY,
-                    atLeast(context.recentNetworkFailures(), scoring) + context.recentNetworkUsers()
+                    atLeast(facts.networkFailures(), scoring) + facts.networkUsers()
                     + " usernames failed to sign in from " + now.network() + " in the last "
                     + minutes(scoring.velocityWindow()));
         }
-        if (context.userAtRisk() != null) {
-            add(scoring, reasons, RiskSignal.USER_AT_RISK, context.userAtRisk());
+        if (facts.userAtRisk() != null) {
+            add(scoring, reasons, RiskSignal.USER_AT_RISK, facts.userAtRisk());
         }
         int total = reasons.stream().mapToInt(RiskReason::score).sum();
         RiskLevel level = scoring.levelOf(total);
-        if (level == RiskLevel.HIGH && knownDevice) {
+        if (level == RiskLevel.HIGH && facts.knownDevice()) {
             // Anyone can make failed sign-ins in a user's name, or from a network; a browser this user signed in
             // with before is evidence only the user has. Failures from networks the user never signed in from
             // must not, alone, push such a sign-in to the level that blocks (or asks a factor the user may lack).
-            Set<String> knownNetworks = trusted.stream().map(SignInObservation::network).filter(Objects::nonNull)
-                    .collect(Collectors.toSet());
             int attackerMade = 0;
-            if (userVelocity && fromKnownNetworks(context, knownNetworks) < scoring.userFailures()) {
+            if (userVelocity && facts.userFailuresFromKnownNetworks() < scoring.userFailures()) {
                 attackerMade += scoring.scoreOf(RiskSignal.FAILED_LOGIN_VELOCITY);
             }
-            if (networkVelocity && !knownNetworks.contains(now.network())) {
+            if (networkVelocity && !facts.knownNetwork()) {
                 attackerMade += scoring.scoreOf(RiskSignal.NETWORK_VELOCITY);
             }
             if (attackerMade > 0 && scoring.levelOf(total - attackerMade) != RiskLevel.HIGH) {
@@ -129,7 +170,7 @@ public final class RiskScorer {
                         + " made this sign-in HIGH"));
             }
         }
-        return new Score(level, total, reasons, knownDevice);
+        return new Score(level, total, reasons, facts.knownDevice());
     }
 
     private static int fromKnownNetworks(Context context, Set<String> knownNetworks) {
@@ -139,37 +180,9 @@ public final class RiskScorer {
                 .sum();
     }
 
-    /**
-     * Fires when the value is not among the trusted history's values. An unknown value (no geolocation) fires
-     * nothing, except for devices, where "no valid cookie" is exactly what a new device looks like.
-     */
-    private static <T> void novelty(RiskScoring scoring, List<RiskReason> reasons, RiskSignal signal, T value,
-                                    List<SignInObservation> trusted, Function<SignInObservation, T> field,
-                                    String detail, boolean unknownIsNew) {
-        if (value == null) {
-            if (unknownIsNew) {
-                add(scoring, reasons, signal, detail);
-            }
-            return;
-        }
-        boolean seen = trusted.stream().map(field).anyMatch(past -> Objects.equals(past, value));
-        if (!seen) {
-            add(scoring, reasons, signal, detail);
-        }
-    }
-
-    /** Compares with the latest trusted sign-in; both locations' accuracy radii are given the benefit of doubt. */
-    private static void impossibleTravel(RiskScoring scoring, List<RiskReason> reasons, SignInObservation now,
-                                         SignInObservation previous) {
-        if (!now.hasPosition() || !previous.hasPosition()) {
-            return;
-        }
-        String detail = travelDetail(scoring, previous.latitude(), previous.longitude(), previous.accuracyRadiusKm(),
-                previous.time(), now.latitude(), now.longitude(), now.accuracyRadiusKm(), now.time(),
-                "the previous sign-in (" + (previous.country() == null ? "unknown country" : previous.country()) + ")");
-        if (detail != null) {
-            add(scoring, reasons, RiskSignal.IMPOSSIBLE_TRAVEL, detail);
-        }
+    /** A known value not among the trusted history's values; an unknown one (no geolocation) is not new. */
+    private static <T> boolean isNew(T value, List<SignInObservation> trusted, Function<SignInObservation, T> field) {
+        return value != null && trusted.stream().map(field).noneMatch(past -> Objects.equals(past, value));
     }
 
     /**
@@ -181,18 +194,31 @@ public final class RiskScorer {
     static String travelDetail(RiskScoring scoring, double fromLatitude, double fromLongitude, Integer fromRadiusKm,
                                Instant fromTime, double toLatitude, double toLongitude, Integer toRadiusKm,
                                Instant toTime, String from) {
+        return travelDetail(scoring, travel(fromLatitude, fromLongitude, fromRadiusKm, fromTime, toLatitude,
+                toLongitude, toRadiusKm, toTime, from));
+    }
+
+    /** The journey between two places; both accuracy radii (null: exact) are given the benefit of doubt. */
+    static SignInFacts.Travel travel(double fromLatitude, double fromLongitude, Integer fromRadiusKm,
+                                     Instant fromTime, double toLatitude, double toLongitude, Integer toRadiusKm,
+                                     Instant toTime, String from) {
         double distance = GeoLocator.distanceKm(fromLatitude, fromLongitude, toLatitude, toLongitude);
         double uncertain = (fromRadiusKm == null ? 0 : fromRadiusKm) + (toRadiusKm == null ? 0 : toRadiusKm);
         double travelled = Math.max(0, distance - uncertain);
-        double hours = Math.max(Duration.between(fromTime, toTime).toMillis(), 1000) / 3_600_000.0;
-        double speed = travelled / hours;
-        if (speed <= scoring.impossibleTravelKmh()) {
+        long millis = Duration.between(fromTime, toTime).toMillis();
+        double hours = Math.max(millis, 1000) / 3_600_000.0;
+        return new SignInFacts.Travel(distance, travelled / hours, millis, from);
+    }
+
+    /** The IMPOSSIBLE_TRAVEL detail when the journey was faster than {@code impossibleTravelKmh}, else null. */
+    static String travelDetail(RiskScoring scoring, SignInFacts.Travel travel) {
+        if (travel.speedKmh() <= scoring.impossibleTravelKmh()) {
             return null;
         }
-        return String.format(Locale.ROOT, "%.0f km from %s in %s: %.0f km/h, more than %.0f km/h", distance, from,
-                Duration.between(fromTime, toTime).truncatedTo(ChronoUnit.SECONDS).toString().substring(2)
-                        .toLowerCase(Locale.ROOT),
-                speed, scoring.impossibleTravelKmh());
+        return String.format(Locale.ROOT, "%.0f km from %s in %s: %.0f km/h, more than %.0f km/h",
+                travel.distanceKm(), travel.from(), Duration.ofMillis(travel.millis()).truncatedTo(ChronoUnit.SECONDS)
+                        .toString().substring(2).toLowerCase(Locale.ROOT),
+                travel.speedKmh(), scoring.impossibleTravelKmh());
     }
 
     private static void add(RiskScoring scoring, List<RiskReason> reasons, RiskSignal signal, String detail) {

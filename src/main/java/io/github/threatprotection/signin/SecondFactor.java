@@ -13,6 +13,7 @@ import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.github.threatprotection.risk.MfaChallenge;
+import io.github.threatprotection.decision.ReplayFacts;
 
 /** What a risk-driven second-factor challenge needs: whether one is asked for, and whether the user has one. */
 final class SecondFactor {
@@ -80,6 +81,12 @@ final class SecondFactor {
     static boolean canGetEmailCode(UserModel user, Entrance entrance) {
         return !entrance.passwordReset() && user.isEmailVerified() && user.getEmail() != null
                 && !user.getEmail().isBlank();
+    }
+
+    /** Which second factors the user has, as the event's replay facts name them. */
+    static String configuredKinds(UserModel user) {
+        return ReplayFacts.secondFactor(user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE),
+                user.credentialManager().isConfiguredFor(WebAuthnCredentialModel.TYPE_TWOFACTOR));
     }
 
     /** An OTP or WebAuthn (second-factor) credential; passkeys used as first factor do not count. */

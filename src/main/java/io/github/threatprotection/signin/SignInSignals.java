@@ -22,6 +22,7 @@ import io.github.threatprotection.risk.RiskScorer;
 import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.risk.SessionContext;
+import io.github.threatprotection.risk.SignInFacts;
 import io.github.threatprotection.risk.SignInObservation;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -49,6 +50,7 @@ final class SignInSignals {
     private final GeoLocation location;
     private final String deviceId;
     private boolean knownDevice;
+    private SignInFacts facts;
 
     /** @param storeNetworkOnly the realm's {@code privacy.storeNetworkOnly} */
     SignInSignals(KeycloakSession session, ThreatProtectionProvider threatProtection, RealmModel realm,
@@ -81,10 +83,11 @@ final class SignInSignals {
         if (reputation.isEmpty()) {
             reputation = Optional.ofNullable(location.anonymityDetail(address.recorded(storeNetworkOnly)));
         }
-        RiskScorer.Score score = SCORER.score(effective, observation, new RiskScorer.Context(stored.signIns(),
+        facts = RiskScorer.facts(observation, new RiskScorer.Context(stored.signIns(),
                 reputation.isPresent(), reputation.orElse(null),
                 storeNetworkOnly ? asStoredNetworks(stored.userFailuresByNetwork()) : stored.userFailuresByNetwork(),
                 stored.networkUsers(), stored.networkFailures(), userAtRisk));
+        RiskScorer.Score score = SCORER.score(effective, observation, facts);
         knownDevice = score.knownDevice();
         List<String> geoProblems = threatProtection.geoLocator().problems();
         if (geoProblems.isEmpty()) {
@@ -112,6 +115,16 @@ final class SignInSignals {
     /** Whether the score found this browser among the user's trusted earlier sign-ins; false before scoring. */
     boolean knownDevice() {
         return knownDevice;
+    }
+
+    /** What the score was computed from, kept with the event; null when it was not scored. */
+    SignInFacts facts() {
+        return facts;
+    }
+
+    /** An API client of the direct grant, which keeps no cookies. */
+    boolean cookieless() {
+        return directGrant;
     }
 
     /** The device id of the valid cookie this request brought, or null. */

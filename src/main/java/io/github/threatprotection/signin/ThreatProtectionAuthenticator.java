@@ -18,6 +18,7 @@ import org.keycloak.services.messages.Messages;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.decision.ReplayFacts;
 import io.github.threatprotection.decision.SignInDecision;
 import io.github.threatprotection.decision.UserRiskEffect;
 import io.github.threatprotection.device.DeviceName;
@@ -95,7 +96,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 breachCheck.waitAsIfChecked();
             }
             record(context, threatProtection, clientId, entrance, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL,
-                    null, null, RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), started, null);
+                    null, null, RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), null, started,
+                    null);
             refuse(context, entrance, false);
             return;
         }
@@ -115,19 +117,27 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                         + " the e-mailed reset, or an admin dismisses it" : null));
         RiskAssessment risk = UserRiskEffect.apply(evaluated, settings, userRisk);
 
-        SignInDecision decision = SignInDecision.decide(risk, settings, () -> SecondFactor.isConfiguredFor(user),
-                () -> SecondFactor.canGetEmailCode(user, entrance),
-                challenge -> SecondFactor.canBeChallenged(context, challenge));
+        // All read for the event's replay facts whatever the level: the user's credentials are in Keycloak's
+        // user cache since the first factor was checked, and the flow in its realm cache.
+        String secondFactors = SecondFactor.configuredKinds(user);
+        boolean canGetEmailCode = SecondFactor.canGetEmailCode(user, entrance);
+        boolean flowCanAsk = SecondFactor.canBeChallenged(context, MfaChallenge.MFA);
+        boolean flowCanAskEmailCode = SecondFactor.canBeChallenged(context, MfaChallenge.EMAIL_CODE);
+        SignInDecision decision = SignInDecision.decide(risk, settings, () -> !secondFactors.equals("none"),
+                () -> canGetEmailCode,
+                challenge -> challenge == MfaChallenge.EMAIL_CODE ? flowCanAskEmailCode : flowCanAsk);
+        ReplayFacts facts = new ReplayFacts(signals.facts(), signals.cookieless(), breach, secondFactors, flowCanAsk,
+                (int) settings.riskScoring().velocityWindow().toMinutes(), false,
+                userRisk == UserRisk.State.COMPROMISED, canGetEmailCode, flowCanAskEmailCode);
         risk = decision.risk();
         String deviceId = decision.blocked() ? signals.deviceId() : signals.reissueDeviceCookie();
-        // A reset that goes on is told of by the password-reset mail once the new password is set (see
-        // PasswordResetNotice), which says from where; only a refused reset gets the level's mail now.
-        NotificationKind kind = entrance.passwordReset() && !decision.blocked() ? null : decision.notification();
+        // A reset that goes on is told of by PasswordResetNotice, which says from where.
+        NotificationKind kind = decision.notificationNow(entrance.passwordReset());
         Notification notification = notification(threatProtection, realm, user, settings, kind);
         String eventId = record(context, threatProtection, clientId, entrance, risk,
                 decision.blocked() ? EventResponse.FAIL : EventResponse.PASS,
                 decision.askSecondFactor() ? MfaOutcome.PENDING : null, decision.challenge(),
-                signals.context(deviceName(context), deviceId), started, notification);
+                signals.context(deviceName(context), deviceId), facts, started, notification);
         if (notification != null && notification.status() == NotificationStatus.PENDING) {
             threatProtection.notifications().sendAfterCommit(session, eventId);
         }
@@ -181,12 +191,12 @@ public class ThreatProtectionAuthenticator implements Authenticator {
      */
     private String record(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
                           String clientId, Entrance entrance, RiskAssessment risk, EventResponse response,
-                          MfaOutcome mfa, MfaChallenge challenge, RiskEvent.Context where, long startedNanos,
-                          Notification notification) {
+                          MfaOutcome mfa, MfaChallenge challenge, RiskEvent.Context where, ReplayFacts facts,
+                          long startedNanos, Notification notification) {
         RiskEvent event = new RiskEvent(KeycloakModelUtils.generateId(), context.getRealm().getId(),
                 entrance.type(), Instant.ofEpochMilli(Time.currentTimeMillis()), context.getUser().getId(), clientId,
                 response, risk, mfa, challenge, where, entrance.method(), null, notification);
-        threatProtection.events().add(event, session.getContext().getUri().getBaseUri().toString(),
+        threatProtection.events().add(event, facts, session.getContext().getUri().getBaseUri().toString(),
                 NotificationSender.claimUntil(event.time()));
         threatProtection.metrics().evaluated(context.getRealm().getName(), event,
                 Duration.ofNanos(System.nanoTime() - startedNanos));

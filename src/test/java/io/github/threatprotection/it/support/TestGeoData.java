@@ -16,6 +16,8 @@ public final class TestGeoData {
     public static final String LONDON = "81.2.69.142";
     public static final String LINKOPING = "89.160.20.113";
     public static final String CHANGCHUN = "175.16.199.1";
+    /** A network in London whose neighbours 100.64.1.0/24, .2 and .3 lie 3, 5 and 14 km east. */
+    public static final String LONDON_WEST = "100.64.0.0/24";
     /** On the test reputation list. */
     public static final String LISTED = "203.0.113.200";
 
@@ -32,6 +34,12 @@ public final class TestGeoData {
                 .addCity("89.160.20.0/24", "SE", "Sweden", "Linköping", 58.4167, 15.6167, 20)
                 .addCity("175.16.199.0/24", "CN", "China", "Changchun", 43.88, 125.3228, 50)
                 .addCity("2001:db8:c17::/48", "US", "United States", "Milton", 47.2513, -122.3149, 20)
+                // Four places in and around London, 1 km accurate, about 3, 5 and 14 km east of the first: a second
+                // or two between sign-ins makes travel speeds between the limits settings allow (SimulationIT)
+                .addCity(LONDON_WEST, "GB", "United Kingdom", "London", 51.5, -0.1, 1)
+                .addCity("100.64.1.0/24", "GB", "United Kingdom", "London", 51.5, -0.0568, 1)
+                .addCity("100.64.2.0/24", "GB", "United Kingdom", "London", 51.5, -0.028, 1)
+                .addCity("100.64.3.0/24", "GB", "United Kingdom", "London", 51.5, 0.1017, 1)
                 .write(city);
         MaxMindDbWriter.asn()
                 .addAsn("81.2.69.0/24", 20712, "Andrews & Arnold Ltd")
