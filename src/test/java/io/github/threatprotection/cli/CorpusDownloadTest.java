@@ -1,0 +1,249 @@
+package io.github.threatprotection.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.threatprotection.breach.BreachCorpus;
+import io.github.threatprotection.cli.RangeServer.Fault;
+
+/**
+ * {@code corpus download} against a local range server speaking HTTP/2 over TLS, with the range API's format,
+ * padding rows, ETags and injected faults. Most tests fetch a reduced range space through {@code --ranges} (the
+ * option the command documents for tests); one fetches all 1,048,576 ranges.
+ */
+class CorpusDownloadTest {
+
+    @TempDir
+    Path dir;
+
+    private RangeServer server;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new RangeServer(3, 2);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private int download(String... extra) throws Exception {
+        out.reset();
+        err.reset();
+        List<String> args = new ArrayList<>(List.of("corpus", "download", "--output", corpus().toString(), "--url",
+                server.url(), "--state-dir", dir.resolve("state").toString()));
+        args.addAll(List.of(extra));
+        return Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), RangeServer.clientContext());
+    }
+
+    private Path corpus() {
+        return dir.resolve("hibp.corpus");
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Every row the server serves now is found with at least its count bucket; no padding row is found. */
+    private void assertEveryServedHashIsFound(int ranges) throws IOException {
+        long rows = 0;
+        try (BreachCorpus corpus = BreachCorpus.open(corpus())) {
+            for (int range = 0; range < ranges; range++) {
+                for (RangeServer.Row row : server.rows(range)) {
+                    long found = corpus.count(row.hash());
+                    assertTrue(found >= 1 && found <= row.count(), row + " found with count " + found);
+                    rows++;
+                }
+                for (String padding : server.padding(range)) {
+                    assertEquals(0, corpus.count(new RangeServer.Row(padding, 0).hash()), "padding " + padding);
+                }
+            }
+            assertEquals(rows, corpus.entries());
+        }
+        assertTrue(rows > ranges / 2, "rows served: " + rows);
+    }
+
+    @Test
+    void fetchesEveryRangeOverHttp2AndFindsEveryServedHash() throws Exception {
+        assertEquals(0, download("--ranges", "4096", "--parallel", "16"), err());
+        assertEveryServedHashIsFound(4096);
+        assertEquals(0, server.notHttp2(), "requests over HTTP/1.1");
+        for (int range = 0; range < 4096; range++) {
+            assertEquals(1, server.requests(range), "requests of range " + range + ": " + err());
+        }
+        assertEquals(0, server.requests(4096));
+        assertTrue(out().contains("fetched: 4096"), out());
+        assertTrue(err().contains("only the first 4,096 of the 1,048,576 ranges"), err());
+        assertTrue(err().contains("ranges 4,096 of 4,096 (100.0 %)") && err().contains("MB received")
+                && err().contains("ranges/s") && err().contains("time left"), err());
+        assertTrue(err().contains("verified: all"), err());
+    }
+
+    @Test
+    void retriesTimeoutsServerErrorsRateLimitsCutBodiesAndGarbage() throws Exception {
+        server.fault(3, Fault.STALL);
+        server.fault(10, Fault.STATUS_503, Fault.STATUS_503);
+        server.fault(11, Fault.STATUS_429);
+        server.fault(12, Fault.TRUNCATED);
+        server.fault(14, Fault.TRUNCATED);
+        server.fault(21, Fault.CUT_LINE);
+        server.fault(22, Fault.GARBAGE);
+        server.fault(23, Fault.GARBAGE, Fault.STATUS_503, Fault.TRUNCATED);
+        assertEquals(0, download("--ranges", "256", "--parallel", "8", "--timeout", "2"), err());
+        assertEquals(11, server.faultsServed());
+        assertEveryServedHashIsFound(256);
+        assertEquals(2, server.requests(3));
+        assertEquals(3, server.requests(10));
+        assertEquals(4, server.requests(23));
+        assertTrue(err().contains("11 retries"), err());
+    }
+
+    @Test
+    void aRangeThatKeepsFailingAbortsAndLeavesTheOldCorpusAsItWas() throws Exception {
+        assertEquals(0, download("--ranges", "256"), err());
+        byte[] before = Files.readAllBytes(corpus());
+        server.change(7);
+        server.fault(7, Fault.STATUS_503, Fault.STATUS_503, Fault.STATUS_503);
+        server.fault(9, Fault.GARBAGE, Fault.GARBAGE, Fault.GARBAGE);
+        assertEquals(1, download("--ranges", "256", "--refresh", "--retries", "2"), err());
+        assertTrue(err().contains("error: range 00007 failed 3 times (last: HTTP 503)")
+                || err().contains("error: range 00009 failed 3 times (last: range 00009 line"), err());
+        assertTrue(err().contains("was not changed"), err());
+        assertArrayEquals(before, Files.readAllBytes(corpus()));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(Set.of("hibp.corpus", "state"), files.map(p -> p.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet()), "no partial file left");
+        }
+
+        // Once the server answers again, the refresh goes on: ranges it had asked are not asked again.
+        int asked = server.requests(100);
+        assertEquals(0, download("--ranges", "256", "--refresh"), err());
+        assertEquals(asked, server.requests(100), "range 100 was confirmed before the abort");
+        assertEveryServedHashIsFound(256);
+    }
+
+    @Test
+    void refreshAsksEveryRangeWithItsETagAndRebuildsFromWhatChangedAndWhatWasKept() throws Exception {
+        assertEquals(0, download("--ranges", "512"), err());
+        List<RangeServer.Row> before = server.rows(40);
+        for (int range : new int[] {1, 40, 41, 300}) {
+            server.change(range);
+        }
+        long conditionalBefore = server.conditional();
+        assertEquals(0, download("--ranges", "512", "--refresh", "--parallel", "4"), err());
+        assertEquals(512, server.conditional() - conditionalBefore, "every range asked with If-None-Match");
+        assertEquals(508, server.notModified());
+        assertTrue(out().contains("fetched: 4\nunchanged: 508\n"), out());
+        assertEveryServedHashIsFound(512);
+        Set<String> now = new HashSet<>();
+        server.rows(40).forEach(row -> now.add(row.sha1()));
+        try (BreachCorpus corpus = BreachCorpus.open(corpus())) {
+            for (RangeServer.Row gone : before) {
+                if (!now.contains(gone.sha1())) {
+                    assertEquals(0, corpus.count(gone.hash()), "a row the range no longer has: " + gone);
+                }
+            }
+        }
+
+        // Nothing changed since: every range answers 304 and the corpus is not rebuilt.
+        long modified = Files.getLastModifiedTime(corpus()).toMillis();
+        assertEquals(0, download("--ranges", "512", "--refresh"), err());
+        assertTrue(out().contains("fetched: 0\nunchanged: 512\n") && out().contains("built: false"), out());
+        assertEquals(modified, Files.getLastModifiedTime(corpus()).toMillis());
+    }
+
+    @Test
+    void aKilledDownloadGoesOnWithoutFetchingTheRangesItHadAgain() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djavax.net.ssl.trustStore=" + RangeServer.trustStore(),
+                "-Djavax.net.ssl.trustStorePassword=" + RangeServer.trustStorePassword(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "corpus", "download",
+                "--output", corpus().toString(), "--url", server.url(), "--state-dir",
+                dir.resolve("state").toString(), "--ranges", "8192", "--parallel", "8")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("first-run.log").toFile()).start();
+        server.onRequest(range -> seen.incrementAndGet());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (seen.get() < 3000 && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(seen.get() >= 3000 && seen.get() < 8192, "killed after " + seen.get() + " requests: "
+                + Files.readString(dir.resolve("first-run.log")));
+        assertTrue(Files.notExists(corpus()));
+
+        int[] firstRun = new int[8192];
+        for (int range = 0; range < 8192; range++) {
+            firstRun[range] = server.requests(range);
+        }
+        assertEquals(0, download("--ranges", "8192", "--parallel", "8"), err());
+        int again = 0;
+        for (int range = 0; range < 8192; range++) {
+            int second = server.requests(range) - firstRun[range];
+            assertTrue(firstRun[range] + second >= 1);
+            if (firstRun[range] > 0 && second > 0) {
+                again++;
+            }
+        }
+        // Only ranges in flight when the process was killed (at most --parallel) are asked again.
+        assertTrue(again <= 8, again + " ranges fetched again");
+        assertTrue(err().contains("ranges are in the state folder already"), err());
+        assertEveryServedHashIsFound(8192);
+    }
+
+    @Test
+    void keepTextWritesTheRangeFilesThatCorpusBuildReads() throws Exception {
+        Path text = dir.resolve("text");
+        assertEquals(0, download("--ranges", "64", "--keep-text", text.toString()), err());
+        try (Stream<Path> files = Files.list(text)) {
+            assertEquals(64, files.count());
+        }
+        String first = Files.readString(text.resolve("00000.txt"));
+        assertTrue(first.endsWith("\r\n") && !first.contains(":0\r\n"), first);
+        Path rebuilt = dir.resolve("rebuilt.corpus");
+        ByteArrayOutputStream buildOut = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"corpus", "build", "--input", text.toString(), "--output",
+                rebuilt.toString()}, new ByteArrayInputStream(new byte[0]), new PrintStream(buildOut),
+                new PrintStream(new ByteArrayOutputStream())));
+        assertArrayEquals(Files.readAllBytes(corpus()), Files.readAllBytes(rebuilt));
+    }
+
+    @Test
+    void malformedOptionsAreUsageErrors() throws Exception {
+        assertEquals(2, download("--bogus", "1"));
+        assertEquals(1, download("--parallel", "0"));
+        assertTrue(err().startsWith("error: --parallel must be a whole number from 1 to 256"), err());
+    }
+}
