@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.threatprotection.breach.BreachCorpus;
+import io.github.threatprotection.breach.CompromisedCredentialCheck;
+import io.github.threatprotection.breach.CompromisedCredentialCheck.FailurePolicy;
+import io.github.threatprotection.breach.CompromisedCredentialCheck.Result;
+import io.github.threatprotection.breach.CompromisedCredentialCheck.Status;
 import io.github.threatprotection.cli.RangeServer.Fault;
 
 /**
@@ -238,6 +242,55 @@ class CorpusDownloadTest {
                 rebuilt.toString()}, new ByteArrayInputStream(new byte[0]), new PrintStream(buildOut),
                 new PrintStream(new ByteArrayOutputStream())));
         assertArrayEquals(Files.readAllBytes(corpus()), Files.readAllBytes(rebuilt));
+    }
+
+    @Test
+    void theServersCheckUsesARefreshedCorpusFromTheLookupAfterTheOneThatNoticedIt() throws Exception {
+        assertEquals(0, download("--ranges", "256"), err());
+        String password = null;
+        for (int i = 0; password == null; i++) {
+            if (RangeServer.sha1Hex("download-test-" + i).startsWith("000")) {
+                password = "download-test-" + i;
+            }
+        }
+        try (CompromisedCredentialCheck check = new CompromisedCredentialCheck(null, List.of(corpus()),
+                FailurePolicy.OPEN, null, FailurePolicy.OPEN)) {
+            assertEquals(Status.NOT_FOUND, check.check(password, 1).status());
+            server.add(RangeServer.sha1Hex(password), 5000);
+            assertEquals(0, download("--ranges", "256", "--refresh"), err());
+            // The check opens a changed file at most once a second (CompromisedCredentialCheck.RELOAD_ATTEMPT_MILLIS).
+            Thread.sleep(1_100);
+            assertEquals(Status.NOT_FOUND, check.check(password, 1).status(), "answered by the version in use");
+            Result next = check.check(password, 1);
+            assertEquals(Status.FOUND, next.status());
+            assertEquals(1000, next.count());
+        }
+    }
+
+    @Test
+    void goesThroughTheProxyInHttpsProxyUnlessNoProxyNamesTheHost() throws Exception {
+        try (ConnectProxy proxy = new ConnectProxy()) {
+            List<String> args = List.of("corpus", "download", "--output", corpus().toString(), "--url", server.url(),
+                    "--state-dir", dir.resolve("state").toString(), "--ranges", "32");
+            Map<String, String> environment = Map.of("https_proxy", "http://127.0.0.1:" + proxy.port());
+            assertEquals(0, Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), environment, RangeServer.clientContext()),
+                    err());
+            assertTrue(proxy.tunnels() >= 1, "tunnels through the proxy: " + proxy.tunnels());
+            assertTrue(proxy.targets().stream().allMatch(t -> t.startsWith("localhost:")), proxy.targets().toString());
+            assertTrue(err().contains("proxy: 127.0.0.1:" + proxy.port()), err());
+            assertEveryServedHashIsFound(32);
+
+            int before = proxy.tunnels();
+            Map<String, String> bypassed = Map.of("HTTPS_PROXY", "127.0.0.1:" + proxy.port(), "no_proxy",
+                    "example.org,.localhost,localhost");
+            assertEquals(0, Main.run(new String[] {"corpus", "download", "--output", dir.resolve("b.corpus").toString(),
+                    "--url", server.url(), "--ranges", "32"}, new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), bypassed, RangeServer.clientContext()));
+            assertEquals(before, proxy.tunnels());
+        }
     }
 
     @Test

@@ -89,6 +89,7 @@ public final class RangeServer implements AutoCloseable {
     private final AtomicIntegerArray versions = new AtomicIntegerArray(1 << 20);
     private final AtomicIntegerArray requests = new AtomicIntegerArray(1 << 20);
     private final Map<Integer, Deque<Fault>> faults = new ConcurrentHashMap<>();
+    private final Map<Integer, List<Row>> added = new ConcurrentHashMap<>();
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong notModified = new AtomicLong();
     private final AtomicLong conditional = new AtomicLong();
@@ -197,6 +198,14 @@ public final class RangeServer implements AutoCloseable {
         versions.incrementAndGet(range);
     }
 
+    /** Adds a row (40 hex digits) to its range, which gets a new ETag. */
+    public void add(String sha1, long count) {
+        int range = Integer.parseInt(sha1.substring(0, 5), 16);
+        added.computeIfAbsent(range, r -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Row(sha1.toUpperCase(), count));
+        change(range);
+    }
+
     /** Called with the range of each request as it arrives. */
     public void onRequest(Consumer<Integer> listener) {
         onRequest = listener;
@@ -261,6 +270,7 @@ public final class RangeServer implements AutoCloseable {
             long seen = random.nextInt(10) == 0 ? 1 + random.nextLong(10_000_000) : 1 + random.nextInt(60);
             rows.add(new Row(prefix + suffix, seen));
         }
+        rows.addAll(added.getOrDefault(range, List.of()));
         return rows;
     }
 
