@@ -25,7 +25,9 @@ import io.github.threatprotection.breach.CorpusInput;
  * from the cache (cold: {@code dd iflag=nocache count=0}, which asks the kernel to drop the file's pages, and
  * {@code /proc/sys/vm/drop_caches} where permitted).
  * <p>
- * Usage: {@code CorpusScaleBenchmark <folder> <entries> [build|lookup|both]}.
+ * Usage: {@code CorpusScaleBenchmark <folder> <entries> build}, then {@code … lookup} in a JVM of its own: the
+ * builder's verification pass memory-maps the new file, and a mapping stays until the JVM collects it, which
+ * keeps the file's pages in memory however the cache is dropped.
  */
 public final class CorpusScaleBenchmark {
 
@@ -37,17 +39,18 @@ public final class CorpusScaleBenchmark {
     public static void main(String[] args) throws Exception {
         Path folder = Path.of(args[0]);
         long n = (long) Double.parseDouble(args[1]);
-        String what = args.length > 2 ? args[2] : "both";
+        String what = args[2];
         Files.createDirectories(folder);
         Path corpus = folder.resolve("scale-" + n + ".corpus");
         PrintStream out = System.out;
         out.printf("entries %,d, availableProcessors %d, max heap %d MB%n", n,
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        if (!what.equals("lookup")) {
+        if (what.equals("build")) {
             build(folder, corpus, n, out);
-        }
-        if (!what.equals("build")) {
+        } else if (what.equals("lookup")) {
             lookups(corpus, n, out);
+        } else {
+            throw new IllegalArgumentException("build or lookup, not " + what);
         }
     }
 

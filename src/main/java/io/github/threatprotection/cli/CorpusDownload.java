@@ -120,12 +120,10 @@ final class CorpusDownload {
         }, "corpus-download-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (RangeState state = RangeState.open(options.stateDir(), err)) {
-            try {
-                return download(state, output);
-            } finally {
-                finished.countDown();
-            }
+            return download(state, output);
         } finally {
+            // After the state folder is closed (and forced to disk): then the hook lets the JVM end.
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -172,6 +170,7 @@ final class CorpusDownload {
         if (stopping && failure.get() == null) {
             err.printf("stopped: %,d ranges of %,d are in %s; %s was not changed; run the same command again to go on%n",
                     ranges - count + done.get(), ranges, options.stateDir(), output);
+            // The JVM is shutting down on a signal and exits with its status (130 for SIGINT, 143 for SIGTERM).
             return 130;
         }
         if (failure.get() != null) {

@@ -190,14 +190,8 @@ class CorpusDownloadTest {
     @Test
     void aKilledDownloadGoesOnWithoutFetchingTheRangesItHadAgain() throws Exception {
         AtomicInteger seen = new AtomicInteger();
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djavax.net.ssl.trustStore=" + RangeServer.trustStore(),
-                "-Djavax.net.ssl.trustStorePassword=" + RangeServer.trustStorePassword(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "corpus", "download",
-                "--output", corpus().toString(), "--url", server.url(), "--state-dir",
-                dir.resolve("state").toString(), "--ranges", "8192", "--parallel", "8")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("first-run.log").toFile()).start();
         server.onRequest(range -> seen.incrementAndGet());
+        Process process = downloadProcess(8192, dir.resolve("first-run.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (seen.get() < 3000 && process.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -225,6 +219,39 @@ class CorpusDownloadTest {
         assertTrue(again <= 8, again + " ranges fetched again");
         assertTrue(err().contains("ranges are in the state folder already"), err());
         assertEveryServedHashIsFound(8192);
+    }
+
+    @Test
+    void ctrlCStopsTheRunKeepsWhatWasFetchedAndSaysHowToGoOn() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        server.onRequest(range -> seen.incrementAndGet());
+        Process process = downloadProcess(2048, dir.resolve("stopped.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (seen.get() < 500 && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        process.destroy();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        String log = Files.readString(dir.resolve("stopped.log"));
+        // A JVM ended by a signal exits with 128 + its number: 143 for SIGTERM (130 for Ctrl-C's SIGINT).
+        assertEquals(143, process.exitValue(), log);
+        assertTrue(log.contains("stopped: ") && log.contains("run the same command again to go on"), log);
+        assertTrue(Files.notExists(corpus()));
+        int asked = seen.get();
+        assertEquals(0, download("--ranges", "2048"), err());
+        assertTrue(seen.get() - asked <= 2048 - asked + 8, "the second run asked " + (seen.get() - asked)
+                + " ranges after the first asked " + asked);
+        assertEveryServedHashIsFound(2048);
+    }
+
+    private Process downloadProcess(int ranges, Path log) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djavax.net.ssl.trustStore=" + RangeServer.trustStore(),
+                "-Djavax.net.ssl.trustStorePassword=" + RangeServer.trustStorePassword(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "corpus", "download",
+                "--output", corpus().toString(), "--url", server.url(), "--state-dir",
+                dir.resolve("state").toString(), "--ranges", Integer.toString(ranges), "--parallel", "8")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     @Test
