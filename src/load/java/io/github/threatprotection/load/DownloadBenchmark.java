@@ -30,7 +30,12 @@ public final class DownloadBenchmark {
             for (String p : args[3].split(",")) {
                 int parallel = Integer.parseInt(p.strip());
                 Path run = Files.createTempDirectory(folder, "download-p" + parallel + "-");
-                List<String> command = new ArrayList<>(List.of(
+                List<String> command = new ArrayList<>();
+                if (Files.isExecutable(Path.of("/usr/bin/time"))) {
+                    // the download process's own CPU time, fetch and build together
+                    command.addAll(List.of("/usr/bin/time", "-f", "cpu: %U s user, %S s system, peak RSS %M KB"));
+                }
+                command.addAll(List.of(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Djavax.net.ssl.trustStore=" + RangeServer.trustStore(),
                         "-Djavax.net.ssl.trustStorePassword=" + RangeServer.trustStorePassword(),
@@ -45,9 +50,10 @@ public final class DownloadBenchmark {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 String log = Files.readString(run.resolve("run.log"), StandardCharsets.UTF_8);
                 String lastProgress = log.lines().filter(l -> l.startsWith("ranges ")).reduce((a, b) -> b).orElse("");
+                String cpu = log.lines().filter(l -> l.startsWith("cpu: ")).findFirst().orElse("");
                 System.out.printf(Locale.ROOT, "parallel %d: exit %d, %d ranges answered, %.1f s in all (fetch and"
-                        + " build); last progress line: %s%n", parallel, exit, server.answered() - answeredBefore,
-                        seconds, lastProgress);
+                        + " build); last progress line: %s; %s%n", parallel, exit, server.answered() - answeredBefore,
+                        seconds, lastProgress, cpu);
                 if (exit != 0) {
                     System.out.println(log);
                 }

@@ -188,6 +188,28 @@ class CorpusDownloadTest {
     }
 
     @Test
+    void journalsOfReplacedRangesAreRewrittenIntoOneAndKeepTheirETags() throws Exception {
+        assertEquals(0, download("--ranges", "64"), err());
+        for (int round = 0; round < 2; round++) {
+            for (int range = 0; range < 64; range++) {
+                server.change(range);
+            }
+            assertEquals(0, download("--ranges", "64", "--refresh"), err());
+            assertTrue(out().contains("fetched: 64\n"), out());
+        }
+        // Each refresh replaced every record, so replaced records outweighed the ones in use after each build.
+        assertTrue(err().contains("state: rewrote 2 journal(s) into ranges-"), err());
+        try (Stream<Path> files = Files.list(dir.resolve("state"))) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".journal")).count());
+        }
+        assertEveryServedHashIsFound(64);
+        long notModified = server.notModified();
+        assertEquals(0, download("--ranges", "64", "--refresh"), err());
+        assertEquals(64, server.notModified() - notModified, "ETags read from the rewritten journal");
+        assertTrue(out().contains("built: false"), out());
+    }
+
+    @Test
     void aKilledDownloadGoesOnWithoutFetchingTheRangesItHadAgain() throws Exception {
         AtomicInteger seen = new AtomicInteger();
         server.onRequest(range -> seen.incrementAndGet());
