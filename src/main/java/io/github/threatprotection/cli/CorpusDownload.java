@@ -134,9 +134,11 @@ final class CorpusDownload {
 
     private int download(RangeState state, Path output) throws IOException, InterruptedException {
         int ranges = options.ranges();
+        // Every step-th range: spread over the whole space, so a reduced corpus has the usual shape.
+        int step = RangeAnswer.RANGES / ranges;
         if (ranges < RangeAnswer.RANGES) {
-            err.printf("warning: only the first %,d of the %,d ranges (--ranges, for tests): the corpus does not"
-                    + " cover the others%n", ranges, RangeAnswer.RANGES);
+            err.printf("warning: only %,d of the %,d ranges, every %,d-th (--ranges, for tests): the corpus does not"
+                    + " cover the others%n", ranges, RangeAnswer.RANGES, step);
         }
         int generation;
         if (options.refresh() && state.generationComplete()) {
@@ -153,7 +155,7 @@ final class CorpusDownload {
         }
         int[] todo = new int[ranges];
         int count = 0;
-        for (int r = 0; r < ranges; r++) {
+        for (int r = 0; r < RangeAnswer.RANGES; r += step) {
             if (!state.has(r) || (options.refresh() && state.checkedIn(r) < generation)) {
                 todo[count++] = r;
             }
@@ -175,11 +177,11 @@ final class CorpusDownload {
         }
         if (failure.get() != null) {
             err.printf("error: %s; %s was not changed; the %,d ranges fetched are kept in %s: run the same command"
-                    + " again to go on%n", failure.get(), output, state.missing(ranges) == ranges ? 0
-                    : ranges - state.missing(ranges), options.stateDir());
+                    + " again to go on%n", failure.get(), output, ranges - state.missing(step),
+                    options.stateDir());
             return 1;
         }
-        int missing = state.missing(ranges);
+        int missing = state.missing(step);
         if (missing > 0) {
             throw new IOException(missing + " ranges have no answer in " + options.stateDir()
                     + " after every range was fetched");
@@ -192,9 +194,9 @@ final class CorpusDownload {
             out.printf("built: false%n");
             return 0;
         }
-        long entries = state.entries(ranges);
+        long entries = state.entries(step);
         Path temp = options.tempDir() != null ? options.tempDir() : output.getParent();
-        CorpusInput input = CorpusInput.ofEntries(entries, sink -> state.readEntries(ranges, sink));
+        CorpusInput input = CorpusInput.ofEntries(entries, sink -> state.readEntries(step, sink));
         CorpusBuilder.Report report = new CorpusBuilder(err).build(input, output, temp);
         state.recordBuild(output);
         state.compactIfWasteful(err);

@@ -155,6 +155,9 @@ public final class Main {
         }
         int parallel = number(options, "parallel", 16, 1, CorpusDownload.MAX_PARALLEL);
         int ranges = number(options, "ranges", RangeAnswer.RANGES, 1, RangeAnswer.RANGES);
+        if (Integer.bitCount(ranges) != 1) {
+            throw new IllegalArgumentException("--ranges must be a power of two: " + ranges);
+        }
         int retries = number(options, "retries", 8, 0, 1000);
         double timeout = Double.parseDouble(options.getOrDefault("timeout", "30"));
         if (!(timeout > 0)) {
@@ -169,8 +172,8 @@ public final class Main {
     }
 
     /**
-     * {@code ranges} is for tests and benchmarks: only the first n ranges (00000 on) are fetched, and the corpus
-     * covers only those; the command says so when it is used.
+     * {@code ranges} is for tests and benchmarks: only n ranges (a power of two), every (1,048,576 / n)-th from
+     * 00000 on, are fetched, and the corpus covers only those; the command says so when it is used.
      */
     private static final List<String> DOWNLOAD_OPTIONS = List.of("output", "url", "parallel", "state-dir", "refresh",
             "keep-text", "timeout", "retries", "temp-dir", "ranges");

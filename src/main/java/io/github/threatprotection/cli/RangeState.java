@@ -346,10 +346,10 @@ final class RangeState implements AutoCloseable {
         }
     }
 
-    /** Ranges below {@code ranges} with no record. */
-    int missing(int ranges) {
+    /** Ranges with no record among every {@code step}-th (1 for all of them). */
+    int missing(int step) {
         int missing = 0;
-        for (int r = 0; r < ranges; r++) {
+        for (int r = 0; r < RangeAnswer.RANGES; r += step) {
             if (dataAt[r] == NOWHERE) {
                 missing++;
             }
@@ -357,9 +357,9 @@ final class RangeState implements AutoCloseable {
         return missing;
     }
 
-    long entries(int ranges) {
+    long entries(int step) {
         long total = 0;
-        for (int r = 0; r < ranges; r++) {
+        for (int r = 0; r < RangeAnswer.RANGES; r += step) {
             total += dataAt[r] == NOWHERE ? 0 : entries[r];
         }
         return total;
@@ -369,13 +369,13 @@ final class RangeState implements AutoCloseable {
         return liveBytes;
     }
 
-    /** Hands the entries of the records in use of ranges below {@code ranges} to the builder, journal by journal. */
-    void readEntries(int ranges, CorpusInput.Sink sink) throws IOException {
+    /** Hands the entries of the records in use of every {@code step}-th range to the builder, journal by journal. */
+    void readEntries(int step, CorpusInput.Sink sink) throws IOException {
         sync();
         for (int index = 0; index < journals.size(); index++) {
             int journal = index;
             long ignored = scan(journal, (range, offset, kind, generation, count, size, record) -> {
-                if (kind == DATA && range < ranges && dataAt[range] == (((long) journal << 40) | offset)) {
+                if (kind == DATA && range % step == 0 && dataAt[range] == (((long) journal << 40) | offset)) {
                     int etagLength = record[HEADER_BYTES - 1] & 0xFF;
                     RangeAnswer.readEntries(range, record, HEADER_BYTES + etagLength + 4, count, sink);
                 }
