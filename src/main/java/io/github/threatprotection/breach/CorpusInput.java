@@ -21,9 +21,17 @@ import java.util.stream.Stream;
  */
 public abstract class CorpusInput {
 
-    /** Receives one entry: the top 40 bits and the fingerprint of a SHA-1, and how often it was seen. */
-    interface Sink {
+    /**
+     * Receives one entry: the top 40 bits of a SHA-1 ({@link CorpusFormat#hash40}), its fingerprint, the next 30
+     * bits ({@link CorpusFormat#fingerprint}), and how often it was seen.
+     */
+    public interface Sink {
         void accept(long h40, int fingerprint, long count);
+    }
+
+    /** Entries kept somewhere other than text files, such as the ranges {@code corpus download} keeps. */
+    public interface Entries {
+        void read(Sink sink) throws IOException;
     }
 
     private static final int BUFFER_BYTES = 1 << 20;
@@ -50,6 +58,21 @@ public abstract class CorpusInput {
             case "plaintext" -> new Plaintext(files);
             default -> throw new IllegalArgumentException("unknown format " + format
                     + "; expected hibp-sha1 or plaintext");
+        };
+    }
+
+    /** Entries read from {@code entries}; {@code estimatedEntries} sizes the build's partitions. */
+    public static CorpusInput ofEntries(long estimatedEntries, Entries entries) {
+        return new CorpusInput(List.of()) {
+            @Override
+            long estimatedEntries() {
+                return estimatedEntries;
+            }
+
+            @Override
+            void read(Sink sink) throws IOException {
+                entries.read(sink);
+            }
         };
     }
 
