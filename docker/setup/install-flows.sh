@@ -31,6 +31,7 @@ status=$(curl -s -o "$answer" -w '%{http_code}' -X POST \
   -H "Authorization: Bearer $token" "$KC_URL/admin/realms/$REALM/threat-protection/flows")
 case "$status" in
   201) echo "protected flows installed in realm $REALM: $(cat "$answer")" ;;
-  409) echo "protected flows already installed in realm $REALM" ;;
+  200) echo "protected flows already installed in realm $REALM; what an earlier install lacked was added: $(cat "$answer")" ;;
+  409) echo "protected flows partly installed by hand in realm $REALM: left as they are" ;;
   *) echo "installing the protected flows failed: HTTP $status $(cat "$answer")" >&2; exit 1 ;;
 esac

@@ -272,10 +272,12 @@ class EmailCodeIT {
         assertFalse(asked.page().contains(CODE_FORM));
         // Keycloak offers the other steps of the sub-flow under "Try another way"; the code step stands aside
         SignIn choices = asked.submit("kc-select-try-another-way-form", Map.of("tryAnotherWay", "on"));
+        // The browser copy has the step twice: in the sign-in's MFA sub-flow and in the SSO check's.
         String emailCodeStep = realm.executions(TestRealm.BROWSER_FLOW).stream()
                 .filter(execution -> "threat-protection-email-code".equals(execution.path("providerId").asText()))
-                .findFirst().orElseThrow().get("id").asText();
-        assertTrue(choices.page().contains(emailCodeStep), choices.page());
+                .map(execution -> execution.get("id").asText())
+                .filter(choices.page()::contains)
+                .findFirst().orElseThrow(() -> new AssertionError("no e-mail code step offered: " + choices.page()));
         assertTrue(choices.page().contains("E-mailed code"), choices.page());
         asked = choices.submit("kc-select-credential-form", Map.of("authenticationExecution", emailCodeStep));
         assertTrue(asked.page().contains("kc-otp-login-form"), "back to the OTP form: " + asked.page());

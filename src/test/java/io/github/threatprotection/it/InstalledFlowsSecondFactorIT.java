@@ -89,7 +89,7 @@ class InstalledFlowsSecondFactorIT {
         assertEquals(List.of(), texts(keptAnswer.get("disabledSubFlows")), keptAnswer.toString());
 
         List<JsonNode> forms = topLevelOfForms(kept);
-        assertEquals(List.of("auth-username-password-form", "threat-protection",
+        assertEquals(List.of("threat-protection-login-form", "threat-protection",
                         "browser with threat protection Browser - Conditional 2FA",
                         "browser with threat protection MFA"),
                 forms.stream().map(InstalledFlowsSecondFactorIT::name).toList());
@@ -214,7 +214,7 @@ class InstalledFlowsSecondFactorIT {
             AdminApi.ok(misplaced.admin().post("/" + misplaced.name() + "/authentication/executions/"
                     + gate.get("id").asText() + "/raise-priority", null));
         }
-        assertEquals(List.of("auth-username-password-form", gateAlias, "threat-protection",
+        assertEquals(List.of("threat-protection-login-form", gateAlias, "threat-protection",
                         "browser with threat protection Browser - Conditional 2FA"),
                 topLevelOfForms(misplaced).stream().map(InstalledFlowsSecondFactorIT::name).toList());
         // decided before the threat-protection step has run: it could never ask
