@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.github.threatprotection.network.ClientAddress;
+import io.github.threatprotection.risk.EventType;
 import io.github.threatprotection.settings.RealmSettings;
+import io.github.threatprotection.settings.ThreatProtectionSettings;
 
 /**
  * A what-if run: each stored event replayed under the realm's current settings and under a draft, counted by
@@ -158,19 +161,82 @@ public final class Simulation {
     private record Key(String fromLevel, String fromAction, String toLevel, String toAction) {
     }
 
+    /**
+     * What decides an event's outcomes: of its address only which IP lists hold it, never the details the reasons
+     * name (which change no level, action or mail).
+     */
+    private record Decided(String clientId, EventType type, boolean passwordEntrance, boolean lockedAccount,
+                           ReplayFacts facts, int listsHolding) {
+    }
+
+    /** Both outcomes of a decided event; null ones when it cannot be replayed. */
+    private record Outcomes(SignInReplay.Outcome before, SignInReplay.Outcome after) {
+    }
+
+    /**
+     * Distinct events decided once per run: sign-ins of the same kind share their facts far more often than not,
+     * and each decision builds readable reasons that a count never shows. Bounded, the oldest forgotten first.
+     */
+    static final int DECIDED_KEPT = 10_000;
+
     private final RealmSettings current;
     private final RealmSettings proposed;
     private final SignInReplay replay;
     private final Counts currentCounts = new Counts();
     private final Counts proposedCounts = new Counts();
     private final Map<Key, Transition> transitions = new LinkedHashMap<>();
+    private final boolean usesAddresses;
+    private final Map<Decided, Outcomes> decided;
     private long events;
     private long notReplayable;
 
     public Simulation(RealmSettings current, RealmSettings proposed, SignInReplay replay) {
+        this(current, proposed, replay, DECIDED_KEPT);
+    }
+
+    /** @param decidedKept how many distinct events are decided once and remembered (0: each event decided anew) */
+    Simulation(RealmSettings current, RealmSettings proposed, SignInReplay replay, int decidedKept) {
         this.current = current;
         this.proposed = proposed;
         this.replay = replay;
+        this.usesAddresses = hasIpLists(current) || hasIpLists(proposed);
+        this.decided = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Decided, Outcomes> eldest) {
+                return size() > decidedKept;
+            }
+        };
+    }
+
+    /**
+     * Whether an event's address can change its outcome in this run: only through an IP list of the current or the
+     * proposed settings, the realm's or a client's. When not, a reader need not parse the addresses.
+     */
+    public boolean usesAddresses() {
+        return usesAddresses;
+    }
+
+    /** Bit 0: the address is on the settings' alwaysBlock list; bit 1: on their alwaysAllow list. */
+    private static int listsHolding(ThreatProtectionSettings settings, ClientAddress address) {
+        ThreatProtectionSettings.IpExceptions exceptions = settings.ipExceptions();
+        return (exceptions.alwaysBlock().match(address).isPresent() ? 1 : 0)
+                | (exceptions.alwaysAllow().match(address).isPresent() ? 2 : 0);
+    }
+
+    private static boolean hasIpLists(RealmSettings settings) {
+        if (hasIpLists(settings.realm())) {
+            return true;
+        }
+        for (String clientId : settings.clientOverrides().keySet()) {
+            if (hasIpLists(settings.forClient(clientId))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasIpLists(ThreatProtectionSettings settings) {
+        return !settings.ipExceptions().alwaysAllow().isEmpty() || !settings.ipExceptions().alwaysBlock().isEmpty();
     }
 
     /**
@@ -183,8 +249,19 @@ public final class Simulation {
     public void add(String eventId, String userId, String clientId, SignInReplay.Event event,
                     SignInReplay.Outcome recorded, Boolean feedback) {
         events++;
-        SignInReplay.Outcome before = replay.replay(current.forClient(clientId), event);
-        SignInReplay.Outcome after = before == null ? null : replay.replay(proposed.forClient(clientId), event);
+        ThreatProtectionSettings currentSettings = current.forClient(clientId);
+        ThreatProtectionSettings proposedSettings = proposed.forClient(clientId);
+        Decided decidedBy = new Decided(clientId, event.type(), event.passwordEntrance(), event.lockedAccount(),
+                event.facts(), usesAddresses ? listsHolding(currentSettings, event.address())
+                        | listsHolding(proposedSettings, event.address()) << 2 : 0);
+        Outcomes outcomes = decided.get(decidedBy);
+        if (outcomes == null) {
+            SignInReplay.Outcome first = replay.replay(currentSettings, event);
+            outcomes = new Outcomes(first, first == null ? null : replay.replay(proposedSettings, event));
+            decided.put(decidedBy, outcomes);
+        }
+        SignInReplay.Outcome before = outcomes.before();
+        SignInReplay.Outcome after = outcomes.after();
         if (before == null || after == null) {
             notReplayable++;
             currentCounts.add(recorded);

@@ -41,6 +41,8 @@ public final class StoredEventReplay {
     static final int FETCH_SIZE = 2_000;
     /** Parsed addresses kept for the rows that follow: sign-ins come from far fewer addresses than there are. */
     private static final int ADDRESSES_KEPT = 10_000;
+    /** Decoded facts kept for the rows that follow: many sign-ins record the very same facts. */
+    private static final int FACTS_KEPT = 10_000;
 
     private StoredEventReplay() {
     }
@@ -67,6 +69,12 @@ public final class StoredEventReplay {
                 return size() > ADDRESSES_KEPT;
             }
         };
+        Map<String, ReplayFacts> decoded = new LinkedHashMap<>(FACTS_KEPT * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ReplayFacts> eldest) {
+                return size() > FACTS_KEPT;
+            }
+        };
         try (PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
             statement.setFetchSize(FETCH_SIZE);
@@ -78,13 +86,14 @@ public final class StoredEventReplay {
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    add(rows, addresses, simulation);
+                    add(rows, addresses, decoded, simulation);
                 }
             }
         }
     }
 
-    private static void add(ResultSet row, Map<String, ClientAddress> addresses, Simulation simulation)
+    private static void add(ResultSet row, Map<String, ClientAddress> addresses, Map<String, ReplayFacts> decoded,
+                            Simulation simulation)
             throws SQLException {
         EventType type = EventType.valueOf(row.getString(4));
         RiskLevel level = RiskLevel.valueOf(row.getString(5));
@@ -103,7 +112,7 @@ public final class StoredEventReplay {
         ReplayFacts facts;
         boolean locked = false;
         if (factsText != null) {
-            facts = ReplayFacts.decode(factsText);
+            facts = decoded.computeIfAbsent(factsText, ReplayFacts::decode);
         } else {
             List<RiskReason> reasons = reasons(row.getString(17));
             locked = reasons.stream()
@@ -114,7 +123,8 @@ public final class StoredEventReplay {
                 : AuthenticationMethod.PASSWORD.name().equals(method);
         // With privacy.storeNetworkOnly the event keeps a network: its first address stands in for the address.
         String addressText = ip == null ? null : ip.indexOf('/') < 0 ? ip : ip.substring(0, ip.indexOf('/'));
-        ClientAddress address = addressText == null ? ClientAddress.of(null)
+        // The address only decides through an IP list; without any, the reasons naming it are never shown.
+        ClientAddress address = addressText == null || !simulation.usesAddresses() ? ClientAddress.of(null)
                 : addresses.computeIfAbsent(addressText, ClientAddress::of);
         SignInReplay.Event event = new SignInReplay.Event(type, passwordEntrance, address,
                 new SignInObservation(null, ip, network, country, asn, null, null, null, null, false), facts, locked);

@@ -25,14 +25,13 @@ public final class ClientAddress {
 
     private final String text;
     private final IPAddress address;
-    private final String network;
-    private final String privacyNetwork;
+    // Worked out when first asked: a what-if replay reads many addresses and needs neither network.
+    private String network;
+    private String privacyNetwork;
 
     private ClientAddress(String text, IPAddress address) {
         this.text = text;
         this.address = address;
-        this.network = address == null ? null : block(address, IPV4_NETWORK_BITS, IPV6_NETWORK_BITS);
-        this.privacyNetwork = address == null ? null : block(address, IPV4_PRIVACY_BITS, IPV6_PRIVACY_BITS);
     }
 
     /**
@@ -88,6 +87,9 @@ public final class ClientAddress {
      * ({@code 198.51.100.0/24}) or IPv6 /64 ({@code 2001:db8:1:2::/64}); null when there is no address.
      */
     public String network() {
+        if (network == null && address != null) {
+            network = block(address, IPV4_NETWORK_BITS, IPV6_NETWORK_BITS);
+        }
         return network;
     }
 
@@ -100,7 +102,7 @@ public final class ClientAddress {
         if (address == null) {
             return null;
         }
-        return address.isIPv4() ? address.toCanonicalString() : network;
+        return address.isIPv4() ? address.toCanonicalString() : network();
     }
 
     /**
@@ -108,6 +110,9 @@ public final class ClientAddress {
      * null when there is no address.
      */
     public String privacyNetwork() {
+        if (privacyNetwork == null && address != null) {
+            privacyNetwork = block(address, IPV4_PRIVACY_BITS, IPV6_PRIVACY_BITS);
+        }
         return privacyNetwork;
     }
 
@@ -116,12 +121,12 @@ public final class ClientAddress {
      * with {@code privacy.storeNetworkOnly} the privacy network (null when there is no address).
      */
     public String recorded(boolean storeNetworkOnly) {
-        return storeNetworkOnly ? privacyNetwork : text;
+        return storeNetworkOnly ? privacyNetwork() : text;
     }
 
     /** The network an event keeps for the signals to compare: with {@code storeNetworkOnly}, the privacy network. */
     public String recordedNetwork(boolean storeNetworkOnly) {
-        return storeNetworkOnly ? privacyNetwork : network;
+        return storeNetworkOnly ? privacyNetwork() : network();
     }
 
     /**

@@ -215,6 +215,63 @@ class SignInReplayTest {
         assertEquals(Simulation.SAMPLES, moved.samples().size());
     }
 
+    /**
+     * A simulation that decides each distinct event once answers as one that decides every event anew: counts,
+     * changes, users, feedback and samples, with IP lists (the address then decides too) and without, with a client
+     * override, and with a memory so small that it forgets.
+     */
+    @Test
+    void aSimulationThatDecidesEachDistinctEventOnceAnswersAsOneThatDecidesEveryEvent() throws Exception {
+        RealmSettings plain = realm("{\"mode\":\"AUDIT\"}");
+        RealmSettings draft = realm("{\"mode\":\"ENFORCED\",\"riskScoring\":{\"thresholds\":{\"medium\":15}},"
+                + "\"clients\":{\"app\":{\"mode\":\"AUDIT\"}}}");
+        RealmSettings listed = realm("{\"mode\":\"ENFORCED\",\"ipExceptions\":{\"alwaysBlock\":[\"81.2.69.0/24\"]},"
+                + "\"clients\":{\"app\":{\"ipExceptions\":{\"alwaysAllow\":[\"89.160.20.113\"]}}}}");
+        List<RealmSettings[]> runs = List.of(new RealmSettings[] {plain, draft}, new RealmSettings[] {plain, listed},
+                new RealmSettings[] {listed, draft});
+        for (RealmSettings[] run : runs) {
+            Simulation everyEvent = new Simulation(run[0], run[1], replay, 0);
+            Simulation forgetful = new Simulation(run[0], run[1], replay, 3);
+            Simulation remembering = new Simulation(run[0], run[1], replay);
+            assertEquals(run[0] == listed || run[1] == listed, remembering.usesAddresses());
+            Random random = new Random(2222);
+            EventType[] types = {EventType.SIGN_IN, EventType.SIGN_IN, EventType.PASSWORD_RESET, EventType.SIGN_UP,
+                    EventType.TOKEN_REFRESH};
+            for (int i = 0; i < 3000; i++) {
+                SignInObservation now = observation(random, T0, false);
+                SignInFacts signals = random.nextInt(20) == 0 ? null : new SignInFacts(true, random.nextBoolean(),
+                        false, random.nextBoolean(), random.nextBoolean(), false, false, null, null,
+                        random.nextInt(8), 0, random.nextInt(3), 0, random.nextBoolean(), null);
+                ReplayFacts facts = random.nextInt(30) == 0 ? null : new ReplayFacts(signals, random.nextBoolean(),
+                        null, random.nextBoolean() ? "otp" : "none", random.nextBoolean(), 15, false);
+                SignInReplay.Event event = new SignInReplay.Event(pick(random, types), random.nextBoolean(),
+                        ClientAddress.of(now.ipAddress()), now, facts, random.nextInt(50) == 0);
+                SignInReplay.Outcome recorded = new SignInReplay.Outcome(RiskLevel.LOW, RiskAction.NO_ACTION, null);
+                String client = pick(random, new String[] {null, "app", "other"});
+                Boolean feedback = random.nextInt(3) == 0 ? null : random.nextBoolean();
+                for (Simulation simulation : List.of(everyEvent, forgetful, remembering)) {
+                    simulation.add("e" + i, "u" + i % 40, client, event, recorded, feedback);
+                }
+            }
+            assertTrue(everyEvent.transitions().size() > 0, "the run changes some outcomes");
+            for (Simulation simulation : List.of(forgetful, remembering)) {
+                assertEquals(summary(everyEvent), summary(simulation));
+            }
+        }
+    }
+
+    private static List<Object> summary(Simulation simulation) {
+        List<Object> summary = new ArrayList<>(List.of(simulation.events(), simulation.notReplayable(),
+                simulation.current().byLevel(), simulation.current().byAction(), simulation.current().notifications(),
+                simulation.proposed().byLevel(), simulation.proposed().byAction(),
+                simulation.proposed().notifications()));
+        for (Simulation.Transition transition : simulation.transitions()) {
+            summary.add(List.of(transition.from(), transition.to(), transition.events(), transition.users(),
+                    transition.validFeedback(), transition.invalidFeedback(), transition.samples()));
+        }
+        return summary;
+    }
+
     private static SignInReplay.Event event(SignInFacts signals) {
         return new SignInReplay.Event(EventType.SIGN_IN, true, ClientAddress.of("81.2.69.142"),
                 observation("81.2.69.142"), new ReplayFacts(signals, false, null, "none", true, 15, false), false);
