@@ -1,5 +1,6 @@
 package io.github.threatprotection.signin;
 
+import java.util.EnumSet;
 import java.util.Set;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -41,21 +42,29 @@ final class SecondFactor {
      * enabled, in that sub-flow.
      */
     static boolean canBeChallenged(AuthenticationFlowContext context, MfaChallenge challenge) {
+        return challengesAfter(context).contains(challenge);
+    }
+
+    /** The challenges the flow can ask for after this step (see {@link #canBeChallenged}), in one pass. */
+    static Set<MfaChallenge> challengesAfter(AuthenticationFlowContext context) {
         RealmModel realm = context.getRealm();
         String step = context.getExecution().getId();
+        Set<MfaChallenge> askable = EnumSet.noneOf(MfaChallenge.class);
         boolean afterStep = false;
         for (AuthenticationExecutionModel sibling :
                 realm.getAuthenticationExecutionsStream(context.getExecution().getParentFlow()).toList()) {
             if (sibling.getId().equals(step)) {
                 afterStep = true;
             } else if (afterStep && sibling.isAuthenticatorFlow() && !sibling.isDisabled()
-                    && hasEnabled(realm, sibling.getFlowId(), RiskRequiresMfaCondition.ID)
-                    && (challenge != MfaChallenge.EMAIL_CODE
-                            || hasEnabled(realm, sibling.getFlowId(), EmailCodeAuthenticatorFactory.ID))) {
-                return true;
+                    && hasEnabled(realm, sibling.getFlowId(), RiskRequiresMfaCondition.ID)) {
+                askable.add(MfaChallenge.MFA);
+                if (hasEnabled(realm, sibling.getFlowId(), EmailCodeAuthenticatorFactory.ID)) {
+                    askable.add(MfaChallenge.EMAIL_CODE);
+                    return askable;
+                }
             }
         }
-        return false;
+        return askable;
     }
 
     private static boolean hasEnabled(RealmModel realm, String flowId, String authenticator) {

@@ -2,6 +2,7 @@ package io.github.threatprotection.signin;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 import jakarta.ws.rs.core.Response;
 
@@ -121,8 +122,9 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         // user cache since the first factor was checked, and the flow in its realm cache.
         String secondFactors = SecondFactor.configuredKinds(user);
         boolean canGetEmailCode = SecondFactor.canGetEmailCode(user, entrance);
-        boolean flowCanAsk = SecondFactor.canBeChallenged(context, MfaChallenge.MFA);
-        boolean flowCanAskEmailCode = SecondFactor.canBeChallenged(context, MfaChallenge.EMAIL_CODE);
+        Set<MfaChallenge> askable = SecondFactor.challengesAfter(context);
+        boolean flowCanAsk = askable.contains(MfaChallenge.MFA);
+        boolean flowCanAskEmailCode = askable.contains(MfaChallenge.EMAIL_CODE);
         SignInDecision decision = SignInDecision.decide(risk, settings, () -> !secondFactors.equals("none"),
                 () -> canGetEmailCode,
                 challenge -> challenge == MfaChallenge.EMAIL_CODE ? flowCanAskEmailCode : flowCanAsk);
