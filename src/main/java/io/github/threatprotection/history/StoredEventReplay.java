@@ -34,7 +34,8 @@ import io.github.threatprotection.risk.SignInObservation;
  * Feeds a realm's stored events of a time range to a {@link Simulation}, streamed: one query over the REALM_ID +
  * EVENT_TIME index, read in batches of {@link #FETCH_SIZE} rows (a cursor on PostgreSQL, which needs the
  * transaction Keycloak's request has), each row replayed and dropped before the next is read. Only the columns a
- * replay needs are read; the reasons only of rows without facts. Plain JDBC, read-only.
+ * replay's outcome depends on are read: the address only when an IP list could hold it, the reasons only of rows
+ * without facts, never the network, country or ASN. Plain JDBC, read-only.
  */
 public final class StoredEventReplay {
 
@@ -58,9 +59,10 @@ public final class StoredEventReplay {
     /** As {@link #replay(EntityManager, String, Instant, Instant, String, Simulation)}, on a connection in a transaction. */
     public static void replay(Connection connection, String table, String realmId, Instant from, Instant to,
                               String clientId, Simulation simulation) throws SQLException {
-        String sql = "SELECT ID, USER_ID, CLIENT_ID, EVENT_TYPE, RISK_LEVEL, RISK_ACTION, IP_ADDRESS, NETWORK,"
-                + " COUNTRY, ASN, AUTH_METHOD, MFA_OUTCOME, COMPROMISED_CREDENTIALS, FEEDBACK_VALUE, NOTIFY_KIND,"
-                + " FACTS, CASE WHEN FACTS IS NULL THEN REASONS END FROM " + table
+        // The address decides only through an IP list; without one it is not even read.
+        String sql = "SELECT ID, USER_ID, CLIENT_ID, EVENT_TYPE, RISK_LEVEL, RISK_ACTION, AUTH_METHOD, MFA_OUTCOME,"
+                + " COMPROMISED_CREDENTIALS, FEEDBACK_VALUE, NOTIFY_KIND, FACTS, CASE WHEN FACTS IS NULL THEN REASONS END"
+                + (simulation.usesAddresses() ? ", IP_ADDRESS" : "") + " FROM " + table
                 + " WHERE REALM_ID = ? AND EVENT_TIME >= ? AND EVENT_TIME < ?"
                 + (clientId == null ? "" : " AND CLIENT_ID = ?");
         Map<String, ClientAddress> addresses = new LinkedHashMap<>(ADDRESSES_KEPT * 2, 0.75f, true) {
@@ -98,23 +100,18 @@ public final class StoredEventReplay {
         EventType type = EventType.valueOf(row.getString(4));
         RiskLevel level = RiskLevel.valueOf(row.getString(5));
         RiskAction action = RiskAction.valueOf(row.getString(6));
-        String ip = row.getString(7);
-        String network = row.getString(8);
-        String country = row.getString(9);
-        long asnValue = row.getLong(10);
-        Long asn = row.wasNull() ? null : asnValue;
-        String method = row.getString(11);
-        boolean mfaChallenged = row.getString(12) != null;
-        boolean compromised = row.getBoolean(13);
-        String feedback = row.getString(14);
-        String notifyKind = row.getString(15);
-        String factsText = row.getString(16);
+        String method = row.getString(7);
+        boolean mfaChallenged = row.getString(8) != null;
+        boolean compromised = row.getBoolean(9);
+        String feedback = row.getString(10);
+        String notifyKind = row.getString(11);
+        String factsText = row.getString(12);
         ReplayFacts facts;
         boolean locked = false;
         if (factsText != null) {
             facts = decoded.computeIfAbsent(factsText, ReplayFacts::decode);
         } else {
-            List<RiskReason> reasons = reasons(row.getString(17));
+            List<RiskReason> reasons = reasons(row.getString(13));
             locked = reasons.stream()
                     .anyMatch(reason -> RiskSignal.COMPROMISED_PASSWORD_LOCK.name().equals(reason.signal()));
             facts = ReplayFacts.fromReasons(reasons, compromised, mfaChallenged);
@@ -122,12 +119,13 @@ public final class StoredEventReplay {
         boolean passwordEntrance = method == null ? type == EventType.SIGN_IN
                 : AuthenticationMethod.PASSWORD.name().equals(method);
         // With privacy.storeNetworkOnly the event keeps a network: its first address stands in for the address.
+        String ip = simulation.usesAddresses() ? row.getString(14) : null;
         String addressText = ip == null ? null : ip.indexOf('/') < 0 ? ip : ip.substring(0, ip.indexOf('/'));
-        // The address only decides through an IP list; without any, the reasons naming it are never shown.
-        ClientAddress address = addressText == null || !simulation.usesAddresses() ? ClientAddress.of(null)
+        ClientAddress address = addressText == null ? ClientAddress.of(null)
                 : addresses.computeIfAbsent(addressText, ClientAddress::of);
+        // Network, country and ASN would only be named in reasons, which a simulation's counts never show.
         SignInReplay.Event event = new SignInReplay.Event(type, passwordEntrance, address,
-                new SignInObservation(null, ip, network, country, asn, null, null, null, null, false), facts, locked);
+                new SignInObservation(null, ip, null, null, null, null, null, null, null, false), facts, locked);
         SignInReplay.Outcome recorded = new SignInReplay.Outcome(level, action,
                 notifyKind == null ? null : NotificationKind.valueOf(notifyKind));
         Boolean confirmed = feedback == null ? null : Feedback.Value.VALID.name().equals(feedback);
