@@ -1,5 +1,7 @@
 package io.github.threatprotection.challenge;
 
+import java.util.Locale;
+
 /**
  * How a posted answer to a challenge fared. The name is what Keycloak's event detail {@code challenge} and the
  * metric label {@code result} show, in lower case.
@@ -20,6 +22,6 @@ public enum ChallengeResult {
     }
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

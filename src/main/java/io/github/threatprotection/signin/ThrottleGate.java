@@ -1,5 +1,7 @@
 package io.github.threatprotection.signin;
 
+import java.util.Map;
+
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.RealmModel;
@@ -134,7 +136,7 @@ final class ThrottleGate {
      * Whether a failed attempt's event says it was refused for its source before any password was checked:
      * blocked, or challenged and not solved. A solved challenge's wrong password is a failure like any other.
      */
-    static boolean checkedNoPassword(java.util.Map<String, String> details) {
+    static boolean checkedNoPassword(Map<String, String> details) {
         String throttle = details.get(DETAIL_THROTTLE);
         return REFUSED.equals(throttle)
                 || CHALLENGED.equals(throttle) && !ChallengeResult.SOLVED.label().equals(details.get(DETAIL_CHALLENGE));
