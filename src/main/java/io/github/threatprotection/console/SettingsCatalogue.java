@@ -240,9 +240,18 @@ public final class SettingsCatalogue {
         entries.add(entry("attackProtection.throttling.blockMinutes", "Throttle: refuse for (minutes)",
                 "How long a throttled source is refused: 1 to 10,080 minutes (a week). Default: 60."));
         entries.add(choice("attackProtection.throttling.action", "Throttle: answer", words(
-                "BLOCK", "Answer as for a wrong password"),
-                "What a throttled source's sign-in gets: the wrong-password answer, before any password is "
-                        + "hashed. Default: Answer as for a wrong password."));
+                "BLOCK", "Answer as for a wrong password",
+                "CHALLENGE", "Check the browser first (proof of work)"),
+                "What a throttled source's sign-in gets, before any password is hashed: the wrong-password "
+                        + "answer, or a challenge its browser solves on the login page while the user types; a "
+                        + "solved challenge lets the password be checked, password grants get the wrong-password "
+                        + "answer. Default: Answer as for a wrong password."));
+        entries.add(entry("attackProtection.challenge.difficulty", "Challenge: difficulty (bits)",
+                "How hard the proof-of-work puzzle is: 1 to 26 leading zero bits, each bit doubling the work "
+                        + "(2^bits SHA-256 hashes on average). Default: 15, about a second on a mid-range phone."));
+        entries.add(entry("attackProtection.challenge.validitySeconds", "Challenge: valid for (seconds)",
+                "How long after the login page was shown its challenge may be answered: 10 to 3,600 seconds. "
+                        + "Default: 600."));
         entries.add(entry("attackProtection.resetMails.perUser", "Reset mails per user",
                 "Password-reset mails one user can be sent within the window; more are not sent and the page "
                         + "does not tell: 0 (no limit) to 1,000. Default: 5."));

@@ -25,6 +25,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorPage;
 
+import io.github.threatprotection.challenge.ChallengeScriptResource;
 import io.github.threatprotection.device.DeviceName;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
@@ -59,6 +60,12 @@ public class FeedbackResource {
         this.session = session;
         this.events = events;
         this.realm = session.getContext().getRealm();
+    }
+
+    /** The login page's challenge script. */
+    @Path("challenge")
+    public ChallengeScriptResource challenge() {
+        return new ChallengeScriptResource();
     }
 
     /** The signed-in user's own sign-ins, for the account console's "Sign-in activity" page. */

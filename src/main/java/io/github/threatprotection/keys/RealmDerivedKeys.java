@@ -30,7 +30,9 @@ public final class RealmDerivedKeys {
         /** The keyed hash under which a failed sign-in keeps a username that names nobody. */
         FAILED_USERNAME("threat-protection failed username"),
         /** The keyed hash under which a sign-in's authentication session keeps its e-mailed code. */
-        EMAIL_CODE("threat-protection e-mail code");
+        EMAIL_CODE("threat-protection e-mail code"),
+        /** The MAC of proof-of-work puzzles on the login page. */
+        PROOF_OF_WORK("threat-protection proof-of-work puzzle");
 
         private final byte[] label;
 

@@ -156,6 +156,19 @@ public final class ThreatProtectionMetrics {
     }
 
     /**
+     * Counts the challenges put to throttled sources: {@code issued} (on a login page), then how answers fared:
+     * {@code solved}, {@code missing}, {@code invalid}, {@code expired} or {@code replayed}.
+     */
+    public void challenge(String realm, String result) {
+        Counter.builder("threat.protection.challenges")
+                .description("Challenges put to throttled sources, and how they were answered")
+                .tag("realm", realm)
+                .tag("result", result)
+                .register(registry)
+                .increment();
+    }
+
+    /**
      * Counts a request over a limit: {@code limit} is {@code reset_mail_network}, {@code reset_mail_user} or
      * {@code registration_network}; refused ({@code enforced="true"}) or let through in AUDIT mode.
      */

@@ -26,6 +26,7 @@ import io.github.threatprotection.risk.RiskScoring;
 import io.github.threatprotection.risk.RiskSignal;
 import io.github.threatprotection.settings.ThreatProtectionSettings.AccountTakeover;
 import io.github.threatprotection.settings.ThreatProtectionSettings.AttackProtection;
+import io.github.threatprotection.settings.ThreatProtectionSettings.Challenge;
 import io.github.threatprotection.settings.ThreatProtectionSettings.CompromisedCredentials;
 import io.github.threatprotection.settings.ThreatProtectionSettings.IpExceptions;
 import io.github.threatprotection.settings.ThreatProtectionSettings.LevelPolicy;
@@ -62,6 +63,13 @@ public final class SettingsParser {
     private static final int MAX_THROTTLE_FAILURES = 100_000;
     /** A week: a source blocked longer is better put on {@code ipExceptions.alwaysBlock}. */
     private static final int MAX_THROTTLE_BLOCK_MINUTES = 7 * 24 * 60;
+
+    /** 2^26 hashes: a minute or more on a phone; beyond that a challenge is a block. */
+    private static final int MAX_CHALLENGE_DIFFICULTY = 26;
+    /** Time to load the page and press "Sign In". */
+    private static final int MIN_CHALLENGE_VALIDITY_SECONDS = 10;
+    /** An hour: Keycloak's own login timeout is 30 minutes by default. */
+    private static final int MAX_CHALLENGE_VALIDITY_SECONDS = 3600;
 
     /** Uses per window of a reset-mail or registration limit; a limit is a few key lookups at most. */
     private static final int MAX_LIMIT = 1000;
@@ -187,16 +195,12 @@ public final class SettingsParser {
     }
 
     private static AttackProtection readAttackProtection(SettingsSection section, AttackProtection base) {
-        section.rejectFieldsOtherThan(Set.of("throttling", "resetMails", "registrations"));
+        section.rejectFieldsOtherThan(Set.of("throttling", "resetMails", "registrations", "challenge"));
         SettingsSection throttling = section.section("throttling");
         throttling.rejectFieldsOtherThan(Set.of("enabled", "scope", "failures", "windowMinutes", "blockMinutes",
                 "action"));
         Throttling baseThrottling = base.throttling();
         ThrottleAction action = throttling.constant("action", ThrottleAction.class, baseThrottling.action());
-        if (action == ThrottleAction.CHALLENGE) {
-            throttling.error("action", "CHALLENGE is not available yet; use BLOCK");
-            action = baseThrottling.action();
-        }
         return new AttackProtection(new Throttling(
                 throttling.bool("enabled", baseThrottling.enabled()),
                 throttling.constant("scope", ThrottleScope.class, baseThrottling.scope()),
@@ -207,7 +211,15 @@ public final class SettingsParser {
                 Duration.ofMinutes(throttling.wholeNumber("blockMinutes", 1, MAX_THROTTLE_BLOCK_MINUTES,
                         (int) baseThrottling.block().toMinutes())),
                 action), readResetMails(section.section("resetMails"), base.resetMails()),
-                readRegistrations(section.section("registrations"), base.registrations()));
+                readRegistrations(section.section("registrations"), base.registrations()),
+                readChallenge(section.section("challenge"), base.challenge()));
+    }
+
+    private static Challenge readChallenge(SettingsSection section, Challenge base) {
+        section.rejectFieldsOtherThan(Set.of("difficulty", "validitySeconds"));
+        return new Challenge(section.wholeNumber("difficulty", 1, MAX_CHALLENGE_DIFFICULTY, base.difficulty()),
+                Duration.ofSeconds(section.wholeNumber("validitySeconds", MIN_CHALLENGE_VALIDITY_SECONDS,
+                        MAX_CHALLENGE_VALIDITY_SECONDS, (int) base.validity().toSeconds())));
     }
 
     private static ResetMails readResetMails(SettingsSection section, ResetMails base) {

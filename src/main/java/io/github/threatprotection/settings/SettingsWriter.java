@@ -98,6 +98,10 @@ public final class SettingsWriter {
         attackProtection.putObject("registrations")
                 .put("perNetwork", registrations.perNetwork())
                 .put("windowMinutes", Math.toIntExact(registrations.window().toMinutes()));
+        ThreatProtectionSettings.Challenge challenge = settings.attackProtection().challenge();
+        attackProtection.putObject("challenge")
+                .put("difficulty", challenge.difficulty())
+                .put("validitySeconds", Math.toIntExact(challenge.validity().toSeconds()));
         return document;
     }
 

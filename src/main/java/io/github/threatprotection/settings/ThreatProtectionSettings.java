@@ -126,9 +126,25 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
     }
 
     /** Defences against attacks on many accounts at once, such as credential stuffing. */
-    public record AttackProtection(Throttling throttling, ResetMails resetMails, Registrations registrations) {
+    public record AttackProtection(Throttling throttling, ResetMails resetMails, Registrations registrations,
+                                   Challenge challenge) {
         public static final AttackProtection DEFAULTS = new AttackProtection(Throttling.DEFAULTS,
-                ResetMails.DEFAULTS, Registrations.DEFAULTS);
+                ResetMails.DEFAULTS, Registrations.DEFAULTS, Challenge.DEFAULTS);
+    }
+
+    /**
+     * The challenge put to a throttled source's browser ({@code throttling.action} {@code CHALLENGE}).
+     *
+     * @param difficulty leading zero bits the proof-of-work provider asks for: 2^difficulty SHA-256 hashes on
+     *                   average; other providers ignore it
+     * @param validity   how long an issued challenge may be answered
+     */
+    public record Challenge(int difficulty, Duration validity) {
+        /**
+         * 2^15 = 32,768 hashes on average: about a second in headless Chromium on the project's loaded test
+         * machine, and the estimate for a mid-range phone (docs/challenge.md); ten minutes to type a password.
+         */
+        public static final Challenge DEFAULTS = new Challenge(15, Duration.ofMinutes(10));
     }
 
     /**

@@ -4,6 +4,10 @@ package io.github.threatprotection.settings;
 public enum ThrottleAction {
     /** The wrong-password answer, before any password is checked. */
     BLOCK,
-    /** A challenge a person can solve and a script cannot afford; not available yet, refused by the parser. */
+    /**
+     * A challenge a person's browser passes and a script sending thousands of passwords cannot afford
+     * ({@code attackProtection.challenge}); a correct answer lets the password be checked, anything else gets the
+     * wrong-password answer before any password is hashed. Direct grants, which cannot answer, get that answer.
+     */
     CHALLENGE
 }

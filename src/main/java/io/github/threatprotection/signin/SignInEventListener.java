@@ -104,7 +104,7 @@ public class SignInEventListener implements EventListenerProviderFactory {
         ClientAddress address = ClientAddress.of(event.getIpAddress());
         Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
         // An attempt refused because its source is throttled checked no password: nothing to count or to wait for.
-        if (ThrottleGate.REFUSED.equals(details.get(ThrottleGate.DETAIL_THROTTLE))) {
+        if (ThrottleGate.checkedNoPassword(details)) {
             return;
         }
         boolean refusedByStep = details.containsKey(RiskEvent.DETAIL_RISK_EVENT_ID);

@@ -8,9 +8,12 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.github.threatprotection.challenge.ChallengeResult;
+
 /**
  * The direct-grant flow's first step: a password grant from a throttled source gets the wrong-password answer
- * before the username is looked up or the password hashed. A direct grant runs its whole flow in one request, so a
+ * before the username is looked up or the password hashed, whether the settings block or challenge the source (a
+ * grant cannot answer a challenge). A direct grant runs its whole flow in one request, so a
  * step ahead of Keycloak's own does it; for the browser, see {@link ThrottledUsernamePasswordForm}.
  */
 final class ThrottleStep implements Authenticator {
@@ -18,13 +21,23 @@ final class ThrottleStep implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         String password = context.getHttpRequest().getDecodedFormParameters().getFirst(OAuth2Constants.PASSWORD);
-        if (password != null && !password.isEmpty() && ThrottleGate.refuses(context)) {
+        if (password != null && !password.isEmpty() && refuses(context)) {
             context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
             // A challenge, not a failure: no user's brute-force count moves.
             context.forceChallenge(WrongPasswordResponse.directGrantAnswer());
             return;
         }
         context.success();
+    }
+
+    /** A grant cannot answer a challenge: a challenged source's grant is refused, its challenge missing. */
+    private static boolean refuses(AuthenticationFlowContext context) {
+        ThrottleGate.Throttled throttled = ThrottleGate.throttled(context);
+        ThrottleGate.Verdict verdict = ThrottleGate.verdict(context, throttled);
+        if (verdict == ThrottleGate.Verdict.CHALLENGE) {
+            ThrottleGate.recordAnswer(context, throttled, ChallengeResult.MISSING);
+        }
+        return verdict != ThrottleGate.Verdict.PASS;
     }
 
     @Override

@@ -220,7 +220,7 @@ class ThrottlingIT {
         ObjectNode bad = settings("ENFORCED", "NETWORK", 60);
         ((ObjectNode) bad.at("/attackProtection/throttling")).put("failures", 0).put("scope", "COUNTRY");
         bad.putObject("clients").putObject(TestRealm.OTHER_CLIENT).putObject("attackProtection")
-                .putObject("throttling").put("action", "CHALLENGE");
+                .putObject("throttling").put("action", "CAPTCHA");
 
         HttpResponse<String> refused = realm.putSettings(bad);
 

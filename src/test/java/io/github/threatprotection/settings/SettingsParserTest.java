@@ -115,7 +115,8 @@ class SettingsParserTest {
                 + "'attackProtection':{'throttling':{'enabled':true,'scope':'NETWORK','failures':300,"
                 + "'windowMinutes':60,'blockMinutes':30,'action':'BLOCK'},"
                 + "'resetMails':{'perNetwork':20,'perUser':3,'windowMinutes':30},"
-                + "'registrations':{'perNetwork':10,'windowMinutes':120}},"
+                + "'registrations':{'perNetwork':10,'windowMinutes':120},"
+                + "'challenge':{'difficulty':12,'validitySeconds':120}},"
                 + "'retention':{'eventDays':30},'privacy':{'storeNetworkOnly':true,"
                 + "'deviceCookieMaxAgeDays':90},'clients':{'app':{'mode':'AUDIT','riskScoring':{'thresholds':{'high':100}}}}}";
         JsonNode written = SettingsWriter.write(parse(json), ANY_CLIENT);
@@ -136,20 +137,41 @@ class SettingsParserTest {
     @Test
     void throttlingValuesAreCheckedAndNameTheirField() throws Exception {
         Map<String, String> errors = errors("{'attackProtection':{'throttling':{'enabled':'yes','scope':'COUNTRY',"
-                + "'failures':0,'windowMinutes':1441,'blockMinutes':10081,'action':'CHALLENGE','extra':1},"
+                + "'failures':0,'windowMinutes':1441,'blockMinutes':10081,'action':'CAPTCHA','extra':1},"
                 + "'other':{}}}");
         assertEquals("must be true or false", errors.get("attackProtection.throttling.enabled"));
         assertEquals("must be one of ADDRESS, NETWORK", errors.get("attackProtection.throttling.scope"));
         assertEquals("must be a whole number from 1 to 100000", errors.get("attackProtection.throttling.failures"));
         assertEquals("must be a whole number from 1 to 1440", errors.get("attackProtection.throttling.windowMinutes"));
         assertEquals("must be a whole number from 1 to 10080", errors.get("attackProtection.throttling.blockMinutes"));
-        assertTrue(errors.get("attackProtection.throttling.action").startsWith("CHALLENGE is not available"));
+        assertEquals("must be one of BLOCK, CHALLENGE", errors.get("attackProtection.throttling.action"));
         assertTrue(errors.containsKey("attackProtection.throttling.extra"));
         assertTrue(errors.containsKey("attackProtection.other"));
         ThreatProtectionSettings.Throttling highest = parse("{'attackProtection':{'throttling':{'failures':100000,"
                 + "'windowMinutes':1440,'blockMinutes':10080}}}").realm().attackProtection().throttling();
         assertEquals(100_000, highest.failures());
         assertEquals(Duration.ofDays(7), highest.block());
+    }
+
+    @Test
+    void challengeIsAnActionWithADifficultyAndValidityThatAreChecked() throws Exception {
+        ThreatProtectionSettings.AttackProtection defaults = parse("{}").realm().attackProtection();
+        assertEquals(ThreatProtectionSettings.Challenge.DEFAULTS, defaults.challenge());
+        ThreatProtectionSettings.AttackProtection set = parse("{'attackProtection':{'throttling':{'action':"
+                + "'CHALLENGE'},'challenge':{'difficulty':26,'validitySeconds':10}}}").realm().attackProtection();
+        assertEquals(ThrottleAction.CHALLENGE, set.throttling().action());
+        assertEquals(26, set.challenge().difficulty());
+        assertEquals(Duration.ofSeconds(10), set.challenge().validity());
+
+        Map<String, String> errors = errors("{'attackProtection':{'challenge':{'difficulty':27,"
+                + "'validitySeconds':9,'provider':'turnstile'}}}");
+        assertEquals("must be a whole number from 1 to 26", errors.get("attackProtection.challenge.difficulty"));
+        assertEquals("must be a whole number from 10 to 3600",
+                errors.get("attackProtection.challenge.validitySeconds"));
+        assertTrue(errors.containsKey("attackProtection.challenge.provider"));
+        assertEquals("must be a whole number from 1 to 26",
+                errors("{'attackProtection':{'challenge':{'difficulty':0}}}")
+                        .get("attackProtection.challenge.difficulty"));
     }
 
     @Test
