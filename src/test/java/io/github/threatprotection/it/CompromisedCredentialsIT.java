@@ -150,7 +150,7 @@ class CompromisedCredentialsIT {
         assertEquals(400, direct.statusCode());
         assertTrue(direct.body().contains("invalid_grant"));
         JsonNode locked = realm.latestUserEvent(userId);
-        assertTrue(hasReason(locked, "COMPROMISED_PASSWORD_LOCK"), locked.toString());
+        assertTrue(hasReason(locked, "ACCOUNT_LOCKED"), locked.toString());
         assertFalse(locked.at("/risk/compromisedCredentials").asBoolean(), "a lock is not a breached password");
 
         // The owner resets the password through the e-mailed link, to a clean one, and is signed in.
