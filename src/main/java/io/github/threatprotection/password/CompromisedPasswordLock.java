@@ -122,6 +122,18 @@ public final class CompromisedPasswordLock {
                             UserModel lockedUser = background.users().getUserById(lockedRealm, userId);
                             if (lockedUser != null) {
                                 lock(background, lockedRealm, lockedUser, reason, riskEventId, ipAddress);
+                            }
+                        });
+                        // Its own transaction, once the lock is in: a slow or failing mail server neither holds
+                        // the lock back nor undoes it.
+                        KeycloakModelUtils.runJobInTransaction(factory, background -> {
+                            RealmModel lockedRealm = background.realms().getRealm(realmId);
+                            if (lockedRealm == null) {
+                                return;
+                            }
+                            background.getContext().setRealm(lockedRealm);
+                            UserModel lockedUser = background.users().getUserById(lockedRealm, userId);
+                            if (lockedUser != null) {
                                 ResetPasswordMail.send(background, lockedRealm, lockedUser, reason, riskEventId,
                                         serverUrl);
                             }
@@ -153,11 +165,15 @@ public final class CompromisedPasswordLock {
      */
     public static boolean unlock(UserModel user, String detail) {
         boolean locked = isLocked(user);
+        liftAndDismiss(user, detail);
+        return locked;
+    }
+
+    private static void liftAndDismiss(UserModel user, String detail) {
         lift(user);
         if (UserRiskStore.state(user) == UserRisk.State.COMPROMISED) {
             UserRiskStore.clear(user, UserRisk.Cause.DISMISSED, detail);
         }
-        return locked;
     }
 
     /**
@@ -183,7 +199,7 @@ public final class CompromisedPasswordLock {
             return true;
         }
         if (!shown) {
-            unlock(user, "unlocked in the admin console (the required action "
+            liftAndDismiss(user, "unlocked in the admin console (the required action "
                     + AccountLockedActionFactory.ID + " was removed)");
             return false;
         }
