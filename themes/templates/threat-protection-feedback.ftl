@@ -13,10 +13,17 @@
                 <li>${msg("threatProtectionDetailPlace")}: ${threatProtectionFeedback.place}</li>
                 <li>${msg("threatProtectionDetailDevice")}: <#if threatProtectionFeedback.deviceName??>${threatProtectionFeedback.deviceName}<#else>${msg("threatProtectionUnknownDevice")}</#if></li>
             </ul>
-            <#if threatProtectionFeedback.recorded>
+            <#if threatProtectionFeedback.answered??>
+                <p id="feedback-answered">${msg(threatProtectionFeedback.answered, threatProtectionFeedback.answeredTime)}</p>
+                <#if threatProtectionFeedback.value = "INVALID" && threatProtectionFeedback.resetUrl??>
+                    <p><a id="feedback-reset" href="${threatProtectionFeedback.resetUrl}">${msg("threatProtectionResetPassword")}</a></p>
+                </#if>
+            <#elseif threatProtectionFeedback.recorded>
                 <#if threatProtectionFeedback.value = "INVALID">
                     <p id="feedback-recorded">${msg("threatProtectionFeedbackRecordedInvalid")}</p>
-                    <p><a href="${threatProtectionFeedback.resetUrl}">${msg("threatProtectionResetPassword")}</a></p>
+                    <#if threatProtectionFeedback.resetUrl??>
+                        <p><a id="feedback-reset" href="${threatProtectionFeedback.resetUrl}">${msg("threatProtectionResetPassword")}</a></p>
+                    </#if>
                 <#else>
                     <p id="feedback-recorded">${msg("threatProtectionFeedbackRecordedValid")}</p>
                 </#if>

@@ -8,7 +8,8 @@
 </#if>
 <#if compromisedPassword>
 <p>${msg("threatProtectionBlockedCompromised")}</p>
-<p><a href="${passwordResetLink}">${msg("threatProtectionResetPassword")}</a></p>
+<p>${msg("threatProtectionResetLinkMailed")}</p>
+<#if forgotPasswordAllowed><p><a href="${passwordResetLink}">${msg("threatProtectionResetPassword")}</a></p></#if>
 </#if>
 <@signIn.details/>
 <@signIn.links/>

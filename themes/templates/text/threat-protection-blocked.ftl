@@ -7,7 +7,10 @@ ${msg(passwordReset?then("threatProtectionBlockedResetIntro", passwordUsed?then(
 </#if>
 <#if compromisedPassword>
 ${msg("threatProtectionBlockedCompromised")}
+${msg("threatProtectionResetLinkMailed")}
+<#if forgotPasswordAllowed>
 ${msg("threatProtectionResetPassword")}: ${passwordResetLink}
+</#if>
 </#if>
 
 <@signIn.details/>

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Set;
@@ -566,7 +567,8 @@ public class ThreatProtectionResource {
         }
         Feedback feedback = new Feedback(feedbackValue, Feedback.Provider.ADMIN,
                 Instant.ofEpochMilli(Time.currentTimeMillis()));
-        RiskEvent updated = FeedbackEffects.apply(session, threatProtection.events(), realm, user, eventId, feedback)
+        RiskEvent updated = FeedbackEffects.apply(session, threatProtection.events(),
+                threatProtection.accountLocks(), realm, user, eventId, feedback)
                 .orElseThrow(() -> new NotFoundException("No risk event " + eventId + " for this user"));
         ObjectNode answer = RiskEventJson.write(updated);
         adminEvent.operation(OperationType.ACTION)
@@ -640,6 +642,48 @@ public class ThreatProtectionResource {
                 .representation(answer)
                 .success();
         return json(answer);
+    }
+
+    /** Whether the user's account is locked by threat protection, and why. */
+    @GET
+    @Path("users/{userId}/lock")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getLock(@PathParam("userId") String userId) {
+        UserModel user = user(userId);
+        auth.users().requireView(user);
+        return json(lockJson(user));
+    }
+
+    /**
+     * Unlocks the user's account: the lock and its required action go, and a COMPROMISED risk is dismissed (it
+     * would refuse or challenge the next sign-in again); the password stays. Recorded as an admin event on the user.
+     */
+    @DELETE
+    @Path("users/{userId}/lock")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response deleteLock(@PathParam("userId") String userId) {
+        UserModel user = user(userId);
+        auth.users().requireManage(user);
+        Optional<CompromisedPasswordLock.Reason> reason = CompromisedPasswordLock.reason(user);
+        boolean wasLocked = CompromisedPasswordLock.unlock(user,
+                "account unlocked by " + auth.adminAuth().getUser().getUsername());
+        ObjectNode answer = lockJson(user).put("unlocked", wasLocked);
+        reason.ifPresent(why -> answer.put("previousReason", why.name()));
+        adminEvent.resource(ResourceType.USER)
+                .operation(OperationType.DELETE)
+                .resourcePath(session.getContext().getUri())
+                .representation(answer)
+                .success();
+        return json(answer);
+    }
+
+    private static ObjectNode lockJson(UserModel user) {
+        ObjectNode lock = Json.object().put("userId", user.getId()).put("username", user.getUsername())
+                .put("locked", CompromisedPasswordLock.isLocked(user));
+        CompromisedPasswordLock.reason(user).ifPresentOrElse(
+                why -> lock.put("reason", why.name()).put("description", why.words()),
+                () -> lock.putNull("reason"));
+        return lock;
     }
 
     /**

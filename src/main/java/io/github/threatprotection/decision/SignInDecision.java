@@ -37,9 +37,18 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge 
      * a breached password (the lock may come from a disowned sign-in, and nothing was looked up), so it is not
      * counted as one.
      */
-    public static final RiskAssessment LOCKED_ACCOUNT = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true,
-            null, false, List.of(new RiskReason(RiskSignal.COMPROMISED_PASSWORD_LOCK, 0, "the account is locked until"
-                    + " its password (breached, or used in a disowned sign-in) is replaced through the e-mailed reset")));
+    public static final RiskAssessment LOCKED_ACCOUNT = lockedAccount(null);
+
+    /**
+     * {@link #LOCKED_ACCOUNT} with its reason {@code ACCOUNT_LOCKED} saying why the account is locked.
+     *
+     * @param why the lock's reason in words, or null when it was not recorded
+     */
+    public static RiskAssessment lockedAccount(String why) {
+        return new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, false, List.of(new RiskReason(
+                RiskSignal.ACCOUNT_LOCKED, 0, "the account is locked" + (why == null ? "" : " because " + why)
+                + " until its password is replaced through the e-mailed reset or an admin unlocks it")));
+    }
 
     /**
      * @param userHasSecondFactor whether the user has OTP or WebAuthn configured; asked only when the risk level

@@ -1,6 +1,7 @@
 package io.github.threatprotection.feedback;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -83,7 +84,7 @@ public class FeedbackResource {
         if (link.error() != null) {
             return error(link);
         }
-        return page(link, false);
+        return page(link, link.token().value().name(), false, null);
     }
 
     @POST
@@ -102,7 +103,8 @@ public class FeedbackResource {
         }
         Feedback feedback = new Feedback(link.token().value(), Feedback.Provider.USER,
                 Instant.ofEpochMilli(Time.currentTimeMillis()));
-        FeedbackEffects.apply(session, events, realm, link.user(), link.event().id(), feedback);
+        FeedbackEffects.apply(session, events, session.getProvider(ThreatProtectionProvider.class).accountLocks(),
+                realm, link.user(), link.event().id(), feedback);
         // Keycloak has no user event type of an extension's own: the answer to a security prompt is recorded
         // as a completed custom action, named in its details.
         new EventBuilder(realm, session, session.getContext().getConnection())
@@ -112,7 +114,7 @@ public class FeedbackResource {
                 .detail(RiskEvent.DETAIL_RISK_EVENT_ID, link.event().id())
                 .detail(DETAIL_FEEDBACK, feedback.value().name())
                 .success();
-        return page(link, true);
+        return page(link, link.token().value().name(), true, null);
     }
 
     /**
@@ -153,26 +155,42 @@ public class FeedbackResource {
         return new Redeemable(token, user, event, null);
     }
 
-    private Response page(Redeemable link, boolean recorded) {
+    /**
+     * The event's page: asking to confirm the link's answer, thanking for it once recorded, or (answered is the
+     * message of an event answered before) saying what was answered and when, with the same heading as a thanks.
+     */
+    private Response page(Redeemable link, String value, boolean recorded, String answered) {
         Map<String, Object> feedback = new HashMap<>();
-        feedback.put("value", link.token().value().name());
-        feedback.put("recorded", recorded);
+        feedback.put("value", value);
+        feedback.put("recorded", recorded || answered != null);
         Locale locale = NotificationValues.userLocale(realm, link.user());
-        feedback.put("time", NotificationValues.time(link.event().time(), locale,
-                NotificationValues.userZone(link.user())));
+        ZoneId zone = NotificationValues.userZone(link.user());
+        feedback.put("time", NotificationValues.time(link.event().time(), locale, zone));
         feedback.put("ipAddress", MessageText.oneLine(link.event().context().ipAddress()));
         feedback.put("place", MessageText.oneLine(place(link.event(), locale)));
         // null for an unrecognised agent: the page says "Unknown device" rather than text an attacker chose
         feedback.put("deviceName", DeviceName.forUser(link.event().context().deviceName()));
         feedback.put("actionUrl", session.getContext().getUri().getRequestUriBuilder().replaceQuery(null).build()
                 .toString());
-        feedback.put("key", recorded ? "" : session.getContext().getUri().getQueryParameters().getFirst("key"));
-        feedback.put("resetUrl", session.getContext().getUri().getBaseUriBuilder()
-                .path("realms").path(realm.getName()).path("login-actions").path("reset-credentials").build()
-                .toString());
-        return session.getProvider(LoginFormsProvider.class)
-                .setAttribute("threatProtectionFeedback", feedback)
-                .createForm(TEMPLATE);
+        feedback.put("key", recorded || answered != null ? ""
+                : session.getContext().getUri().getQueryParameters().getFirst("key"));
+        if (answered != null) {
+            feedback.put("answered", answered);
+            feedback.put("answeredTime", NotificationValues.time(link.event().feedback().time(), locale, zone));
+        }
+        // The user's way out is the reset link mailed with the answer; Keycloak's "Forgot password" page is offered
+        // too only where the realm allows it (elsewhere it answers "Reset Credential not allowed").
+        if (realm.isResetPasswordAllowed()) {
+            feedback.put("resetUrl", session.getContext().getUri().getBaseUriBuilder()
+                    .path("realms").path(realm.getName()).path("login-actions").path("reset-credentials").build()
+                    .toString());
+        }
+        LoginFormsProvider form = session.getProvider(LoginFormsProvider.class)
+                .setAttribute("threatProtectionFeedback", feedback);
+        if (answered != null) {
+            form.setStatus(Response.Status.BAD_REQUEST);
+        }
+        return form.createForm(TEMPLATE);
     }
 
     private static String place(RiskEvent event, Locale locale) {
@@ -188,9 +206,7 @@ public class FeedbackResource {
         if (link.event() == null) {
             return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, link.error());
         }
-        return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, link.error(), NotificationValues.time(
-                link.event().feedback().time(), NotificationValues.userLocale(realm, link.user()),
-                NotificationValues.userZone(link.user())));
+        return page(link, link.event().feedback().value().name(), false, link.error());
     }
 
     private static String usedKey(String eventId) {

@@ -34,6 +34,7 @@ import io.github.threatprotection.geo.GeoLocator;
 import io.github.threatprotection.history.Feedback;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.history.RiskEventStore;
+import io.github.threatprotection.spi.ThreatProtectionProvider;
 import io.github.threatprotection.network.ClientAddress;
 
 /**
@@ -96,7 +97,8 @@ public class SignInActivityResource {
                     .entity(Json.write(Json.object().put("error", "answered already"))).build();
         }
         Feedback feedback = new Feedback(Feedback.Value.INVALID, Feedback.Provider.USER, now());
-        RiskEvent answered = FeedbackEffects.apply(session, events, realm, user, eventId, feedback)
+        RiskEvent answered = FeedbackEffects.apply(session, events,
+                session.getProvider(ThreatProtectionProvider.class).accountLocks(), realm, user, eventId, feedback)
                 .orElseThrow(NotFoundException::new);
         new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.CUSTOM_REQUIRED_ACTION)

@@ -113,7 +113,8 @@ public final class StoredEventReplay {
         } else {
             List<RiskReason> reasons = reasons(row.getString(13));
             locked = reasons.stream()
-                    .anyMatch(reason -> RiskSignal.COMPROMISED_PASSWORD_LOCK.name().equals(reason.signal()));
+                    .anyMatch(reason -> RiskSignal.ACCOUNT_LOCKED.name().equals(reason.signal())
+                            || RiskSignal.LEGACY_ACCOUNT_LOCKED.equals(reason.signal()));
             facts = ReplayFacts.fromReasons(reasons, compromised, mfaChallenged);
         }
         boolean passwordEntrance = method == null ? type == EventType.SIGN_IN

@@ -131,6 +131,20 @@ public final class ThreatProtectionMetrics {
                 .increment();
     }
 
+    /**
+     * Counts a password-reset mail a lock sends its user, by the lock's reason and outcome: {@code SENT},
+     * {@code NO_SMTP}, {@code NO_EMAIL} or {@code FAILED}.
+     */
+    public void resetMail(String realm, String reason, String outcome) {
+        Counter.builder("threat.protection.lock.reset.mails")
+                .description("Password-reset mails sent to the users of locked accounts")
+                .tag("realm", realm)
+                .tag("reason", reason)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
     /** Counts a source newly throttled after its failures reached the limit. */
     public void throttled(String realm, String scope) {
         Counter.builder("threat.protection.throttles")

@@ -76,6 +76,8 @@ final class NotificationRenderer {
         attributes.put("msg", new MessageFormatterMethod(locale, messages));
         attributes.put("properties", theme.getProperties());
         attributes.put("compromisedPassword", event.risk().compromisedCredentials());
+        // A breached password's lock mails its own reset link; Keycloak's "Forgot password" page only where allowed.
+        attributes.put("forgotPasswordAllowed", realm.isResetPasswordAllowed());
         attributes.put("passwordReset", event.type() == EventType.PASSWORD_RESET);
         attributes.put("passwordUsed", event.method() == null
                 || event.method().kind() == AuthenticationMethod.PASSWORD);

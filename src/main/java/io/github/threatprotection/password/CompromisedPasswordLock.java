@@ -1,6 +1,8 @@
 package io.github.threatprotection.password;
 
+import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import org.keycloak.common.util.Time;
@@ -16,19 +18,30 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import io.github.threatprotection.history.RiskEvent;
+import io.github.threatprotection.risk.UserRisk;
+import io.github.threatprotection.Enums;
+import io.github.threatprotection.userrisk.UserRiskStore;
 
 /**
  * The reset-required state of an account whose password is known to someone else: a breached password was
  * used to sign in, or the user disowned a sign-in ("this wasn't me"). It names the password
- * credential as it was (its creation time), so any new password (set through the e-mailed "Forgot password"
- * flow, or by an admin) lifts it; until then every sign-in fails like a wrong password, and an attacker
- * holding the breached password cannot get in to change it.
+ * credential as it was (its creation time), so any new password (set through the e-mailed reset, or by an admin)
+ * lifts it; until then every sign-in fails like a wrong password, and an attacker holding the breached password
+ * cannot get in to change it.
+ * <p>
+ * The admin console shows a lock as the user's required action {@value AccountLockedActionFactory#ID} on the
+ * user's Details tab (Keycloak has no other per-user marker an extension can add there); removing that action and
+ * saving unlocks the account, as {@code DELETE .../threat-protection/users/{id}/lock} does.
  */
 public final class CompromisedPasswordLock {
 
     private static final Logger LOG = Logger.getLogger(CompromisedPasswordLock.class);
 
     static final String ATTRIBUTE = "threatProtection.compromisedPasswordLock";
+    /** Why the account is locked: a {@link Reason}'s name. */
+    static final String REASON_ATTRIBUTE = "threatProtection.compromisedPasswordLockReason";
+    /** A lock made before the reason was kept. */
+    private static final String REASON_NOT_RECORDED = "NOT_RECORDED";
     /** Details of the Keycloak user event a lock records. */
     public static final String DETAIL_LOCK_REASON = "threat_protection_lock";
 
@@ -41,7 +54,17 @@ public final class CompromisedPasswordLock {
         /** An admin said a sign-in was not the user. */
         DISOWNED_BY_ADMIN,
         /** An admin marked the user's risk COMPROMISED. */
-        MARKED_BY_ADMIN
+        MARKED_BY_ADMIN;
+
+        /** The reason in an operator's words, for events and the history page. */
+        public String words() {
+            return switch (this) {
+                case BREACHED_PASSWORD -> "a sign-in used a password found in breach data";
+                case DISOWNED_BY_USER -> "the user reported a sign-in as not theirs";
+                case DISOWNED_BY_ADMIN -> "an admin reported a sign-in as not the user's";
+                case MARKED_BY_ADMIN -> "an admin marked the user compromised";
+            };
+        }
     }
 
     private CompromisedPasswordLock() {
@@ -64,6 +87,8 @@ public final class CompromisedPasswordLock {
                 .detail(RiskEvent.DETAIL_RISK_EVENT_ID, riskEventId)
                 .success();
         user.setSingleAttribute(ATTRIBUTE, passwordVersion(user));
+        user.setSingleAttribute(REASON_ATTRIBUTE, reason.name());
+        user.addRequiredAction(AccountLockedActionFactory.ID);
         session.sessions().removeUserSessions(realm, user);
         session.sessions().getOfflineUserSessionsStream(realm, user).toList()
                 .forEach(offline -> session.sessions().removeOfflineUserSession(realm, offline));
@@ -82,6 +107,7 @@ public final class CompromisedPasswordLock {
         String realmId = realm.getId();
         String userId = user.getId();
         String ipAddress = session.getContext().getConnection().getRemoteHost();
+        URI serverUrl = session.getContext().getUri().getBaseUri();
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
@@ -98,6 +124,20 @@ public final class CompromisedPasswordLock {
                                 lock(background, lockedRealm, lockedUser, reason, riskEventId, ipAddress);
                             }
                         });
+                        // Its own transaction, once the lock is in: a slow or failing mail server neither holds
+                        // the lock back nor undoes it.
+                        KeycloakModelUtils.runJobInTransaction(factory, background -> {
+                            RealmModel lockedRealm = background.realms().getRealm(realmId);
+                            if (lockedRealm == null) {
+                                return;
+                            }
+                            background.getContext().setRealm(lockedRealm);
+                            UserModel lockedUser = background.users().getUserById(lockedRealm, userId);
+                            if (lockedUser != null) {
+                                ResetPasswordMail.send(background, lockedRealm, lockedUser, reason, riskEventId,
+                                        serverUrl);
+                            }
+                        });
                     } catch (RuntimeException e) {
                         LOG.warnf(e, "Locking the account of user %s in realm %s failed; the next sign-in with"
                                 + " the breached password is refused and locks it", userId, realmId);
@@ -111,22 +151,67 @@ public final class CompromisedPasswordLock {
         });
     }
 
-    /** An admin dismissed the user's risk: the password need not be replaced after all. */
+    /** An admin dismissed the user's risk or unlocked the account: the password need not be replaced after all. */
     public static void lift(UserModel user) {
         user.removeAttribute(ATTRIBUTE);
+        user.removeAttribute(REASON_ATTRIBUTE);
+        user.removeRequiredAction(AccountLockedActionFactory.ID);
     }
 
-    /** Whether the account is locked; a lock whose password has since been replaced is removed. */
+    /**
+     * An admin unlocks the account: the lock goes, and so does a COMPROMISED risk (it locked the account, and
+     * would have the next sign-in refused or challenged again). An AT_RISK state stays: it did not lock.
+     * Returns whether the account was locked.
+     */
+    public static boolean unlock(UserModel user, String detail) {
+        boolean locked = isLocked(user);
+        liftAndDismiss(user, detail);
+        return locked;
+    }
+
+    private static void liftAndDismiss(UserModel user, String detail) {
+        lift(user);
+        if (UserRiskStore.state(user) == UserRisk.State.COMPROMISED) {
+            UserRiskStore.clear(user, UserRisk.Cause.DISMISSED, detail);
+        }
+    }
+
+    /**
+     * Whether the account is locked. A lock whose password has since been replaced is removed; so is one whose
+     * required action an admin removed in the admin console, which also dismisses a COMPROMISED risk as
+     * {@link #unlock} does. A lock from before the required action existed gets it.
+     */
     public static boolean isLocked(UserModel user) {
         String locked = user.getFirstAttribute(ATTRIBUTE);
         if (locked == null) {
             return false;
         }
-        if (Objects.equals(locked, passwordVersion(user))) {
+        if (!Objects.equals(locked, passwordVersion(user))) {
+            lift(user);
+            return false;
+        }
+        boolean shown = user.getRequiredActionsStream().anyMatch(AccountLockedActionFactory.ID::equals);
+        if (user.getFirstAttribute(REASON_ATTRIBUTE) == null) {
+            user.setSingleAttribute(REASON_ATTRIBUTE, REASON_NOT_RECORDED);
+            if (!shown) {
+                user.addRequiredAction(AccountLockedActionFactory.ID);
+            }
             return true;
         }
-        user.removeAttribute(ATTRIBUTE);
-        return false;
+        if (!shown) {
+            liftAndDismiss(user, "unlocked in the admin console (the required action "
+                    + AccountLockedActionFactory.ID + " was removed)");
+            return false;
+        }
+        return true;
+    }
+
+    /** Why the account is locked; empty when it is not, or when the lock predates its reason. */
+    public static Optional<Reason> reason(UserModel user) {
+        if (!isLocked(user)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(Enums.named(Reason.class, user.getFirstAttribute(REASON_ATTRIBUTE)));
     }
 
     private static String passwordVersion(UserModel user) {

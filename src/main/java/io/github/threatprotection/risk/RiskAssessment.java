@@ -1,7 +1,9 @@
 package io.github.threatprotection.risk;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The verdict on one sign-in, sign-up or password change.
@@ -14,10 +16,13 @@ import java.util.List;
 public record RiskAssessment(RiskLevel level, RiskAction action, boolean enforced, IpOverride override,
                              boolean compromisedCredentials, List<RiskReason> reasons) {
 
+    /** Each reason code appears once: the first of a code is kept, as events and the history page show it. */
     public RiskAssessment {
-        reasons = List.copyOf(reasons);
+        Set<String> seen = new HashSet<>();
+        reasons = reasons.stream().filter(reason -> seen.add(reason.signal())).toList();
     }
 
+    /** With the reason added, unless the assessment has one of its code already. */
     public RiskAssessment withReason(RiskReason reason) {
         List<RiskReason> more = new ArrayList<>(reasons);
         more.add(reason);

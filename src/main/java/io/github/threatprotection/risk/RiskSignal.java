@@ -61,14 +61,21 @@ public enum RiskSignal {
     GEOLOCATION_UNAVAILABLE,
     /** Failures in the user's name from strange networks alone would have made a known browser HIGH. */
     KNOWN_DEVICE_LIMIT,
-    /** The account is locked until its password is replaced through the e-mailed reset. */
-    COMPROMISED_PASSWORD_LOCK,
+    /**
+     * The account is locked until its password is replaced through the e-mailed reset; the detail says why
+     * (a breached password, a sign-in disowned by the user or an admin, an admin's mark). Not a breached password
+     * itself: nothing was looked up.
+     */
+    ACCOUNT_LOCKED,
     /** The risk level requires a second factor and the user has none. */
     MFA_REQUIRED_WITHOUT_SECOND_FACTOR,
     /** The risk level asks for a second factor and the flow cannot ask for one after the step. */
     MFA_NOT_POSSIBLE_IN_FLOW,
     /** The user's remembered risk is COMPROMISED: the sign-in gets the HIGH level's action. */
     USER_COMPROMISED;
+
+    /** The name {@link #ACCOUNT_LOCKED} had in events stored by earlier versions. */
+    public static final String LEGACY_ACCOUNT_LOCKED = "COMPROMISED_PASSWORD_LOCK";
 
     /** The signals that add to the score, in the order settings list them. */
     public static final List<RiskSignal> SCORED = Arrays.stream(values()).filter(RiskSignal::isScored).toList();

@@ -40,6 +40,7 @@ import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationOutbox;
 import io.github.threatprotection.notification.NotificationSender;
+import io.github.threatprotection.password.AccountLockedActionFactory;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.settings.RealmSettingsStore;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
@@ -156,6 +157,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
                             DeviceCookie.LEGACY_KEY_ATTRIBUTE, realm.getName());
                 }
                 UpdateCompromisedPasswordFactory.registerIn(realm);
+                AccountLockedActionFactory.registerIn(realm);
                 addConsole(session, realm);
                 usersAtRisk.register(realm);
             });
@@ -176,6 +178,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
             LOG.debugf("Deleted %d risk events of removed user %s", deleted, removed.getUser().getId());
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             UpdateCompromisedPasswordFactory.registerIn(created.getCreatedRealm());
+            AccountLockedActionFactory.registerIn(created.getCreatedRealm());
             addConsole(created.getKeycloakSession(), created.getCreatedRealm());
             usersAtRisk.register(created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {

@@ -96,7 +96,9 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 // as late as a wrong password for this account would be answered
                 breachCheck.waitAsIfChecked();
             }
-            record(context, threatProtection, clientId, entrance, SignInDecision.LOCKED_ACCOUNT, EventResponse.FAIL,
+            RiskAssessment lockedAccount = SignInDecision.lockedAccount(CompromisedPasswordLock.reason(user)
+                    .map(CompromisedPasswordLock.Reason::words).orElse(null));
+            record(context, threatProtection, clientId, entrance, lockedAccount, EventResponse.FAIL,
                     null, null, RiskEvent.Context.of(address, storeNetworkOnly, deviceName(context)), null, started,
                     null);
             refuse(context, entrance, false);

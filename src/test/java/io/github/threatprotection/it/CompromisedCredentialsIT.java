@@ -142,6 +142,12 @@ class CompromisedCredentialsIT {
         Mailbox.Mail notice = mailbox.awaitMail("victim@example.org", "data breach");
         assertTrue(notice.text().contains("/realms/breach/login-actions/reset-credentials"), notice.text());
         assertTrue(notice.subject().contains("blocked"), notice.subject());
+        // The lock mails its own reset link (Keycloak's execute-actions mail), recorded as a user event.
+        assertTrue(notice.text().contains("separate e-mail with a link"), notice.text());
+        assertTrue(mailbox.awaitText("victim@example.org", "action-token").contains("Update Password"));
+        JsonNode resetMail = realm.awaitKeycloakEvent("SEND_RESET_PASSWORD");
+        assertEquals("SENT", resetMail.at("/details/threat_protection_reset_mail").asText());
+        assertEquals("BREACHED_PASSWORD", resetMail.at("/details/threat_protection_lock").asText());
 
         // Locked: the breached password fails again, and so does direct grant.
         assertFalse(signIn("victim", BreachTestData.BREACHED).signedIn());
@@ -150,7 +156,9 @@ class CompromisedCredentialsIT {
         assertEquals(400, direct.statusCode());
         assertTrue(direct.body().contains("invalid_grant"));
         JsonNode locked = realm.latestUserEvent(userId);
-        assertTrue(hasReason(locked, "COMPROMISED_PASSWORD_LOCK"), locked.toString());
+        assertEquals(List.of("ACCOUNT_LOCKED"), locked.at("/risk/reasons").findValuesAsText("signal"));
+        assertTrue(locked.at("/risk/reasons/0/detail").asText().contains("password found in breach data"),
+                locked.toString());
         assertFalse(locked.at("/risk/compromisedCredentials").asBoolean(), "a lock is not a breached password");
 
         // The owner resets the password through the e-mailed link, to a clean one, and is signed in.
