@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
 import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.RiskReason;
+import io.github.threatprotection.support.Csv;
 
 class EventCsvTest {
 
@@ -61,7 +61,7 @@ class EventCsvTest {
         StringWriter out = new StringWriter();
         EventCsv.header(out);
         EventCsv.event(out, event, "eve");
-        List<List<String>> rows = parse(out.toString());
+        List<List<String>> rows = Csv.parse(out.toString());
         assertEquals(2, rows.size());
         assertEquals(EventCsv.HEADER, rows.get(0));
         List<String> row = rows.get(1);
@@ -76,40 +76,5 @@ class EventCsvTest {
         assertEquals("NEW_DEVICE +15; IMPOSSIBLE_TRAVEL +40 (900 km/h, from \"Paris\")",
                 row.get(EventCsv.HEADER.indexOf("reasons")));
         assertEquals("'=cmd|' /C calc'!A0", row.get(EventCsv.HEADER.indexOf("device")));
-    }
-
-    /** A small RFC 4180 reader, independent of the writer. */
-    static List<List<String>> parse(String csv) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < csv.length(); i++) {
-            char c = csv.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < csv.length() && csv.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(cell.toString());
-                cell.setLength(0);
-            } else if (c == '\r' && i + 1 < csv.length() && csv.charAt(i + 1) == '\n') {
-                row.add(cell.toString());
-                cell.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-                i++;
-            } else {
-                cell.append(c);
-            }
-        }
-        return rows;
     }
 }
