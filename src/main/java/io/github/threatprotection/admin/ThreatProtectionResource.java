@@ -344,6 +344,8 @@ public class ThreatProtectionResource {
                     if (target == null) {
                         return List.<RiskEvent>of();
                     }
+                    // Keycloak's user cache asks the session's realm.
+                    s.getContext().setRealm(target);
                     List<RiskEvent> found = s.getProvider(ThreatProtectionProvider.class).events()
                             .searchAfter(realmId, query, after);
                     for (RiskEvent event : found) {

@@ -201,7 +201,9 @@ class HistoryPageBrowserIT {
                 + " URL.createObjectURL = blob => { blob.text().then(t => { window.exported = t; }); return keep(blob); };");
         CHROME.driver().findElement(By.id("export")).click();
         wait.until(done -> script("return window.exported;") != null);
-        List<List<String>> rows = Csv.parse((String) script("return window.exported;"));
+        String exported = (String) script("return window.exported;");
+        List<List<String>> rows = Csv.parse(exported);
+        assertTrue(rows.size() > 1, "exported: [" + exported + "]");
         List<String> header = rows.get(0);
         assertEquals("id", header.get(0));
         List<String> ids = new ArrayList<>();
