@@ -182,7 +182,7 @@ class HistoryPageBrowserIT {
     }
 
     @Test
-    void pagingGoesPastTheFirstPageAndTheCsvHoldsEveryFilteredEvent() {
+    void pagingGoesPastTheFirstPageAndTheCsvHoldsEveryFilteredEvent() throws Exception {
         WebDriverWait wait = open(page("&user=pager"));
         new Select(CHROME.driver().findElement(By.id("per-page"))).selectByVisibleText("10");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("range"), "1 – 10 of more"));
@@ -198,10 +198,11 @@ class HistoryPageBrowserIT {
         // The export holds all the user's events, not the page shown: the saved file is read where the page
         // hands it to the browser.
         script("window.exported = null; const keep = URL.createObjectURL;"
-                + " URL.createObjectURL = blob => { blob.text().then(t => { window.exported = t; }); return keep(blob); };");
+                + " URL.createObjectURL = blob => { blob.text().then(t => { window.exported = JSON.stringify(t); }); return keep(blob); };");
         CHROME.driver().findElement(By.id("export")).click();
         wait.until(done -> script("return window.exported;") != null);
-        String exported = (String) script("return window.exported;");
+        // As JSON, since WebDriver hands strings over with CRLF turned into LF.
+        String exported = AdminApi.JSON.readTree((String) script("return window.exported;")).asText();
         List<List<String>> rows = Csv.parse(exported);
         assertTrue(rows.size() > 1, "exported: [" + exported + "]");
         List<String> header = rows.get(0);
