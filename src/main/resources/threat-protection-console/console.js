@@ -5,9 +5,11 @@
   const CLIENT_ID = "threat-protection-console";
   const LEVELS = ["LOW", "MEDIUM", "HIGH"];
   const LEVEL_COLOURS = { LOW: "#3e8635", MEDIUM: "#f0ab00", HIGH: "#c9190b" };
+  const LABEL_COLOURS = { LOW: "green", MEDIUM: "orange", HIGH: "red", AT_RISK: "orange", COMPROMISED: "red" };
   const AUDIT_SERIES = ["wouldChallenge", "wouldBlock"];
   const AUDIT_COLOURS = { wouldChallenge: "#f0ab00", wouldBlock: "#c9190b" };
   const SVG = "http://www.w3.org/2000/svg";
+  const PENDING_SIGN_IN = "tp-console-login";
 
   const basePath = document.body.dataset.basePath;
   const loginRealm = document.body.dataset.realm;
@@ -16,18 +18,51 @@
   const realm = query.get("realm") || loginRealm;
   const oidc = location.origin + basePath + "realms/" + encodeURIComponent(loginRealm) + "/protocol/openid-connect/";
   const api = location.origin + basePath + "admin/realms/" + encodeURIComponent(realm) + "/threat-protection/";
+  const users = location.origin + basePath + "admin/realms/" + encodeURIComponent(realm) + "/users";
+  // The admin console the admin came from: master's for a master admin, else the realm's own.
+  const adminConsole = basePath + "admin/" + encodeURIComponent(loginRealm) + "/console/";
   const redirectUri = location.origin + location.pathname
       + (realm === loginRealm ? "" : "?realm=" + encodeURIComponent(realm));
 
   let accessToken = null;
   let idToken = null;
   const usernames = new Map();
+  /** The list as last asked for: its filters (API parameters), first row and page size. */
+  let listed = null;
+  let openEventId = null;
+  let pendingInvalid = null;
 
   function $(id) { return document.getElementById(id); }
 
+  /** A message the server or the page gives, in words; field says which input it is about, if any. */
+  class PageError extends Error {
+    constructor(message, field) {
+      super(message);
+      this.field = field;
+    }
+  }
+
   function status(text, isError) {
     $("status").textContent = text;
-    $("status").className = isError ? "error" : "";
+    $("status-box").className = "pf-v5-c-alert pf-m-inline pf-m-plain " + (isError ? "pf-m-danger" : "pf-m-info");
+  }
+
+  /** Shows a danger alert in one of the page's alert slots, or hides it when text is empty. */
+  function alertIn(id, text) {
+    const box = $(id);
+    box.querySelector(".pf-v5-c-alert__title").textContent = text || "";
+    box.hidden = !text;
+  }
+
+  function clearListAlerts() {
+    ["user-alert", "dates-alert", "list-alert"].forEach(id => alertIn(id, ""));
+  }
+
+  /** Puts an error next to what caused it: the user filter, the dates, or above the list. */
+  function showListError(error) {
+    if (error.field === "user" || error.field === "userId") alertIn("user-alert", error.message);
+    else if (error.field === "from" || error.field === "to") alertIn("dates-alert", error.message);
+    else alertIn("list-alert", error.message);
   }
 
   function base64url(bytes) {
@@ -40,13 +75,21 @@
     return base64url(crypto.getRandomValues(new Uint8Array(32)));
   }
 
+  /** What of this page's address outlives the sign-in: the user viewed and the event opened. */
+  function addressState() {
+    const current = new URLSearchParams(location.search);
+    return { user: current.get("user"), hash: location.hash };
+  }
+
   async function signIn() {
     const verifier = randomText();
     const state = randomText();
     const challenge = base64url(new Uint8Array(await crypto.subtle.digest("SHA-256",
         new TextEncoder().encode(verifier))));
-    // Only the one-time PKCE verifier and state outlive the redirect; tokens never touch storage.
-    sessionStorage.setItem("tp-console-login", JSON.stringify({ verifier: verifier, state: state }));
+    // Only the one-time PKCE verifier and state (and where the page was) outlive the redirect; tokens never
+    // touch storage.
+    sessionStorage.setItem(PENDING_SIGN_IN, JSON.stringify(Object.assign({ verifier: verifier, state: state },
+        addressState())));
     const params = new URLSearchParams({
       client_id: CLIENT_ID, response_type: "code", scope: "openid", redirect_uri: redirectUri,
       state: state, code_challenge: challenge, code_challenge_method: "S256"
@@ -54,10 +97,17 @@
     location.assign(oidc + "auth?" + params);
   }
 
+  function pageAddress(user, hash) {
+    const params = new URLSearchParams(realm === loginRealm ? {} : { realm: realm });
+    if (user) params.set("user", user);
+    const search = params.toString();
+    return location.pathname + (search ? "?" + search : "") + (hash || "");
+  }
+
   async function finishSignIn(code, state) {
-    const pending = JSON.parse(sessionStorage.getItem("tp-console-login") || "null");
-    sessionStorage.removeItem("tp-console-login");
-    history.replaceState(null, "", redirectUri);
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_SIGN_IN) || "null");
+    sessionStorage.removeItem(PENDING_SIGN_IN);
+    history.replaceState(null, "", pending ? pageAddress(pending.user, pending.hash) : redirectUri);
     if (!pending || pending.state !== state) {
       throw new Error("The sign-in answer does not match this page's request; reload to sign in again.");
     }
@@ -70,7 +120,7 @@
       })
     });
     if (!response.ok) {
-      throw new Error("Sign-in failed: " + response.status + " " + await response.text());
+      throw new Error("Signing in failed; reload the page to try again.");
     }
     const tokens = await response.json();
     accessToken = tokens.access_token;
@@ -80,27 +130,45 @@
     $("sign-out").hidden = false;
   }
 
-  async function call(method, path, body) {
-    const response = await fetch(api + path, {
+  /** The server's answer to a failed call, in words and without status codes or JSON. */
+  async function failure(response) {
+    const text = await response.text();
+    let body = null;
+    try { body = JSON.parse(text); } catch (ignored) { /* not JSON */ }
+    if (response.status === 400 && body && Array.isArray(body.errors)) {
+      const first = body.errors[0] || {};
+      return new PageError(body.errors.map(e => (e.field ? e.field + ": " : "") + e.message).join("; "), first.field);
+    }
+    if (response.status === 403) {
+      return new PageError("Your account may not do this here: it lacks the realm-management role it needs "
+          + "(view-events to read events, view-users to look users up, manage-users to give feedback).");
+    }
+    if (response.status === 404) {
+      const said = body && (body.error_description || body.errorMessage || body.error);
+      return new PageError(said && !/^HTTP \d+/.test(said) ? said : "Not found.");
+    }
+    return new PageError("The server could not answer this request; try again in a moment.");
+  }
+
+  async function send(method, url, body, accept) {
+    const response = await fetch(url, {
       method: method,
-      headers: Object.assign({ Authorization: "Bearer " + accessToken },
+      headers: Object.assign({ Authorization: "Bearer " + accessToken }, accept ? { Accept: accept } : {},
           body ? { "Content-Type": "application/json" } : {}),
       body: body ? JSON.stringify(body) : undefined
     });
     if (response.status === 401) {
       await signIn();
-      throw new Error("Signed out; signing in again");
+      throw new PageError("Your sign-in ended; signing in again…");
     }
-    const text = await response.text();
     if (!response.ok) {
-      let message = text;
-      try {
-        const errors = JSON.parse(text).errors;
-        if (errors) message = errors.map(e => e.field + ": " + e.message).join("; ");
-      } catch (ignored) { /* not JSON */ }
-      throw new Error(method + " " + path + ": " + response.status
-          + (response.status === 403 ? " (your account lacks the role for this)" : "") + " " + message);
+      throw await failure(response);
     }
+    return response;
+  }
+
+  async function call(method, path, body) {
+    const text = await (await send(method, api + path, body)).text();
     return text ? JSON.parse(text) : null;
   }
 
@@ -108,6 +176,26 @@
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
     if (className) node.className = className;
+    else if (tag === "tr") node.className = "pf-v5-c-table__tr";
+    else if (tag === "td") node.className = "pf-v5-c-table__td";
+    return node;
+  }
+
+  function label(text, colour) {
+    const outer = element("span", null, "pf-v5-c-label pf-m-compact" + (colour ? " pf-m-" + colour : ""));
+    outer.appendChild(element("span", text, "pf-v5-c-label__content"));
+    return outer;
+  }
+
+  function button(text, variant) {
+    const node = element("button", text, "pf-v5-c-button pf-m-" + (variant || "secondary") + " pf-m-small");
+    node.type = "button";
+    return node;
+  }
+
+  function link(text, href) {
+    const node = element("a", text);
+    node.href = href;
     return node;
   }
 
@@ -163,18 +251,386 @@
     barChart($("chart-levels"), summary.days, LEVELS, LEVEL_COLOURS, { LOW: "LOW", MEDIUM: "MEDIUM", HIGH: "HIGH" });
     barChart($("chart-audit"), summary.days, AUDIT_SERIES, AUDIT_COLOURS,
         { wouldChallenge: "would challenge (MFA)", wouldBlock: "would block" });
-    const rows = $("summary-counts");
-    rows.replaceChildren();
-    const actions = Object.keys(summary.byAction);
-    const types = Object.keys(summary.byType);
-    for (let i = 0; i < Math.max(LEVELS.length, actions.length, types.length); i++) {
-      const row = element("tr");
-      row.append(element("td", LEVELS[i] || ""), element("td", LEVELS[i] ? summary.byLevel[LEVELS[i]] : ""),
-          element("td", actions[i] || ""), element("td", actions[i] ? summary.byAction[actions[i]] : ""),
-          element("td", types[i] || ""), element("td", types[i] ? summary.byType[types[i]] : ""));
-      rows.appendChild(row);
-    }
+    // Three counts of the same events, each its own table: a level and an action on one line are not related.
+    $("summary-counts").replaceChildren(
+        countTable("Risk level", LEVELS.map(l => [l, summary.byLevel[l] || 0])),
+        countTable("Action", Object.entries(summary.byAction)),
+        countTable("Type", Object.entries(summary.byType)));
     $("summary").hidden = false;
+  }
+
+  function countTable(title, rows) {
+    const table = element("table", null, "pf-v5-c-table pf-m-compact counts");
+    table.setAttribute("aria-label", "Events by " + title.toLowerCase());
+    const head = element("thead", null, "pf-v5-c-table__thead");
+    const headRow = element("tr");
+    headRow.append(element("th", title, "pf-v5-c-table__th"), element("th", "Events", "pf-v5-c-table__th"));
+    head.appendChild(headRow);
+    const body = element("tbody", null, "pf-v5-c-table__tbody");
+    rows.forEach(([name, count]) => {
+      const row = element("tr");
+      row.append(element("td", name), element("td", count));
+      body.appendChild(row);
+    });
+    table.append(head, body);
+    return table;
+  }
+
+  /** The user a text names: a username first (exact), else a user id; a PageError naming the text if none. */
+  async function userOf(text) {
+    const found = await (await send("GET", users + "?exact=true&briefRepresentation=true&username="
+        + encodeURIComponent(text))).json();
+    if (found.length > 0) return found[0];
+    try {
+      return await (await send("GET", users + "/" + encodeURIComponent(text))).json();
+    } catch (error) {
+      if (error instanceof PageError && error.message.startsWith("Your account")) throw error;
+      throw new PageError("No user named " + text + " in realm " + realm + ".", "user");
+    }
+  }
+
+  async function usernameOf(userId) {
+    if (!userId) return "";
+    if (!usernames.has(userId)) {
+      usernames.set(userId, send("GET", users + "/" + encodeURIComponent(userId))
+          .then(response => response.json()).then(user => user.username, () => userId));
+    }
+    return usernames.get(userId);
+  }
+
+  /** A datetime-local value read as UTC. */
+  function instant(value) {
+    return value ? new Date(value + "Z").toISOString() : "";
+  }
+
+  /** The filters of the form as API parameters, checked before any request. */
+  async function filtersOfForm() {
+    const form = new FormData($("filters"));
+    const filters = {};
+    ["level", "action", "type", "clientId"].forEach(name => {
+      const value = (form.get(name) || "").trim();
+      if (value) filters[name] = value;
+    });
+    if (form.get("from")) filters.from = instant(form.get("from"));
+    if (form.get("to")) filters.to = instant(form.get("to"));
+    if (filters.from && filters.to && filters.from > filters.to) {
+      throw new PageError("From is after To: no event can match. Pick a From before the To.", "from");
+    }
+    const user = (form.get("user") || "").trim();
+    let shownUser = null;
+    if (user) {
+      shownUser = await userOf(user);
+      filters.userId = shownUser.id;
+    }
+    return { filters: filters, user: shownUser };
+  }
+
+  async function search(event) {
+    if (event) event.preventDefault();
+    clearListAlerts();
+    let chosen;
+    try {
+      chosen = await filtersOfForm();
+    } catch (error) {
+      showListError(error);
+      status("No events shown.");
+      return;
+    }
+    listed = { filters: chosen.filters, user: chosen.user, first: 0, max: Number($("per-page").value) };
+    showUserHeading(chosen.user);
+    await showPage();
+  }
+
+  function showUserHeading(user) {
+    $("events-heading").textContent = user ? "Risk events of " + user.username : "Risk events";
+    $("page-title").textContent = user ? "Event history of " + user.username : "Event history";
+  }
+
+  /** One page of the listed events; one more than a page is read to know whether a next page exists. */
+  async function showPage() {
+    clearListAlerts();
+    let events;
+    try {
+      events = await call("GET", "events?" + new URLSearchParams(Object.assign({}, listed.filters,
+          { first: String(listed.first), max: String(listed.max + 1) })));
+    } catch (error) {
+      showListError(error);
+      status("No events shown.");
+      return;
+    }
+    const more = events.length > listed.max;
+    const shown = events.slice(0, listed.max);
+    const rows = await Promise.all(shown.map(eventRow));
+    $("events").replaceChildren(...rows);
+    $("no-events").hidden = shown.length > 0;
+    $("range").textContent = shown.length === 0 ? "No events"
+        : (listed.first + 1) + " – " + (listed.first + shown.length) + (more ? " of more" : "");
+    $("previous-page").disabled = listed.first === 0;
+    $("next-page").disabled = !more;
+    markSelected();
+    status(shown.length + " event(s) shown.");
+  }
+
+  function turnPage(step) {
+    if (!listed) return;
+    listed.first = Math.max(0, listed.first + step * listed.max);
+    showPage().catch(error => status(error.message, true));
+  }
+
+  async function eventRow(e) {
+    const row = element("tr");
+    row.dataset.eventId = e.id;
+    row.dataset.userId = e.userId || "";
+    row.tabIndex = 0;
+    const risk = element("td", null, "pf-v5-c-table__td risk");
+    risk.appendChild(label(e.risk.level, LABEL_COLOURS[e.risk.level]));
+    row.append(
+        element("td", e.time.replace("T", " ").replace("Z", "")),
+        element("td", await usernameOf(e.userId)),
+        element("td", e.clientId || ""),
+        element("td", e.type + methodOf(e)),
+        risk,
+        element("td", e.risk.action, "pf-v5-c-table__td action"),
+        outcomeCell(e), cell(reasonList(e)), cell(contextList(e)), feedbackCell(e));
+    row.addEventListener("click", click => {
+      if (click.target.closest("button, a")) return;
+      openEvent(e.id).catch(error => status(error.message, true));
+    });
+    row.addEventListener("keydown", key => {
+      if (key.key === "Enter" && key.target === row) openEvent(e.id).catch(error => status(error.message, true));
+    });
+    return row;
+  }
+
+  function reasonList(e) {
+    const reasons = element("ul");
+    e.risk.reasons.forEach(r => reasons.appendChild(element("li", r.signal + " +" + r.score
+        + (r.detail ? ": " + r.detail : ""))));
+    if (e.risk.override) reasons.appendChild(element("li", "IP list: " + e.risk.override));
+    return reasons;
+  }
+
+  function contextList(e) {
+    const context = element("ul");
+    const c = e.context || {};
+    [["IP", c.ipAddress], ["Device", c.deviceName], ["Place", [c.city, c.country].filter(Boolean).join(", ")]]
+        .filter(([, v]) => v).forEach(([k, v]) => context.appendChild(element("li", k + ": " + v)));
+    return context;
+  }
+
+  /** What happened: the response, whether the action was enforced, the second factor, the mail. */
+  function outcomeLabels(e) {
+    const labels = [label(e.response, e.response === "FAIL" ? "red" : "green"),
+      label(e.risk.enforced ? "enforced" : "audit only", e.risk.enforced ? "blue" : "grey")];
+    if (e.mfa) {
+      labels.push(label(e.mfa.challenge + " " + e.mfa.result,
+          e.mfa.result === "SUCCESS" ? "green" : e.mfa.result === "FAILURE" ? "red" : "orange"));
+    }
+    if (e.notification) {
+      const n = e.notification;
+      labels.push(label("mail " + n.status + " (" + n.attempts + (n.attempts === 1 ? " attempt" : " attempts") + ")",
+          n.status === "SENT" ? "green" : n.status === "FAILED" ? "red" : n.status === "PENDING" ? "orange" : "grey"));
+    }
+    return labels;
+  }
+
+  function outcomeCell(e) {
+    const td = element("td", null, "pf-v5-c-table__td outcome");
+    td.append(...outcomeLabels(e));
+    return td;
+  }
+
+  /** How the user was authenticated: the first challenge (PASSWORD, PASSKEY, FEDERATED, RESET_LINK). */
+  function methodOf(e) {
+    const method = (e.challenges || []).find(c => c.name !== "MFA" && c.name !== "EMAIL_CODE");
+    if (!method) return "";
+    return " (" + method.name + (method.identityProvider ? ": " + method.identityProvider : "") + ")";
+  }
+
+  function cell(child) {
+    const td = element("td");
+    td.appendChild(child);
+    return td;
+  }
+
+  function feedbackText(e) {
+    return e.feedback ? e.feedback.value + " (" + e.feedback.provider + ")" : "none";
+  }
+
+  /** The current feedback and the buttons to give it; Mark invalid asks first. */
+  function feedbackButtons(e, target) {
+    const current = element("span", feedbackText(e), "feedback-value");
+    target.appendChild(current);
+    if (!e.userId) return;
+    const valid = button("Mark valid", "secondary");
+    valid.dataset.feedback = "VALID";
+    valid.addEventListener("click", () => giveFeedback(e, "VALID").catch(error => status(error.message, true)));
+    const invalid = button("Mark invalid", "danger");
+    invalid.dataset.feedback = "INVALID";
+    invalid.addEventListener("click", () => confirmInvalid(e).catch(error => status(error.message, true)));
+    target.append(element("br"), valid, invalid);
+  }
+
+  function feedbackCell(e) {
+    const td = element("td", null, "pf-v5-c-table__td feedback");
+    feedbackButtons(e, td);
+    return td;
+  }
+
+  async function giveFeedback(e, value) {
+    const updated = await call("PUT", "users/" + encodeURIComponent(e.userId) + "/events/"
+        + encodeURIComponent(e.id) + "/feedback", { value: value });
+    document.querySelectorAll("tr[data-event-id='" + CSS.escape(e.id) + "'] .feedback-value, "
+        + "#event-detail[data-event-id='" + CSS.escape(e.id) + "'] .feedback-value")
+        .forEach(node => { node.textContent = feedbackText(updated); });
+    status("Feedback " + value + " saved.");
+  }
+
+  async function confirmInvalid(e) {
+    pendingInvalid = e;
+    $("invalid-user").textContent = await usernameOf(e.userId);
+    $("invalid-time").textContent = e.time.replace("T", " ").replace("Z", " UTC");
+    $("invalid-modal").hidden = false;
+    $("invalid-cancel").focus();
+  }
+
+  function closeInvalid() {
+    pendingInvalid = null;
+    $("invalid-modal").hidden = true;
+  }
+
+  // The detail drawer: one event, with a link that opens it again (#event=<id>).
+  function eventIdInAddress() {
+    const match = /^#event=(.+)$/.exec(location.hash);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function markSelected() {
+    document.querySelectorAll("#events tr").forEach(row => {
+      row.classList.toggle("selected", row.dataset.eventId === openEventId);
+    });
+  }
+
+  async function openEvent(id) {
+    let e;
+    try {
+      e = await call("GET", "events/" + encodeURIComponent(id));
+    } catch (error) {
+      alertIn("list-alert", error.message);
+      closeEvent();
+      return;
+    }
+    openEventId = id;
+    const address = pageAddress(new URLSearchParams(location.search).get("user"), "#event=" + encodeURIComponent(id));
+    if (location.pathname + location.search + location.hash !== address) history.replaceState(null, "", address);
+    const username = await usernameOf(e.userId);
+    $("event-title").textContent = e.type + " of " + (username || "an unknown user");
+    const detail = $("event-detail");
+    detail.dataset.eventId = e.id;
+    const list = element("dl");
+    const add = (term, value) => {
+      if (value === null || value === undefined || value === "") return;
+      const dd = element("dd");
+      if (value instanceof Node) dd.appendChild(value); else dd.textContent = String(value);
+      list.append(element("dt", term), dd);
+    };
+    const outcome = element("span", null, "outcome");
+    outcome.append(...outcomeLabels(e));
+    const c = e.context || {};
+    add("Time (UTC)", e.time.replace("T", " ").replace("Z", ""));
+    if (e.userId) {
+      const who = element("span");
+      who.append(element("span", username + " "), link("this user's events", pageAddress(e.userId)), " · ",
+          link("in the admin console", adminConsole + "#/" + encodeURIComponent(realm) + "/users/"
+              + encodeURIComponent(e.userId) + "/settings"));
+      add("User", who);
+    }
+    add("Client", e.clientId);
+    add("Type", e.type + methodOf(e));
+    add("Risk level", label(e.risk.level, LABEL_COLOURS[e.risk.level]));
+    add("Action", e.risk.action);
+    add("Outcome", outcome);
+    add("Second factor", e.mfa ? e.mfa.challenge + ": " + e.mfa.result : "not asked for");
+    add("Mail", e.notification ? e.notification.kind + ", " + e.notification.status + " after "
+        + e.notification.attempts + " attempt(s)" + (e.notification.detail ? " — " + e.notification.detail : "")
+        : "none");
+    add("Reasons", e.risk.reasons.length || e.risk.override ? reasonList(e) : "none");
+    add("Compromised credentials", e.risk.compromisedCredentials ? "yes" : "no");
+    add("IP address", c.ipAddress);
+    add("Device", c.deviceName);
+    add("Place", [c.city, c.country].filter(Boolean).join(", "));
+    const feedback = element("div", null, "feedback");
+    feedbackButtons(e, feedback);
+    add("Feedback", feedback);
+    add("Event id", e.id);
+    const share = element("div", null, "share");
+    const shareLink = link("Link to this event", location.href);
+    shareLink.id = "event-link";
+    share.appendChild(shareLink);
+    detail.replaceChildren(list, share);
+    $("event-panel").hidden = false;
+    $("drawer").classList.add("pf-m-expanded");
+    markSelected();
+  }
+
+  function closeEvent() {
+    openEventId = null;
+    $("event-panel").hidden = true;
+    $("drawer").classList.remove("pf-m-expanded");
+    if (location.hash) history.replaceState(null, "", pageAddress(new URLSearchParams(location.search).get("user")));
+    markSelected();
+  }
+
+  /** Every event the filters select, all pages, as the server's CSV, saved as a file. */
+  async function exportCsv() {
+    clearListAlerts();
+    let chosen;
+    try {
+      chosen = await filtersOfForm();
+    } catch (error) {
+      showListError(error);
+      return;
+    }
+    status("Exporting…");
+    let blob;
+    try {
+      blob = await (await send("GET", api + "events.csv?" + new URLSearchParams(chosen.filters), null,
+          "text/csv")).blob();
+    } catch (error) {
+      showListError(error);
+      status("Nothing exported.", true);
+      return;
+    }
+    const address = URL.createObjectURL(blob);
+    const save = element("a");
+    save.href = address;
+    save.download = "risk-events-" + realm + ".csv";
+    document.body.appendChild(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(address), 60000);
+    status("Exported the events of these filters as CSV.");
+  }
+
+  /** Users whose remembered risk is AT_RISK or COMPROMISED, COMPROMISED first; view-users is enough to see them. */
+  async function showUsersAtRisk() {
+    const atRisk = await call("GET", "users-at-risk?max=100");
+    const body = $("users-at-risk");
+    body.replaceChildren();
+    $("users-at-risk-none").hidden = atRisk.length > 0;
+    atRisk.forEach(user => {
+      const row = element("tr");
+      row.dataset.userId = user.userId;
+      const name = element("td");
+      name.appendChild(link(user.username, pageAddress(user.userId)));
+      const state = element("td");
+      state.appendChild(label(user.state, LABEL_COLOURS[user.state]));
+      row.append(name, state,
+          element("td", user.since ? user.since.replace("T", " ").replace(/\.\d+Z$|Z$/, "") : ""),
+          element("td", user.reasons.map(r => r.cause + (r.detail ? " (" + r.detail + ")" : "")).join("; ")));
+      body.append(row);
+    });
+    $("at-risk").hidden = false;
   }
 
   /** One bar per minute of the last hour, as inline SVG. */
@@ -219,8 +675,7 @@
     }));
     $("throttles").replaceChildren(...throttles.map(t => {
       const row = element("tr");
-      const release = element("button", "Release");
-      release.type = "button";
+      const release = button("Release", "secondary");
       release.dataset.source = t.source;
       release.addEventListener("click", async () => {
         try {
@@ -237,133 +692,6 @@
       return row;
     }));
     $("attack").hidden = false;
-  }
-
-  async function userIdOf(text) {
-    const found = await call("GET", "../users?exact=true&username=" + encodeURIComponent(text));
-    if (found.length > 0) return found[0].id;
-    return text;
-  }
-
-  async function usernameOf(userId) {
-    if (!userId) return "";
-    if (!usernames.has(userId)) {
-      usernames.set(userId, call("GET", "../users/" + encodeURIComponent(userId))
-          .then(user => user.username, () => userId));
-    }
-    return usernames.get(userId);
-  }
-
-  function instant(value) {
-    return value ? new Date(value + "Z").toISOString() : "";
-  }
-
-  async function search(event) {
-    if (event) event.preventDefault();
-    const form = new FormData($("filters"));
-    const filters = {};
-    ["level", "action", "type", "clientId"].forEach(name => {
-      if (form.get(name)) filters[name] = form.get(name).trim();
-    });
-    if (form.get("from")) filters.from = instant(form.get("from"));
-    if (form.get("to")) filters.to = instant(form.get("to"));
-    let events;
-    const user = (form.get("user") || "").trim();
-    if (user) {
-      // The per-user list has no filters of its own; the same filters apply here.
-      const userId = await userIdOf(user);
-      events = (await call("GET", "users/" + encodeURIComponent(userId) + "/events?max=1000")).filter(e =>
-          (!filters.level || e.risk.level === filters.level) && (!filters.action || e.risk.action === filters.action)
-          && (!filters.type || e.type === filters.type) && (!filters.clientId || e.clientId === filters.clientId)
-          && (!filters.from || e.time >= filters.from) && (!filters.to || e.time < filters.to));
-    } else {
-      events = await call("GET", "events?" + new URLSearchParams(Object.assign({ max: "200" }, filters)));
-    }
-    const rows = $("events");
-    rows.replaceChildren();
-    for (const e of events) {
-      rows.appendChild(await eventRow(e));
-    }
-    status(events.length + " event(s) shown.");
-  }
-
-  async function eventRow(e) {
-    const row = element("tr");
-    row.dataset.eventId = e.id;
-    row.dataset.userId = e.userId || "";
-    const reasons = element("ul");
-    e.risk.reasons.forEach(r => reasons.appendChild(element("li", r.signal + " +" + r.score + (r.detail ? ": " + r.detail : ""))));
-    if (e.risk.override) reasons.appendChild(element("li", "IP list: " + e.risk.override));
-    const context = element("ul");
-    const c = e.context || {};
-    [["IP", c.ipAddress], ["Device", c.deviceName], ["Place", [c.city, c.country].filter(Boolean).join(", ")]]
-        .filter(([, v]) => v).forEach(([k, v]) => context.appendChild(element("li", k + ": " + v)));
-    row.append(
-        element("td", e.time.replace("T", " ").replace("Z", "")),
-        element("td", await usernameOf(e.userId)),
-        element("td", e.clientId || ""),
-        element("td", e.type + methodOf(e)),
-        element("td", e.risk.level, "level-" + e.risk.level),
-        element("td", e.risk.action + (e.risk.enforced ? "" : " (not enforced)")),
-        cell(reasons), cell(context), feedbackCell(e));
-    return row;
-  }
-
-  /** How the user was authenticated: the first challenge (PASSWORD, PASSKEY, FEDERATED, RESET_LINK). */
-  function methodOf(e) {
-    const method = (e.challenges || []).find(c => c.name !== "MFA" && c.name !== "EMAIL_CODE");
-    if (!method) return "";
-    return " (" + method.name + (method.identityProvider ? ": " + method.identityProvider : "") + ")";
-  }
-
-  function cell(child) {
-    const td = element("td");
-    td.appendChild(child);
-    return td;
-  }
-
-  function feedbackCell(e) {
-    const td = element("td");
-    td.className = "feedback";
-    const current = element("span", e.feedback ? e.feedback.value + " (" + e.feedback.provider + ")" : "none");
-    current.className = "feedback-value";
-    td.appendChild(current);
-    if (e.userId) {
-      ["VALID", "INVALID"].forEach(value => {
-        const button = element("button", value === "VALID" ? "Mark valid" : "Mark invalid");
-        button.type = "button";
-        button.dataset.feedback = value;
-        button.addEventListener("click", async () => {
-          try {
-            const updated = await call("PUT", "users/" + encodeURIComponent(e.userId) + "/events/"
-                + encodeURIComponent(e.id) + "/feedback", { value: value });
-            current.textContent = updated.feedback.value + " (" + updated.feedback.provider + ")";
-            status("Feedback " + value + " saved.");
-          } catch (error) {
-            status(error.message, true);
-          }
-        });
-        td.appendChild(button);
-      });
-    }
-    return td;
-  }
-
-  /** Users whose remembered risk is AT_RISK or COMPROMISED, COMPROMISED first; view-users is enough to see them. */
-  async function showUsersAtRisk() {
-    const users = await call("GET", "users-at-risk?max=100");
-    const body = $("users-at-risk");
-    body.replaceChildren();
-    $("users-at-risk-none").hidden = users.length > 0;
-    users.forEach(user => {
-      const row = element("tr");
-      row.dataset.userId = user.userId;
-      row.append(element("td", user.username), element("td", user.state, "level-" + user.state),
-          element("td", user.since ? user.since.replace("T", " ").replace(/\.\d+Z$|Z$/, "") : ""),
-          element("td", user.reasons.map(r => r.cause + (r.detail ? " (" + r.detail + ")" : "")).join("; ")));
-      body.append(row);
-    });
-    $("at-risk").hidden = false;
   }
 
   // What if: the realm's settings in an editable document, simulated over the last 14 days without saving.
@@ -446,14 +774,35 @@
   }
 
   async function start() {
-    $("realm-name").textContent = "– realm " + realm;
+    $("realm-name").textContent = "Realm " + realm;
+    $("console-link").href = adminConsole + "#/" + encodeURIComponent(realm);
+    $("console-link").textContent = "Back to realm " + realm + " in the admin console";
     $("sign-out").addEventListener("click", signOut);
     $("filters").addEventListener("submit", event => search(event).catch(error => status(error.message, true)));
+    $("export").addEventListener("click", () => exportCsv().catch(error => status(error.message, true)));
+    $("previous-page").addEventListener("click", () => turnPage(-1));
+    $("next-page").addEventListener("click", () => turnPage(1));
+    $("per-page").addEventListener("change", () => search().catch(error => status(error.message, true)));
+    $("close-event").addEventListener("click", closeEvent);
+    $("invalid-cancel").addEventListener("click", closeInvalid);
+    $("invalid-confirm").addEventListener("click", () => {
+      const e = pendingInvalid;
+      closeInvalid();
+      if (e) giveFeedback(e, "INVALID").catch(error => status(error.message, true));
+    });
+    document.addEventListener("keydown", key => {
+      if (key.key === "Escape" && !$("invalid-modal").hidden) closeInvalid();
+    });
+    window.addEventListener("hashchange", () => {
+      const id = eventIdInAddress();
+      if (id && id !== openEventId) openEvent(id).catch(error => status(error.message, true));
+      if (!id && openEventId) closeEvent();
+    });
     $("what-if-run").addEventListener("click", () => runWhatIf().catch(error => status(error.message, true)));
     const code = query.get("code");
     if (!code) {
       if (query.get("error")) {
-        status("Sign-in failed: " + query.get("error") + " " + (query.get("error_description") || ""), true);
+        status("Signing in failed: " + (query.get("error_description") || query.get("error")), true);
         return;
       }
       await signIn();
@@ -462,9 +811,13 @@
     await finishSignIn(code, query.get("state"));
     $("history").hidden = false;
     status("Loading…");
+    const user = new URLSearchParams(location.search).get("user");
+    if (user) $("filter-user").value = user;
+    const eventId = eventIdInAddress();
     await Promise.all([showSummary().catch(error => status(error.message, true)),
       showAttack().catch(error => status(error.message, true)),
-      showUsersAtRisk().catch(error => status(error.message, true)), search(), loadWhatIf()]);
+      showUsersAtRisk().catch(error => status(error.message, true)), search(),
+      eventId ? openEvent(eventId) : Promise.resolve(), loadWhatIf()]);
   }
 
   start().catch(error => status(error.message, true));

@@ -56,6 +56,15 @@ final class RiskEventJson {
             challenges.addObject().put("name", challenge.name()).put("response", event.mfa().name());
         }
 
+        if (event.mfa() == null) {
+            json.putNull("mfa");
+        } else {
+            // PENDING too: the second factor was asked for and never answered.
+            json.putObject("mfa")
+                    .put("challenge", (event.mfaChallenge() == null ? MfaChallenge.MFA : event.mfaChallenge()).name())
+                    .put("result", event.mfa().name());
+        }
+
         RiskEvent.Context context = event.context();
         json.putObject("context")
                 .put("ipAddress", context.ipAddress())

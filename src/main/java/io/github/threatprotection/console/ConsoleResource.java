@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.common.Version;
 import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.KeycloakSession;
 
@@ -26,9 +27,20 @@ public class ConsoleResource {
     private static final Map<String, String> FILES = Map.of(
             "console.js", "text/javascript; charset=utf-8",
             "console.css", "text/css; charset=utf-8");
-    /** Everything the page loads comes from this server; nothing inline, nothing from elsewhere. */
+    /**
+     * Everything the page loads comes from this server; nothing inline, nothing from elsewhere. PatternFly's
+     * style sheet draws a few icons as data: images and loads its fonts from beside it; a CSV export is saved
+     * from a blob: address.
+     */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
-            + " img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            + " img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none';"
+            + " frame-ancestors 'none'";
+    /**
+     * PatternFly 5, as the Keycloak server itself ships and serves it for its own themes (the keycloak-themes-vendor
+     * library, under the common theme "keycloak"): the page looks like the admin console without this JAR carrying
+     * a copy of its own, and follows the server's PatternFly when Keycloak is upgraded.
+     */
+    static final String PATTERNFLY = "common/keycloak/vendor/patternfly-v5/";
 
     private final KeycloakSession session;
 
@@ -40,8 +52,10 @@ public class ConsoleResource {
     public Response index() {
         String basePath = session.getContext().getUri().getBaseUri().getPath();
         String realm = session.getContext().getRealm().getName();
+        String base = basePath.endsWith("/") ? basePath : basePath + "/";
         String html = read("index.html")
-                .replace("{{basePath}}", escape(basePath.endsWith("/") ? basePath : basePath + "/"))
+                .replace("{{patternfly}}", escape(base + "resources/" + Version.RESOURCES_VERSION + "/" + PATTERNFLY))
+                .replace("{{basePath}}", escape(base))
                 .replace("{{realmPath}}", escape(URLEncoder.encode(realm, StandardCharsets.UTF_8).replace("+", "%20")))
                 .replace("{{realm}}", escape(realm));
         return secured(Response.ok(html, "text/html; charset=utf-8"));

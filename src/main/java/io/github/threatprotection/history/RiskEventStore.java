@@ -84,6 +84,19 @@ public final class RiskEventStore {
 
     /** Realm-wide events matching the query, newest first. */
     public List<RiskEvent> search(String realmId, EventQuery query) {
+        return search(realmId, query, null);
+    }
+
+    /**
+     * The query's events that come after {@code last} in its order (newest first), at most {@code query.max()},
+     * ignoring {@code query.first()}: a reader paging through a long list this way neither skips nor repeats an
+     * event when new ones are recorded meanwhile.
+     */
+    public List<RiskEvent> searchAfter(String realmId, EventQuery query, RiskEvent last) {
+        return search(realmId, query, last);
+    }
+
+    private List<RiskEvent> search(String realmId, EventQuery query, RiskEvent after) {
         StringBuilder jpql = new StringBuilder("select e from RiskEventEntity e where e.realmId = :realmId");
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("realmId", realmId);
@@ -111,14 +124,30 @@ public final class RiskEventStore {
             jpql.append(" and e.type = :type");
             parameters.put("type", query.type().name());
         }
+        if (query.userId() != null) {
+            jpql.append(" and e.userId = :userId");
+            parameters.put("userId", query.userId());
+        }
+        if (after != null) {
+            jpql.append(" and (e.time < :afterTime or (e.time = :afterTime and e.id < :afterId))");
+            parameters.put("afterTime", after.time().toEpochMilli());
+            parameters.put("afterId", after.id());
+        }
         jpql.append(" order by e.time desc, e.id desc");
         TypedQuery<RiskEventEntity> typed = em.createQuery(jpql.toString(), RiskEventEntity.class);
         parameters.forEach(typed::setParameter);
-        return typed.setFirstResult(query.first())
+        return typed.setFirstResult(after == null ? query.first() : 0)
                 .setMaxResults(query.max())
                 .getResultStream()
                 .map(RiskEventStore::fromEntity)
                 .toList();
+    }
+
+    /** One event of the realm by its id. */
+    public Optional<RiskEvent> find(String realmId, String eventId) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        return entity == null || !entity.getRealmId().equals(realmId) ? Optional.empty()
+                : Optional.of(fromEntity(entity));
     }
 
     /**

@@ -137,7 +137,8 @@ class AdminConsoleBrowserIT {
         String text = event.getText();
         assertTrue(text.contains("walter"), text);
         assertTrue(text.contains("MEDIUM"), text);
-        assertTrue(text.contains("MFA_IF_CONFIGURED (not enforced)"), text);
+        assertTrue(text.contains("MFA_IF_CONFIGURED"), text);
+        assertTrue(text.contains("audit only"), text);
         assertTrue(text.contains("NEW_DEVICE +15"), text);
         assertTrue(text.contains("NEW_NETWORK +10"), text);
         assertTrue(text.contains("IP: 198.51.100.40"), text);
@@ -147,6 +148,7 @@ class AdminConsoleBrowserIT {
         assertTrue(!browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
 
         event.findElement(By.cssSelector("button[data-feedback='INVALID']")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("invalid-confirm"))).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("tr[data-event-id='" + eventId + "'] .feedback-value"), "INVALID (ADMIN)"));
 

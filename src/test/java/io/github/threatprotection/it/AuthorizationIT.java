@@ -70,6 +70,8 @@ class AuthorizationIT {
                 new String[] {"PUT", base + "/settings"},
                 new String[] {"POST", base + "/flows"},
                 new String[] {"GET", base + "/events"},
+                new String[] {"GET", base + "/events/" + eventB},
+                new String[] {"GET", base + "/events.csv"},
                 new String[] {"GET", base + "/users/" + userB + "/events"},
                 new String[] {"PUT", base + "/users/" + userB + "/events/" + eventB + "/feedback"});
         for (String[] endpoint : endpoints) {
@@ -97,6 +99,14 @@ class AuthorizationIT {
         assertEquals(403, admin.request("GET", path, null, userViewer).statusCode(), "view-users alone");
         assertEquals(403, admin.request("GET", "/" + realmA.name() + "/events", null, userViewer).statusCode(),
                 "as Keycloak's own events");
+        String eventA = realmA.latestUserEvent(userA).get("id").asText();
+        for (String other : List.of("/events/" + eventA, "/events.csv", "/events?userId=" + userA)) {
+            assertEquals(403, admin.request("GET", "/" + realmA.name() + "/threat-protection" + other, null,
+                    userViewer).statusCode(), other + " with view-users alone");
+            assertEquals(200, admin.request("GET", "/" + realmA.name() + "/threat-protection" + other, null,
+                    admin.passwordGrant(realmA.name(), TestRealm.CLIENT, "event-viewer", TestRealm.PASSWORD)
+                            .get("access_token").asText()).statusCode(), other + " with view-events");
+        }
 
         String eventViewer = admin.passwordGrant(realmA.name(), TestRealm.CLIENT, "event-viewer",
                 TestRealm.PASSWORD).get("access_token").asText();

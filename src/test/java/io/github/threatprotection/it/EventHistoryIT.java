@@ -33,7 +33,8 @@ class EventHistoryIT {
     static void setUp(KeycloakServer server) {
         baseUrl = server.baseUrl();
         AdminApi admin = new AdminApi(baseUrl);
-        realm = TestRealm.create(admin, "event-history", "paged", "feedback", "leaving", "searched");
+        realm = TestRealm.create(admin, "event-history", "paged", "feedback", "leaving", "searched",
+                "by-id");
         otherRealm = TestRealm.create(admin, "event-history-other", "stranger");
         realm.saveSettings(Map.of("mode", "AUDIT"));
         otherRealm.saveSettings(Map.of("mode", "AUDIT"));
@@ -64,6 +65,28 @@ class EventHistoryIT {
         assertEquals(events.get(1).get("id"), second.get(0).get("id"));
         assertEquals(400, realm.admin().get("/" + realm.name() + "/threat-protection/users/" + userId
                 + "/events?max=0").statusCode());
+    }
+
+    @Test
+    void oneEventByIdAUsersFilterAndFromAfterToRefused() {
+        signIn(realm, "by-id");
+        String userId = realm.userId("by-id");
+        JsonNode latest = realm.latestUserEvent(userId);
+        String id = latest.get("id").asText();
+        assertEquals(latest, AdminApi.ok(realm.admin().get("/" + realm.name() + "/threat-protection/events/" + id)));
+        assertEquals(404, realm.admin().get("/" + otherRealm.name() + "/threat-protection/events/" + id).statusCode(),
+                "another realm's event is not found");
+        assertEquals(404, realm.admin().get("/" + realm.name() + "/threat-protection/events/no-such-event")
+                .statusCode());
+        JsonNode own = realm.searchEvents("userId=" + userId + "&max=1000");
+        assertTrue(own.size() > 0);
+        own.forEach(e -> assertEquals(userId, e.get("userId").asText()));
+        assertEquals(realm.userEvents(userId).size(), own.size());
+
+        HttpResponse<String> refused = realm.admin().get("/" + realm.name()
+                + "/threat-protection/events?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z");
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("\"field\":\"from\""), refused.body());
     }
 
     @Test

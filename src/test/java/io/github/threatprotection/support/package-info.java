@@ -1,2 +1,2 @@
-/** Helpers shared by the unit tests; the integration tests' harness is in {@code it.support}. */
+/** Helpers shared by the tests (unit and integration); the integration tests' harness is in {@code it.support}. */
 package io.github.threatprotection.support;
