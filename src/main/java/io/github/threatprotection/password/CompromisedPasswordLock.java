@@ -9,14 +9,11 @@ import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
-import org.jboss.logging.Logger;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
+import io.github.threatprotection.AfterCommit;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.risk.UserRisk;
 import io.github.threatprotection.Enums;
@@ -34,8 +31,6 @@ import io.github.threatprotection.userrisk.UserRiskStore;
  * saving unlocks the account, as {@code DELETE .../threat-protection/users/{id}/lock} does.
  */
 public final class CompromisedPasswordLock {
-
-    private static final Logger LOG = Logger.getLogger(CompromisedPasswordLock.class);
 
     static final String ATTRIBUTE = "threatProtection.compromisedPasswordLock";
     /** Why the account is locked: a {@link Reason}'s name. */
@@ -103,52 +98,13 @@ public final class CompromisedPasswordLock {
      */
     public static void lockAfterCommit(KeycloakSession session, Executor executor, RealmModel realm, UserModel user,
                                        Reason reason, String riskEventId) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        String userId = user.getId();
         String ipAddress = session.getContext().getConnection().getRemoteHost();
         URI serverUrl = session.getContext().getUri().getBaseUri();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                executor.execute(() -> {
-                    try {
-                        KeycloakModelUtils.runJobInTransaction(factory, background -> {
-                            RealmModel lockedRealm = background.realms().getRealm(realmId);
-                            if (lockedRealm == null) {
-                                return;
-                            }
-                            background.getContext().setRealm(lockedRealm);
-                            UserModel lockedUser = background.users().getUserById(lockedRealm, userId);
-                            if (lockedUser != null) {
-                                lock(background, lockedRealm, lockedUser, reason, riskEventId, ipAddress);
-                            }
-                        });
-                        // Its own transaction, once the lock is in: a slow or failing mail server neither holds
-                        // the lock back nor undoes it.
-                        KeycloakModelUtils.runJobInTransaction(factory, background -> {
-                            RealmModel lockedRealm = background.realms().getRealm(realmId);
-                            if (lockedRealm == null) {
-                                return;
-                            }
-                            background.getContext().setRealm(lockedRealm);
-                            UserModel lockedUser = background.users().getUserById(lockedRealm, userId);
-                            if (lockedUser != null) {
-                                ResetPasswordMail.send(background, lockedRealm, lockedUser, reason, riskEventId,
-                                        serverUrl);
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "Locking the account of user %s in realm %s failed; the next sign-in with"
-                                + " the breached password is refused and locks it", userId, realmId);
-                    }
-                });
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
+        // A lock lost here is made by the next sign-in with the breached password, which is refused meanwhile.
+        AfterCommit.forUser(session, executor, realm, user, "Locking the account",
+                (background, inRealm, inUser) -> lock(background, inRealm, inUser, reason, riskEventId, ipAddress),
+                (background, inRealm, inUser) -> ResetPasswordMail.send(background, inRealm, inUser, reason,
+                        riskEventId, serverUrl));
     }
 
     /** An admin dismissed the user's risk or unlocked the account: the password need not be replaced after all. */

@@ -18,15 +18,13 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.Urls;
 
+import io.github.threatprotection.AfterCommit;
 import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
 
@@ -65,37 +63,9 @@ public final class ResetPasswordMail {
     /** Sends the mail in a transaction of its own once the request's has committed, off the request thread. */
     public static void sendAfterCommit(KeycloakSession session, Executor executor, RealmModel realm, UserModel user,
                                        CompromisedPasswordLock.Reason reason, String riskEventId) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        String userId = user.getId();
         URI serverUrl = session.getContext().getUri().getBaseUri();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                executor.execute(() -> {
-                    try {
-                        KeycloakModelUtils.runJobInTransaction(factory, background -> {
-                            RealmModel mailRealm = background.realms().getRealm(realmId);
-                            if (mailRealm == null) {
-                                return;
-                            }
-                            background.getContext().setRealm(mailRealm);
-                            UserModel mailUser = background.users().getUserById(mailRealm, userId);
-                            if (mailUser != null) {
-                                send(background, mailRealm, mailUser, reason, riskEventId, serverUrl);
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "The password-reset mail of locked user %s in realm %s was not sent", userId,
-                                realmId);
-                    }
-                });
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
+        AfterCommit.forUser(session, executor, realm, user, "Sending the locked account's password-reset mail",
+                (background, inRealm, inUser) -> send(background, inRealm, inUser, reason, riskEventId, serverUrl));
     }
 
     /** Sends the mail now, in the caller's transaction; never throws for a mail that cannot go out. */

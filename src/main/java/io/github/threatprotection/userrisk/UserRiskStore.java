@@ -14,13 +14,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.github.threatprotection.AfterCommit;
 import io.github.threatprotection.Enums;
 import io.github.threatprotection.Json;
 import io.github.threatprotection.risk.UserRisk;
@@ -86,35 +84,8 @@ public final class UserRiskStore {
      */
     public static void raiseAfterCommit(KeycloakSession session, Executor executor, RealmModel realm, UserModel user,
                                         UserRisk.State to, UserRisk.Cause cause, String eventId) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        String userId = user.getId();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                executor.execute(() -> {
-                    try {
-                        KeycloakModelUtils.runJobInTransaction(factory, background -> {
-                            RealmModel inRealm = background.realms().getRealm(realmId);
-                            if (inRealm == null) {
-                                return;
-                            }
-                            background.getContext().setRealm(inRealm);
-                            UserModel inUser = background.users().getUserById(inRealm, userId);
-                            if (inUser != null) {
-                                raise(inUser, to, cause, eventId, null);
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "Raising the risk of user %s in realm %s to %s failed", userId, realmId, to);
-                    }
-                });
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
+        AfterCommit.forUser(session, executor, realm, user, "Raising the risk to " + to,
+                (background, inRealm, inUser) -> raise(inUser, to, cause, eventId, null));
     }
 
     /**
