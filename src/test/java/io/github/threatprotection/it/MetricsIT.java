@@ -121,8 +121,9 @@ class MetricsIT {
 
         // The risk action CHALLENGE: the puzzle page after the password, counted as issued.
         realm.saveSettings(Map.of("mode", "ENFORCED", "accountTakeover", Map.of(
-                "low", Map.of("action", "CHALLENGE"), "medium", Map.of("action", "CHALLENGE"),
-                "high", Map.of("action", "CHALLENGE"))));
+                "low", Map.of("action", "CHALLENGE", "notify", false),
+                "medium", Map.of("action", "CHALLENGE", "notify", false),
+                "high", Map.of("action", "CHALLENGE", "notify", false))));
         assertFalse(new Browser(server.baseUrl(), "192.0.2.124")
                 .signIn(realm.name(), TestRealm.CLIENT, "blocked", TestRealm.PASSWORD).signedIn());
         assertEquals(1.0, value(scrape(), "threat_protection_challenges_total", "realm=\"metrics\"",

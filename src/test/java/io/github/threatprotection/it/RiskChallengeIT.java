@@ -62,7 +62,8 @@ class RiskChallengeIT {
         server = keycloak;
         realm = TestRealm.create(new AdminApi(keycloak.baseUrl()), "risk-challenge", "chromium", "scripted",
                 "granted", "audited");
-        realm.update(Map.of("bruteForceProtected", true, "failureFactor", 30));
+        // Refusals here count as failures, a few per second: no quick-login lockout in between.
+        realm.update(Map.of("bruteForceProtected", true, "failureFactor", 30, "quickLoginCheckMilliSeconds", 1));
     }
 
     @AfterAll
