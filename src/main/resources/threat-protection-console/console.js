@@ -695,7 +695,7 @@
   }
 
   // What if: the realm's settings in an editable document, simulated over the last 14 days without saving.
-  const ACTION_ORDER = ["NOT_EVALUATED", "NO_ACTION", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK"];
+  const ACTION_ORDER = ["NOT_EVALUATED", "NO_ACTION", "MFA_IF_CONFIGURED", "CHALLENGE", "MFA_REQUIRED", "BLOCK"];
 
   async function loadWhatIf() {
     try {

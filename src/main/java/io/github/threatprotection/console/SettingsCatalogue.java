@@ -40,6 +40,7 @@ public final class SettingsCatalogue {
     private static final Map<String, String> SIGN_IN_ACTIONS = words(
             "NO_ACTION", "Allow",
             "MFA_IF_CONFIGURED", "Ask for MFA if the user has it",
+            "CHALLENGE", "Check the browser (proof-of-work puzzle)",
             "MFA_REQUIRED", "Require MFA (block users without it)",
             "BLOCK", "Block");
     private static final Map<String, String> REFRESH_ACTIONS = words(
@@ -90,8 +91,9 @@ public final class SettingsCatalogue {
                 {"high", "High", "Require MFA (block users without it)", "on"}}) {
             entries.add(choice("accountTakeover." + level[0] + ".action", level[1] + " risk: action",
                     SIGN_IN_ACTIONS, "What a sign-in at " + level[0] + " risk gets. A higher level may not get a "
-                            + "weaker action than a lower one (Allow, Ask for MFA, Require MFA, Block). Default: "
-                            + level[2] + "."));
+                            + "weaker action than a lower one (Allow, Ask for MFA, Check the browser, Require MFA, Block). "
+                            + "Check the browser: a browser sign-in goes on once its browser has solved a puzzle; "
+                            + "a direct grant is refused. Default: " + level[2] + "."));
             entries.add(entry("accountTakeover." + level[0] + ".notify", level[1] + " risk: notify the user",
                     "Mail the user about a sign-in at " + level[0] + " risk, with \"this was me\" and \"this "
                             + "wasn't me\" links; also about a session ended at this level. Needs the realm's "

@@ -24,13 +24,29 @@ import io.github.threatprotection.settings.ThreatProtectionSettings;
  * @param risk                  the assessment, with the reason when a second factor was asked for and cannot be
  * @param blocked               the sign-in fails like a wrong password
  * @param challenge             the second factor the flow's risk-MFA sub-flow asks for next, or null
+ * @param browserChallenge      the sign-in goes on only once its browser passes the challenge (action
+ *                              {@code CHALLENGE}); an answer that does not pass ends it as {@code blocked} would
  * @param lockAccount           the password was found in breach data and the realm blocks such sign-ins: the
  *                              account stays locked until the password is replaced
  * @param requirePasswordChange the user must choose a new password before the sign-in completes
  * @param notification          the mail the user gets, or null
  */
-public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge challenge, boolean lockAccount,
-                             boolean requirePasswordChange, NotificationKind notification) {
+public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge challenge, boolean browserChallenge,
+                             boolean lockAccount, boolean requirePasswordChange, NotificationKind notification) {
+
+    /** What the {@code CHALLENGE} action can mean where the sign-in is decided. */
+    public enum ChallengeRoute {
+        /** A browser flow's step: the challenge page comes next. */
+        PAGE,
+        /** A client that cannot answer a challenge (direct grant): refused, as {@code BLOCK} would be. */
+        NONE,
+        /**
+         * A session's SSO cookie: let through, as {@code NO_ACTION} would be. Its browser showed it could pass
+         * checks when the session was signed in, and a puzzle proves no identity, so it would not tell a stolen
+         * cookie's holder from the user.
+         */
+        SESSION
+    }
 
     /**
      * A sign-in to a locked account: refused whatever the mode, since turning protection off must not unlock. Not
@@ -58,10 +74,11 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge 
      *                            asked only for a user without a factor when the fallback is {@code EMAIL_CODE}
      * @param flowCanAsk          whether the flow has an enabled sub-flow gated by "Condition - risk requires MFA"
      *                            after the step that can ask for this challenge; asked only for the challenge due
+     * @param challengeRoute      what the {@code CHALLENGE} action means here
      */
     public static SignInDecision decide(RiskAssessment assessed, ThreatProtectionSettings settings,
                                         BooleanSupplier userHasSecondFactor, BooleanSupplier userCanGetEmailCode,
-                                        Predicate<MfaChallenge> flowCanAsk) {
+                                        Predicate<MfaChallenge> flowCanAsk, ChallengeRoute challengeRoute) {
         RiskAssessment risk = assessed;
         boolean mfaRequested = risk.enforced() && asksForSecondFactor(risk.action());
         MfaChallenge due = null;
@@ -87,7 +104,14 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge 
             risk = risk.withReason(new RiskReason(RiskSignal.MFA_REQUIRED_WITHOUT_SECOND_FACTOR, 0, "this risk level"
                     + " requires a second factor and the user has none"));
         }
-        boolean blocked = risk.blocks() || mfaImpossible;
+        boolean challengeAsked = risk.enforced() && risk.action() == RiskAction.CHALLENGE;
+        boolean browserChallenge = challengeAsked && challengeRoute == ChallengeRoute.PAGE;
+        boolean challengeImpossible = challengeAsked && challengeRoute == ChallengeRoute.NONE;
+        if (challengeImpossible) {
+            risk = risk.withReason(new RiskReason(RiskSignal.CHALLENGE_NOT_POSSIBLE, 0, "this risk level asks for the"
+                    + " browser challenge and a direct grant cannot answer one"));
+        }
+        boolean blocked = risk.blocks() || mfaImpossible || challengeImpossible;
         // Only a password actually found locks the account; a range API outage under the closed policy fails
         // this sign-in alone.
         boolean lockAccount = blocked && risk.compromisedCredentials()
@@ -96,7 +120,8 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge 
                 && settings.compromisedCredentials().requirePasswordChange();
         NotificationKind notification = NotificationPolicy.kindFor(risk,
                 settings.accountTakeover().forLevel(risk.level()).notifyUser(), blocked, challenge != null);
-        return new SignInDecision(risk, blocked, challenge, lockAccount, requirePasswordChange, notification);
+        return new SignInDecision(risk, blocked, challenge, browserChallenge, lockAccount, requirePasswordChange,
+                notification);
     }
 
     /** Whether the sign-in goes on to the flow's risk-MFA sub-flow. */

@@ -106,7 +106,8 @@ public final class SignInReplay {
         }
         SignInDecision decision = SignInDecision.decide(risk, settings, facts::hasSecondFactor,
                 facts::canGetEmailCode, challenge -> challenge == MfaChallenge.EMAIL_CODE
-                        ? Boolean.TRUE.equals(facts.flowCanAskEmailCode()) : !Boolean.FALSE.equals(facts.flowCanAsk()));
+                        ? Boolean.TRUE.equals(facts.flowCanAskEmailCode()) : !Boolean.FALSE.equals(facts.flowCanAsk()),
+                facts.cookieless() ? SignInDecision.ChallengeRoute.NONE : SignInDecision.ChallengeRoute.PAGE);
         return new Outcome(risk.level(), risk.action(),
                 decision.notificationNow(event.type() == EventType.PASSWORD_RESET));
     }

@@ -18,7 +18,8 @@ import io.github.threatprotection.settings.ThreatProtectionSettings;
  * own context (or from an always-allowed address) is neither recorded nor given the level's action, which would
  * otherwise ask a second factor at every SSO sign-in of a realm whose LOW action asks for one. Anything observed
  * is a sign-in decided as any other: the level's {@code accountTakeover} action (a block ends the session), its
- * mail, one event. Nothing here touches Keycloak.
+ * mail, one event; the {@code CHALLENGE} action lets it through (see {@link SignInDecision.ChallengeRoute#SESSION}).
+ * Nothing here touches Keycloak.
  */
 public final class SsoSignInDecision {
 
@@ -44,6 +45,7 @@ public final class SsoSignInDecision {
         if (risk.override() == IpOverride.ALWAYS_ALLOW || risk.reasons().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(SignInDecision.decide(risk, settings, userHasSecondFactor, userCanGetEmailCode, flowCanAsk));
+        return Optional.of(SignInDecision.decide(risk, settings, userHasSecondFactor, userCanGetEmailCode, flowCanAsk,
+                SignInDecision.ChallengeRoute.SESSION));
     }
 }

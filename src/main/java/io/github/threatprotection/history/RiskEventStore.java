@@ -196,6 +196,14 @@ public final class RiskEventStore {
         entity.setResponse(outcome == MfaOutcome.FAILURE ? EventResponse.FAIL.name() : EventResponse.PASS.name());
     }
 
+    /** Records how a sign-in held for its challenge's answer ended. Does nothing for another realm's event. */
+    public void setResponse(String realmId, String eventId, EventResponse response) {
+        RiskEventEntity entity = em.find(RiskEventEntity.class, eventId);
+        if (entity != null && entity.getRealmId().equals(realmId)) {
+            entity.setResponse(response.name());
+        }
+    }
+
     /** Records feedback on a user's event; empty when the event is not that user's. */
     public Optional<RiskEvent> setFeedback(String realmId, String userId, String eventId, Feedback feedback) {
         Optional<RiskEventEntity> entity = findEntity(realmId, userId, eventId);

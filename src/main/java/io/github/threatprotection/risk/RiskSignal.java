@@ -71,6 +71,8 @@ public enum RiskSignal {
     MFA_REQUIRED_WITHOUT_SECOND_FACTOR,
     /** The risk level asks for a second factor and the flow cannot ask for one after the step. */
     MFA_NOT_POSSIBLE_IN_FLOW,
+    /** The risk level asks for the browser challenge and the client cannot answer one (direct grant). */
+    CHALLENGE_NOT_POSSIBLE,
     /** The user's remembered risk is COMPROMISED: the sign-in gets the HIGH level's action. */
     USER_COMPROMISED;
 

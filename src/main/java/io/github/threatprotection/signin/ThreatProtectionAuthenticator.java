@@ -11,6 +11,7 @@ import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -19,6 +20,8 @@ import org.keycloak.services.messages.Messages;
 
 import io.github.threatprotection.breach.CompromisedCredentialCheck;
 import io.github.threatprotection.breach.SignInBreachCheck;
+import io.github.threatprotection.challenge.ChallengeProvider;
+import io.github.threatprotection.challenge.ChallengeResult;
 import io.github.threatprotection.decision.ReplayFacts;
 import io.github.threatprotection.decision.SignInDecision;
 import io.github.threatprotection.decision.UserRiskEffect;
@@ -35,7 +38,9 @@ import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.risk.MfaChallenge;
 import io.github.threatprotection.risk.NotificationKind;
+import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.risk.RiskAssessment;
+import io.github.threatprotection.risk.RiskLevel;
 import io.github.threatprotection.risk.UserRisk;
 import io.github.threatprotection.session.SessionContextNote;
 import io.github.threatprotection.settings.Mode;
@@ -62,6 +67,8 @@ public class ThreatProtectionAuthenticator implements Authenticator {
     static final String PASSWORD_FIELD = "password";
     /** The refused reset's page text, in the extension's messages. */
     static final String RESET_REFUSED_MESSAGE = "threatProtectionResetBlocked";
+    /** The page of a sign-in whose risk level's action is {@code CHALLENGE}, in the login theme. */
+    static final String CHALLENGE_TEMPLATE = "threat-protection-challenge.ftl";
 
     private final KeycloakSession session;
 
@@ -78,6 +85,10 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         String clientId = context.getAuthenticationSession().getClient().getClientId();
         RealmSettings realmSettings = threatProtection.settings().read(realm);
         ThreatProtectionSettings settings = realmSettings.forClient(clientId);
+        if (pending(context) != null) {
+            showChallenge(context, threatProtection, settings);
+            return;
+        }
         Entrance entrance = Entrance.of(context);
         // A lock holds whatever the mode: turning protection off must not open the door to a breached password.
         // A reset is how a locked account gets its new password, so the lock does not apply to it.
@@ -129,17 +140,21 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         boolean flowCanAskEmailCode = askable.contains(MfaChallenge.EMAIL_CODE);
         SignInDecision decision = SignInDecision.decide(risk, settings, () -> !secondFactors.equals("none"),
                 () -> canGetEmailCode,
-                challenge -> challenge == MfaChallenge.EMAIL_CODE ? flowCanAskEmailCode : flowCanAsk);
+                challenge -> challenge == MfaChallenge.EMAIL_CODE ? flowCanAskEmailCode : flowCanAsk,
+                signals.cookieless() ? SignInDecision.ChallengeRoute.NONE : SignInDecision.ChallengeRoute.PAGE);
         ReplayFacts facts = new ReplayFacts(signals.facts(), signals.cookieless(), breach, secondFactors, flowCanAsk,
                 (int) settings.riskScoring().velocityWindow().toMinutes(), false,
                 userRisk == UserRisk.State.COMPROMISED, canGetEmailCode, flowCanAskEmailCode);
         risk = decision.risk();
+        // The challenge page gets the cookie as a sign-in that goes on would: a browser counts as known only
+        // through sign-ins that passed, which this one does once its answer passes.
         String deviceId = decision.blocked() ? signals.deviceId() : signals.reissueDeviceCookie();
         // A reset that goes on is told of by PasswordResetNotice, which says from where.
         NotificationKind kind = decision.notificationNow(entrance.passwordReset());
         Notification notification = notification(threatProtection, realm, user, settings, kind);
+        // A challenged sign-in is recorded as failed until its answer passes: an abandoned page never got in.
         String eventId = record(context, threatProtection, clientId, entrance, risk,
-                decision.blocked() ? EventResponse.FAIL : EventResponse.PASS,
+                decision.blocked() || decision.browserChallenge() ? EventResponse.FAIL : EventResponse.PASS,
                 decision.askSecondFactor() ? MfaOutcome.PENDING : null, decision.challenge(),
                 signals.context(deviceName(context), deviceId), facts, started, notification);
         if (notification != null && notification.status() == NotificationStatus.PENDING) {
@@ -147,7 +162,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
 
         UserRisk.Cause raised = entrance.passwordReset() ? null : UserRiskEffect.raisedBy(decision, settings);
-        if (raised != null) {
+        if (raised != null && !decision.browserChallenge()) {
             UserRiskStore.raiseAfterCommit(session, threatProtection.accountLocks(), realm, user,
                     UserRiskEffect.stateOf(raised), raised, eventId);
         }
@@ -172,7 +187,39 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.RISK_LEVEL_NOTE, risk.level().name());
         context.getAuthenticationSession().setUserSessionNote(RiskClaimsMapper.EVENT_ID_NOTE, eventId);
         SessionContextNote.remember(context.getAuthenticationSession(), signals.sessionContext(deviceId));
+        if (decision.browserChallenge()) {
+            PendingChallenge pending = new PendingChallenge(eventId, user.getId(), risk.level(), raised,
+                    signals.knownDevice());
+            context.getAuthenticationSession().setAuthNote(PendingChallenge.NOTE, pending.encode());
+            showChallenge(context, threatProtection, settings);
+            return;
+        }
         context.success();
+    }
+
+    /**
+     * The page of a sign-in whose risk level's action is {@code CHALLENGE}: the challenge provider's script
+     * solves it and posts the form back to this step ({@link #action}). Counted as issued, as on throttling's
+     * login pages.
+     */
+    private void showChallenge(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
+                               ThreatProtectionSettings settings) {
+        LoginFormsProvider page = context.form();
+        session.getProvider(ChallengeProvider.class).addTo(page, context.getAuthenticationSession(),
+                settings.attackProtection().challenge());
+        threatProtection.metrics().challenge(context.getRealm().getName(), ThrottleGate.ISSUED);
+        context.challenge(page.createForm(CHALLENGE_TEMPLATE));
+    }
+
+    /**
+     * A challenged sign-in shown its page again (a reload, or the page's own URL opened): a fresh puzzle for the
+     * sign-in already decided and recorded, not a second evaluation. Null when nothing is pending for this user.
+     */
+    private static PendingChallenge pending(AuthenticationFlowContext context) {
+        PendingChallenge pending = PendingChallenge.decode(
+                context.getAuthenticationSession().getAuthNote(PendingChallenge.NOTE));
+        return pending != null && context.getUser() != null && pending.userId().equals(context.getUser().getId())
+                ? pending : null;
     }
 
     /** The sign-in's notification: none, pending, or skipped because the user had one of its kind lately. */
@@ -226,9 +273,67 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                 context.form().setError(message).createErrorPage(Response.Status.FORBIDDEN));
     }
 
-    /** Never reached: this step shows no form of its own. */
+    /**
+     * The challenge page's answer. A passing one lets the sign-in go on as {@code NO_ACTION} would have; any other
+     * ({@code missing}, {@code invalid}, {@code expired}, {@code replayed}) ends it as {@code BLOCK} does. Either
+     * way the answer is on Keycloak's event ({@code challenge}) and in the challenge metric.
+     */
     @Override
     public void action(AuthenticationFlowContext context) {
+        PendingChallenge pending = pending(context);
+        if (pending == null) {
+            authenticate(context);
+            return;
+        }
+        context.getAuthenticationSession().removeAuthNote(PendingChallenge.NOTE);
+        ThreatProtectionProvider threatProtection = session.getProvider(ThreatProtectionProvider.class);
+        RealmModel realm = context.getRealm();
+        ThreatProtectionSettings settings = threatProtection.settings().read(realm)
+                .forClient(context.getAuthenticationSession().getClient().getClientId());
+        ChallengeResult answer = session.getProvider(ChallengeProvider.class).verify(
+                context.getHttpRequest().getDecodedFormParameters(), context.getAuthenticationSession(),
+                settings.attackProtection().challenge());
+        threatProtection.metrics().challenge(realm.getName(), answer.label());
+        context.getEvent()
+                .detail(DETAIL_RISK_LEVEL, pending.level().name())
+                .detail(DETAIL_RISK_ACTION, RiskAction.CHALLENGE.name())
+                .detail(RiskEvent.DETAIL_RISK_EVENT_ID, pending.eventId())
+                .detail(ThrottleGate.DETAIL_CHALLENGE, answer.label());
+        if (!answer.solved()) {
+            refuse(context, Entrance.of(context), pending.knownDevice());
+            return;
+        }
+        threatProtection.events().setResponse(realm.getId(), pending.eventId(), EventResponse.PASS);
+        if (pending.raises() != null) {
+            UserRiskStore.raiseAfterCommit(session, threatProtection.accountLocks(), realm, context.getUser(),
+                    UserRiskEffect.stateOf(pending.raises()), pending.raises(), pending.eventId());
+        }
+        context.success();
+    }
+
+    /**
+     * A sign-in waiting for its challenge's answer, kept in its authentication session: its event, whose response
+     * turns to PASS when the answer passes; the user's risk it raises then; whether a refusal comes from the
+     * user's own browser.
+     */
+    record PendingChallenge(String eventId, String userId, RiskLevel level, UserRisk.Cause raises,
+                            boolean knownDevice) {
+
+        static final String NOTE = "threatProtection.pendingChallenge";
+
+        String encode() {
+            return String.join(" ", eventId, userId, level.name(), raises == null ? "-" : raises.name(),
+                    Boolean.toString(knownDevice));
+        }
+
+        static PendingChallenge decode(String note) {
+            if (note == null) {
+                return null;
+            }
+            String[] parts = note.split(" ");
+            return new PendingChallenge(parts[0], parts[1], RiskLevel.valueOf(parts[2]),
+                    parts[3].equals("-") ? null : UserRisk.Cause.valueOf(parts[3]), Boolean.parseBoolean(parts[4]));
+        }
     }
 
     @Override

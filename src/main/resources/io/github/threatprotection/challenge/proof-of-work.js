@@ -3,7 +3,8 @@
  * this script's own URL: pow1.<kid>.<nonce>.<difficulty>.<expiresAt>.<mac>. Finds a counter such that
  * SHA-256(nonce bytes || counter's decimal digits) starts with <difficulty> zero bits, searching from zero while
  * the user types, and sends the puzzle and the counter with the username/password form. A press of "Sign In"
- * before the search ends waits for it.
+ * before the search ends waits for it. On the page of a risky sign-in (form marked data-submit-when-solved) there
+ * is nothing to type: the form is sent as soon as the counter is found.
  */
 (function () {
   "use strict";
@@ -75,7 +76,8 @@
   }
 
   function attach() {
-    var form = document.getElementById("kc-form-login");
+    var form = document.getElementById("kc-form-login")
+      || document.getElementById("threat-protection-challenge-form");
     if (!form) {
       return;
     }
@@ -87,25 +89,23 @@
     note.textContent = own.searchParams.get("checking");
     form.insertBefore(note, form.firstChild);
     var solved = false;
-    var waiting = false;
+    var waiting = form.hasAttribute("data-submit-when-solved");
     solution.then(function (counter) {
       answer.value = counter;
       solved = true;
       note.textContent = own.searchParams.get("checked");
       form.setAttribute("data-challenge", "solved");
+      if (waiting) {
+        // form.submit() sends the form without raising the submit event below.
+        form.submit();
+      }
     });
     form.addEventListener("submit", function (event) {
       if (solved) {
         return;
       }
       event.preventDefault();
-      if (!waiting) {
-        waiting = true;
-        // form.submit() sends the form without raising this event again.
-        solution.then(function () {
-          form.submit();
-        });
-      }
+      waiting = true;
     });
   }
 

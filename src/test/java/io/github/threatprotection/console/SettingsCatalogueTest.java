@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.threatprotection.risk.RiskAction;
 import io.github.threatprotection.settings.RealmSettings;
 import io.github.threatprotection.settings.SettingsWriter;
 
@@ -54,6 +56,17 @@ class SettingsCatalogueTest {
             field.words().forEach((name, word) -> assertTrue(!word.equals(name) || !name.contains("_"),
                     field.path() + ": no word for " + name));
             assertEquals(field.words().size(), new HashSet<>(field.options()).size(), field.path());
+        }
+    }
+
+    @Test
+    void eachLevelOffersEverySignInActionInItsOrderWithItsOwnWord() {
+        List<String> actions = RiskAction.SIGN_IN_ACTIONS.stream().map(Enum::name).toList();
+        for (String level : List.of("low", "medium", "high")) {
+            Map<String, String> words = SettingsCatalogue.entry("accountTakeover." + level + ".action").orElseThrow()
+                    .words();
+            assertEquals(actions, List.copyOf(words.keySet()), level);
+            assertEquals("Check the browser (proof-of-work puzzle)", words.get("CHALLENGE"), level);
         }
     }
 

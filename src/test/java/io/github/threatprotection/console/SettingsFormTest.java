@@ -56,11 +56,11 @@ class SettingsFormTest {
         assertEquals(SettingsForm.Kind.BOOLEAN, fields.get("accountTakeover.low.notify").kind());
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("retention.eventDays").kind());
         assertEquals(SettingsForm.Kind.NUMBER, fields.get("privacy.deviceCookieMaxAgeDays").kind());
-        assertEquals(List.of("NO_ACTION", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK"),
+        assertEquals(List.of("NO_ACTION", "MFA_IF_CONFIGURED", "CHALLENGE", "MFA_REQUIRED", "BLOCK"),
                 List.copyOf(fields.get("accountTakeover.high.action").words().keySet()),
                 "REVOKE is for refresh grants only");
-        assertEquals(List.of("Allow", "Ask for MFA if the user has it", "Require MFA (block users without it)",
-                "Block"), fields.get("accountTakeover.high.action").options());
+        assertEquals(List.of("Allow", "Ask for MFA if the user has it", "Check the browser (proof-of-work puzzle)",
+                "Require MFA (block users without it)", "Block"), fields.get("accountTakeover.high.action").options());
         assertEquals(List.of("NO_ACTION", "REVOKE"),
                 List.copyOf(fields.get("sessions.refreshActions.high").words().keySet()));
         assertEquals(SettingsForm.Kind.BOOLEAN, fields.get("sessions.tokenRefresh").kind());

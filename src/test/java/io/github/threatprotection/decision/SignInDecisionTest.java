@@ -53,7 +53,7 @@ class SignInDecisionTest {
     private static SignInDecision decide(RiskAssessment risk, ThreatProtectionSettings settings,
                                          BooleanSupplier userHasSecondFactor, BooleanSupplier flowCanAsk) {
         return SignInDecision.decide(risk, settings, userHasSecondFactor, NEVER,
-                challenge -> flowCanAsk.getAsBoolean());
+                challenge -> flowCanAsk.getAsBoolean(), SignInDecision.ChallengeRoute.PAGE);
     }
 
     private static ThreatProtectionSettings emailCodeFallback(RiskAction high) {
@@ -172,7 +172,7 @@ class SignInDecisionTest {
         for (RiskAction action : List.of(RiskAction.MFA_IF_CONFIGURED, RiskAction.MFA_REQUIRED)) {
             List<MfaChallenge> asked = new ArrayList<>();
             SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, action, true, false),
-                    emailCodeFallback(action), NO, YES, challenge -> asked.add(challenge));
+                    emailCodeFallback(action), NO, YES, challenge -> asked.add(challenge), SignInDecision.ChallengeRoute.PAGE);
 
             assertFalse(decision.blocked(), action.name());
             assertEquals(MfaChallenge.EMAIL_CODE, decision.challenge(), action.name());
@@ -184,7 +184,7 @@ class SignInDecisionTest {
     @Test
     void aUserWithAFactorIsAskedForItWhateverTheFallback() {
         SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, true, false),
-                emailCodeFallback(RiskAction.MFA_REQUIRED), YES, NEVER, challenge -> true);
+                emailCodeFallback(RiskAction.MFA_REQUIRED), YES, NEVER, challenge -> true, SignInDecision.ChallengeRoute.PAGE);
 
         assertEquals(MfaChallenge.MFA, decision.challenge());
     }
@@ -192,10 +192,10 @@ class SignInDecisionTest {
     @Test
     void withoutAVerifiedAddressTheFallbackChangesNothing() {
         SignInDecision required = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, true, false),
-                emailCodeFallback(RiskAction.MFA_REQUIRED), NO, NO, challenge -> true);
+                emailCodeFallback(RiskAction.MFA_REQUIRED), NO, NO, challenge -> true, SignInDecision.ChallengeRoute.PAGE);
         SignInDecision ifConfigured = SignInDecision.decide(
                 risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
-                emailCodeFallback(RiskAction.MFA_IF_CONFIGURED), NO, NO, challenge -> true);
+                emailCodeFallback(RiskAction.MFA_IF_CONFIGURED), NO, NO, challenge -> true, SignInDecision.ChallengeRoute.PAGE);
 
         assertTrue(required.blocked());
         assertTrue(signals(required).contains("MFA_REQUIRED_WITHOUT_SECOND_FACTOR"), signals(required).toString());
@@ -208,7 +208,7 @@ class SignInDecisionTest {
         SignInDecision decision = SignInDecision.decide(
                 risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, true, false),
                 emailCodeFallback(RiskAction.MFA_IF_CONFIGURED), NO, YES,
-                challenge -> challenge == MfaChallenge.MFA);
+                challenge -> challenge == MfaChallenge.MFA, SignInDecision.ChallengeRoute.PAGE);
 
         assertTrue(decision.blocked());
         assertNull(decision.challenge());
@@ -220,9 +220,77 @@ class SignInDecisionTest {
         SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_REQUIRED, false, false),
                 emailCodeFallback(RiskAction.MFA_REQUIRED), NEVER, NEVER, challenge -> {
                     throw new AssertionError("AUDIT asked the flow");
-                });
+                }, SignInDecision.ChallengeRoute.PAGE);
 
         assertFalse(decision.blocked());
         assertNull(decision.challenge());
+    }
+
+    @Test
+    void aBrowserAtAChallengeLevelGoesOnToThePuzzleAndNoSecondFactorIsLookedAt() {
+        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.CHALLENGE, true, false),
+                settings(RiskAction.CHALLENGE, true, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER,
+                challenge -> {
+                    throw new AssertionError("the flow's MFA sub-flow is not asked about");
+                }, SignInDecision.ChallengeRoute.PAGE);
+
+        assertTrue(decision.browserChallenge());
+        assertFalse(decision.blocked());
+        assertFalse(decision.askSecondFactor());
+        assertEquals(NotificationKind.NO_ACTION, decision.notification(), "the level's mail, as for a sign-in that"
+                + " goes on");
+        assertEquals(RiskAction.CHALLENGE, decision.risk().action());
+    }
+
+    @Test
+    void aDirectGrantAtAChallengeLevelIsRefusedAsBlockWouldBe() {
+        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.CHALLENGE, true, false),
+                settings(RiskAction.CHALLENGE, true, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER,
+                challenge -> true, SignInDecision.ChallengeRoute.NONE);
+
+        assertTrue(decision.blocked());
+        assertFalse(decision.browserChallenge());
+        assertFalse(decision.lockAccount(), "no breached password");
+        assertEquals(NotificationKind.BLOCKED, decision.notification());
+        assertTrue(signals(decision).contains("CHALLENGE_NOT_POSSIBLE"), signals(decision).toString());
+        assertEquals(RiskAction.CHALLENGE, decision.risk().action(), "the level's action is what the event shows");
+    }
+
+    @Test
+    void anSsoSignInAtAChallengeLevelGoesOn() {
+        SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.CHALLENGE, true, false),
+                settings(RiskAction.CHALLENGE, false, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER,
+                challenge -> true, SignInDecision.ChallengeRoute.SESSION);
+
+        assertFalse(decision.blocked());
+        assertFalse(decision.browserChallenge());
+        assertEquals(Set.of("NEW_DEVICE"), signals(decision), "no reason added");
+    }
+
+    @Test
+    void auditModeChallengesNobodyAndKeepsWhatWouldHaveHappened() {
+        for (SignInDecision.ChallengeRoute route : SignInDecision.ChallengeRoute.values()) {
+            SignInDecision decision = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.CHALLENGE, false, false),
+                    settings(RiskAction.CHALLENGE, true, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER,
+                    challenge -> true, route);
+
+            assertFalse(decision.blocked(), route.name());
+            assertFalse(decision.browserChallenge(), route.name());
+            assertNull(decision.notification(), "AUDIT never mails");
+            assertEquals(RiskAction.CHALLENGE, decision.risk().action());
+        }
+    }
+
+    @Test
+    void aBreachedPasswordStillBlocksAtAChallengeLevel() {
+        RiskAssessment breached = new RiskAssessment(RiskLevel.HIGH, RiskAction.BLOCK, true, null, true,
+                List.of(new RiskReason("COMPROMISED_CREDENTIALS", 0, "found")));
+        SignInDecision decision = SignInDecision.decide(breached,
+                settings(RiskAction.CHALLENGE, false, CompromisedCredentialsAction.BLOCK, false), NEVER, NEVER,
+                challenge -> true, SignInDecision.ChallengeRoute.PAGE);
+
+        assertTrue(decision.blocked());
+        assertFalse(decision.browserChallenge(), "no puzzle opens a breached password's block");
+        assertTrue(decision.lockAccount());
     }
 }

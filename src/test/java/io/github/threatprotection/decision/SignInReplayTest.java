@@ -65,7 +65,13 @@ class SignInReplayTest {
                         levels.medium(), levels.high(), MfaFallback.EMAIL_CODE)),
                 settings(Mode.AUDIT, scoring(15, 50, 3000), List.of()),
                 settings(Mode.ENFORCED, scoring(40, 120, 300), List.of("81.2.69.0/24")),
-                settings(Mode.ENFORCED, RiskScoring.DEFAULTS.without(RiskSignal.NEW_DEVICE), List.of()));
+                settings(Mode.ENFORCED, RiskScoring.DEFAULTS.without(RiskSignal.NEW_DEVICE), List.of()),
+                // the browser challenge at two levels: a browser goes on to it, a direct grant is refused
+                enforced.withAccountTakeover(new ThreatProtectionSettings.AccountTakeover(levels.low(),
+                        new ThreatProtectionSettings.LevelPolicy(RiskAction.CHALLENGE, false),
+                        new ThreatProtectionSettings.LevelPolicy(RiskAction.CHALLENGE, true), levels.mfaFallback())));
+        int challenged = 0;
+        int challengeRefused = 0;
         for (int i = 0; i < 2000; i++) {
             SignInObservation now = observation(random, T0.plusSeconds(random.nextInt(36_000)), false);
             List<SignInObservation> history = new ArrayList<>();
@@ -88,28 +94,37 @@ class SignInReplayTest {
             boolean compromised = random.nextInt(8) == 0;
             boolean canGetEmailCode = random.nextBoolean();
             boolean flowCanAskEmailCode = random.nextBoolean();
+            boolean directGrant = random.nextInt(4) == 0;
             ClientAddress address = ClientAddress.of(now.ipAddress());
-            ReplayFacts stored = ReplayFacts.decode(new ReplayFacts(RiskScorer.facts(now, context), false, breach,
+            ReplayFacts stored = ReplayFacts.decode(new ReplayFacts(RiskScorer.facts(now, context), directGrant, breach,
                     secondFactor ? "otp" : "none", flowCanAsk, 15, false, compromised, canGetEmailCode,
                     flowCanAskEmailCode).encode());
             SignInReplay.Event event = new SignInReplay.Event(EventType.SIGN_IN, true, address, now, stored, false);
             for (ThreatProtectionSettings applied : settings) {
                 RiskAssessment risk = new SignInRiskEvaluator().evaluate(applied, address, false,
                         breach == null || applied.ipExceptions().alwaysBlock().match(address).isPresent() ? null
-                                : breach, () -> scorer.score(applied.riskScoring(), now, context));
+                                : breach, () -> scorer.score(directGrant
+                                ? applied.riskScoring().without(RiskSignal.NEW_DEVICE) : applied.riskScoring(),
+                                now, context));
                 if (compromised) {
                     risk = UserRiskEffect.apply(risk, applied, UserRisk.State.COMPROMISED);
                 }
                 SignInDecision live = SignInDecision.decide(risk, applied, () -> secondFactor, () -> canGetEmailCode,
-                        challenge -> challenge == MfaChallenge.EMAIL_CODE ? flowCanAskEmailCode : flowCanAsk);
+                        challenge -> challenge == MfaChallenge.EMAIL_CODE ? flowCanAskEmailCode : flowCanAsk,
+                        directGrant ? SignInDecision.ChallengeRoute.NONE : SignInDecision.ChallengeRoute.PAGE);
                 SignInReplay.Outcome replayed = replay.replay(applied, event);
                 assertNotNull(replayed);
                 String what = "case " + i + " under " + applied.riskScoring() + ": " + stored;
                 assertEquals(live.risk().level(), replayed.level(), what);
                 assertEquals(live.risk().action(), replayed.action(), what);
                 assertEquals(live.notification(), replayed.notification(), what);
+                challenged += live.browserChallenge() ? 1 : 0;
+                challengeRefused += live.blocked() && live.risk().reasons().stream()
+                        .anyMatch(r -> r.signal().equals(RiskSignal.CHALLENGE_NOT_POSSIBLE.name())) ? 1 : 0;
             }
         }
+        assertTrue(challenged > 20 && challengeRefused > 5, "the made-up sign-ins reach CHALLENGE from a browser ("
+                + challenged + ") and from a direct grant (" + challengeRefused + ")");
     }
 
     @Test

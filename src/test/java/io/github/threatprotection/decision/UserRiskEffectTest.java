@@ -73,15 +73,15 @@ class UserRiskEffectTest {
         ThreatProtectionSettings settings = settings(RiskAction.MFA_IF_CONFIGURED, CompromisedCredentialsAction.BLOCK,
                 false);
         SignInDecision through = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, null, false),
-                settings, () -> false, () -> false, challenge -> true);
+                settings, () -> false, () -> false, challenge -> true, SignInDecision.ChallengeRoute.PAGE);
         assertEquals(UserRisk.Cause.HIGH_RISK_SIGN_IN_WITHOUT_MFA, UserRiskEffect.raisedBy(through, settings));
         assertEquals(UserRisk.State.AT_RISK, UserRiskEffect.stateOf(UserRisk.Cause.HIGH_RISK_SIGN_IN_WITHOUT_MFA));
 
         SignInDecision challenged = SignInDecision.decide(risk(RiskLevel.HIGH, RiskAction.MFA_IF_CONFIGURED, null,
-                false), settings, () -> true, () -> false, challenge -> true);
+                false), settings, () -> true, () -> false, challenge -> true, SignInDecision.ChallengeRoute.PAGE);
         assertNull(UserRiskEffect.raisedBy(challenged, settings), "the second factor is asked for");
         SignInDecision medium = SignInDecision.decide(risk(RiskLevel.MEDIUM, RiskAction.NO_ACTION, null, false),
-                settings, () -> false, () -> false, challenge -> true);
+                settings, () -> false, () -> false, challenge -> true, SignInDecision.ChallengeRoute.PAGE);
         assertNull(UserRiskEffect.raisedBy(medium, settings));
     }
 
@@ -90,11 +90,11 @@ class UserRiskEffectTest {
         RiskAssessment breached = risk(RiskLevel.LOW, RiskAction.NO_ACTION, null, true);
         ThreatProtectionSettings rotate = settings(RiskAction.BLOCK, CompromisedCredentialsAction.NO_ACTION, true);
         assertEquals(UserRisk.Cause.BREACHED_PASSWORD, UserRiskEffect.raisedBy(
-                SignInDecision.decide(breached, rotate, () -> false, () -> false, challenge -> true), rotate));
+                SignInDecision.decide(breached, rotate, () -> false, () -> false, challenge -> true, SignInDecision.ChallengeRoute.PAGE), rotate));
         assertEquals(UserRisk.State.COMPROMISED, UserRiskEffect.stateOf(UserRisk.Cause.BREACHED_PASSWORD));
 
         ThreatProtectionSettings recordOnly = settings(RiskAction.BLOCK, CompromisedCredentialsAction.NO_ACTION, false);
-        assertNull(UserRiskEffect.raisedBy(SignInDecision.decide(breached, recordOnly, () -> false, () -> false, challenge -> true),
+        assertNull(UserRiskEffect.raisedBy(SignInDecision.decide(breached, recordOnly, () -> false, () -> false, challenge -> true, SignInDecision.ChallengeRoute.PAGE),
                 recordOnly), "NO_ACTION without a password change records only");
     }
 }

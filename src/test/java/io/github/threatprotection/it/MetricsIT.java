@@ -119,6 +119,16 @@ class MetricsIT {
                 "enforced=\"true\"", "realm=\"metrics\""));
         assertFalse(throttled.contains("203.0.113.200"), "no address labels");
 
+        // The risk action CHALLENGE: the puzzle page after the password, counted as issued.
+        realm.saveSettings(Map.of("mode", "ENFORCED", "accountTakeover", Map.of(
+                "low", Map.of("action", "CHALLENGE", "notify", false),
+                "medium", Map.of("action", "CHALLENGE", "notify", false),
+                "high", Map.of("action", "CHALLENGE", "notify", false))));
+        assertFalse(new Browser(server.baseUrl(), "192.0.2.124")
+                .signIn(realm.name(), TestRealm.CLIENT, "blocked", TestRealm.PASSWORD).signedIn());
+        assertEquals(1.0, value(scrape(), "threat_protection_challenges_total", "realm=\"metrics\"",
+                "result=\"issued\""));
+
         // The realm has no SMTP server, so the notification is skipped, and counted as such.
         realm.saveSettings(Map.of("mode", "ENFORCED",
                 "accountTakeover", Map.of("low", Map.of("action", "NO_ACTION", "notify", true))));

@@ -275,6 +275,33 @@ class SettingsParserTest {
     }
 
     @Test
+    void theChallengeSitsBetweenAskingForMfaAndRequiringIt() throws Exception {
+        RealmSettings settings = parse("{'accountTakeover':{'low':{'action':'MFA_IF_CONFIGURED'},"
+                + "'medium':{'action':'CHALLENGE'},'high':{'action':'MFA_REQUIRED'}}}");
+        assertEquals(RiskAction.CHALLENGE, settings.realm().accountTakeover().medium().action());
+        assertEquals(RiskAction.CHALLENGE, parse("{'accountTakeover':{'high':{'action':'CHALLENGE'}}}").realm()
+                .accountTakeover().high().action(), "after the default MEDIUM, MFA_IF_CONFIGURED");
+
+        Map<String, String> errors = errors("{'accountTakeover':{'low':{'action':'CHALLENGE'},"
+                + "'medium':{'action':'MFA_IF_CONFIGURED'},'high':{'action':'BLOCK'}}}");
+        assertEquals(Set.of("accountTakeover.medium.action"), errors.keySet());
+        assertEquals("MFA_IF_CONFIGURED is weaker than accountTakeover.low.action (CHALLENGE); a higher risk level "
+                + "may not get a weaker action", errors.get("accountTakeover.medium.action"));
+        assertEquals(Set.of("accountTakeover.high.action"), errors("{'accountTakeover':{'medium':{'action':"
+                + "'MFA_REQUIRED'},'high':{'action':'CHALLENGE'}}}").keySet());
+    }
+
+    @Test
+    void aClientOverrideMayChallenge() throws Exception {
+        RealmSettings settings = parse("{'clients':{'app':{'accountTakeover':{'high':{'action':'CHALLENGE'}}}}}");
+        assertEquals(RiskAction.CHALLENGE, settings.forClient("app").accountTakeover().high().action());
+        assertEquals(RiskAction.MFA_REQUIRED, settings.forClient("other").accountTakeover().high().action());
+        assertEquals(Set.of("clients.app.accountTakeover.high.action"), errors("{'clients':{'app':{'accountTakeover':"
+                + "{'medium':{'action':'CHALLENGE'},'high':{'action':'MFA_IF_CONFIGURED'}}}}}", ANY_CLIENT).keySet(),
+                "the override's levels are ordered too");
+    }
+
+    @Test
     void aClientOverrideMergesOverTheRealmSettings() throws Exception {
         RealmSettings settings = parse("{'mode':'AUDIT','compromisedCredentials':{'events':['SIGN_UP']},"
                 + "'accountTakeover':{'high':{'action':'BLOCK'}},"
@@ -323,7 +350,7 @@ class SettingsParserTest {
         assertEquals("must be one of NO_ACTION, REVOKE", errors.get("sessions.refreshActions.low"));
         assertEquals(Set.of("clients.app.sessions.refreshActions.high"), errors("{'clients':{'app':{'sessions':"
                 + "{'refreshActions':{'medium':'REVOKE','high':'NO_ACTION'}}}}}").keySet());
-        assertEquals("must be one of NO_ACTION, MFA_IF_CONFIGURED, MFA_REQUIRED, BLOCK",
+        assertEquals("must be one of NO_ACTION, MFA_IF_CONFIGURED, CHALLENGE, MFA_REQUIRED, BLOCK",
                 errors("{'accountTakeover':{'high':{'action':'REVOKE'}}}").get("accountTakeover.high.action"),
                 "a sign-in has no session to revoke yet");
         assertEquals(Set.of("compromisedCredentials.events[1]"),
