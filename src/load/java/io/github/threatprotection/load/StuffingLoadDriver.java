@@ -62,6 +62,8 @@ public final class StuffingLoadDriver {
         options.put("quietSeconds", 30);
         options.put("attackSeconds", 90);
         options.put("attackers", 8);
+        // 0: as fast as answered; above 0, at most that many attempts a second
+        options.put("attackRate", 0);
         options.put("failures", 5);
         options.put("members", 200);
         options.put("knownPercent", 30);
@@ -156,7 +158,7 @@ public final class StuffingLoadDriver {
             for (int user = 0; user < LEGITIMATE_USERS; user++) {
                 realm.signIn(user, ignored, outcomes);
             }
-            realm.attack(warm, new AtomicLong(), warm.size(), 0, attackers, outcomes);
+            realm.attack(warm, new AtomicLong(), warm.size(), 0, attackers, 0, outcomes);
             if (outcomes.unexpected.sum() > 0) {
                 throw new IllegalStateException(realm.name + ": warm-up got " + outcomes.unexpected.sum()
                         + " unexpected answers, the first: " + outcomes.first());
@@ -199,7 +201,7 @@ public final class StuffingLoadDriver {
                              Meter meter) throws Exception {
         StuffingRealm.Outcomes outcomes = new StuffingRealm.Outcomes();
         Meter.Reading before = meter.read(realm);
-        realm.attack(list, new AtomicLong(), attempts, 0, attackers, outcomes);
+        realm.attack(list, new AtomicLong(), attempts, 0, attackers, 0, outcomes);
         Meter.Reading after = meter.read(realm);
         System.err.printf("cost of %s in %s measured, load %s%n", kind, realm.name, Report.loadAverage());
         return new Cost(realm.name, kind, outcomes.attempts.sum(), after.keycloak - before.keycloak,
@@ -257,6 +259,7 @@ public final class StuffingLoadDriver {
         private final long quietNanos;
         private final long attackNanos;
         private final int attackers;
+        private final int attackRate;
         private final List<Phase> phases = new ArrayList<>();
         private long maxDescriptors;
 
@@ -266,6 +269,7 @@ public final class StuffingLoadDriver {
             this.quietNanos = TimeUnit.SECONDS.toNanos(options.get("quietSeconds"));
             this.attackNanos = TimeUnit.SECONDS.toNanos(options.get("attackSeconds"));
             this.attackers = options.get("attackers");
+            this.attackRate = options.get("attackRate");
         }
 
         void quiet(StuffingRealm realm, int round) throws Exception {
@@ -281,7 +285,7 @@ public final class StuffingLoadDriver {
             Phase phase = new Phase(realm.name, "B", round);
             Meter.Reading before = meter.read(realm);
             StuffingRealm.Steady steady = realm.steady(rate, phase.legitimate, phase.legitimateOutcomes);
-            realm.attack(list, sent, 0, attackNanos, attackers, phase.attack);
+            realm.attack(list, sent, 0, attackNanos, attackers, attackRate, phase.attack);
             steady.stop();
             finish(phase, realm, before);
         }

@@ -164,12 +164,15 @@ final class StuffingRealm {
     /**
      * The attack: entry {@code i} of the breach list from address {@code i} of the attacking networks (network
      * {@code i mod networks}, the hosts spread within it), on {@code threads} threads as fast as they are
-     * answered, from where {@code sent} stands until it reaches {@code until} and {@code atLeastNanos} have
-     * passed. Every answer is expected to be the wrong-password one.
+     * answered, or at most {@code perSecond} attempts a second when that is above 0, from where {@code sent}
+     * stands until it reaches {@code until} and {@code atLeastNanos} have passed. Every answer is expected to be
+     * the wrong-password one.
      */
-    void attack(BreachList list, AtomicLong sent, long until, long atLeastNanos, int threads, Outcomes outcomes)
-            throws Exception {
-        long deadline = System.nanoTime() + atLeastNanos;
+    void attack(BreachList list, AtomicLong sent, long until, long atLeastNanos, int threads, double perSecond,
+                Outcomes outcomes) throws Exception {
+        long begin = System.nanoTime();
+        long deadline = begin + atLeastNanos;
+        AtomicLong started = new AtomicLong();
         ExecutorService attackers = Executors.newFixedThreadPool(threads, new java.util.concurrent.ThreadFactory() {
             private int created;
 
@@ -183,6 +186,13 @@ final class StuffingRealm {
             for (int t = 0; t < threads; t++) {
                 running.add(attackers.submit(() -> {
                     while (sent.get() < until || System.nanoTime() < deadline) {
+                        if (perSecond > 0) {
+                            long due = begin + Math.round(started.getAndIncrement() * 1e9 / perSecond);
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            }
+                        }
                         long i = sent.getAndIncrement();
                         grant(attackHttp, realmName, list.username(i), list.password(i), list.address(i), false,
                                 outcomes);
