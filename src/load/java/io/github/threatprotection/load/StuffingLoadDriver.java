@@ -29,15 +29,16 @@ import io.github.threatprotection.it.support.KeycloakExtension;
  * {@code throttled} (the flows {@code POST …/threat-protection/flows} installs, ENFORCED, throttling on by
  * network). In each round and for each realm, the realms' order alternating: phase A, 100 legitimate users sign
  * in by direct grant from networks of their own at a steady rate; phase B, the same while the attack goes on
- * through a breach-like list from 50 /24 networks, as fast as it is answered, for a set time, each round where
- * the realm's previous round stopped (the list wraps). Every phase reads Keycloak's and PostgreSQL's CPU from /proc, the
- * extension's count of attempts refused before the password check, and Keycloak's open file descriptors. Then,
+ * through a breach-like list from 50 /24 networks, as fast as it is answered (or at a set rate), for a set time,
+ * each round where the realm's previous round stopped (the list wraps). Every phase reads Keycloak's and
+ * PostgreSQL's CPU from /proc, the extension's count of attempts refused before the password check, and
+ * Keycloak's open file descriptors. Then,
  * with no legitimate load: what a password check costs (wrong passwords and unknown usernames in {@code plain}),
  * what a failure from a source not yet throttled costs in {@code throttled}, and what an attempt from a
  * throttled network costs.
  * <p>
  * Run: {@code mvn -o -Pload -DskipTests package exec:exec
- * -Dload.main=io.github.threatprotection.load.StuffingLoadDriver [-Dload.options="usernames=10000 rounds=5 ..."]}
+ * -Dload.main=io.github.threatprotection.load.StuffingLoadDriver [-Dload.options="usernames=10000 rounds=3 ..."]}
  */
 public final class StuffingLoadDriver {
 

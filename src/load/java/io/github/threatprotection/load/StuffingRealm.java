@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -173,7 +174,7 @@ final class StuffingRealm {
         long begin = System.nanoTime();
         long deadline = begin + atLeastNanos;
         AtomicLong started = new AtomicLong();
-        ExecutorService attackers = Executors.newFixedThreadPool(threads, new java.util.concurrent.ThreadFactory() {
+        ExecutorService attackers = Executors.newFixedThreadPool(threads, new ThreadFactory() {
             private int created;
 
             @Override
