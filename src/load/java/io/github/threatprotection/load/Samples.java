@@ -19,6 +19,16 @@ final class Samples {
         nanos[count++] = value;
     }
 
+    /** Adds another sample's latencies and wall time to this one. */
+    synchronized void addAll(Samples other) {
+        synchronized (other) {
+            for (int i = 0; i < other.count; i++) {
+                add(other.nanos[i]);
+            }
+            wallNanos += other.wallNanos;
+        }
+    }
+
     synchronized void addWallNanos(long value) {
         wallNanos += value;
     }
