@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,6 +34,7 @@ import io.github.threatprotection.it.support.Browser;
 import io.github.threatprotection.it.support.HeadlessChrome;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Metrics;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
@@ -149,7 +147,7 @@ class ChallengeIT {
                 "username", "scripted", "password", "not the password", "threat-protection-challenge", token,
                 "threat-protection-solution", solution));
         assertFalse(wrongPassword.signedIn());
-        assertEquals(1, bruteForceFailures(user), "a solved puzzle lets the password be checked");
+        assertEquals(1, realm.bruteForceFailures(user), "a solved puzzle lets the password be checked");
         assertEquals("solved", realm.keycloakEvents("LOGIN_ERROR").get(0).at("/details/challenge").asText());
 
         // The same solved puzzle posted again, now with the right password: used up.
@@ -198,7 +196,7 @@ class ChallengeIT {
 
         assertEquals(wrongGrant.statusCode(), refused.statusCode());
         assertEquals(wrongGrant.body(), refused.body());
-        assertEquals(1, bruteForceFailures(realm.userId("granted")), "only the wrong password counted");
+        assertEquals(1, realm.bruteForceFailures(realm.userId("granted")), "only the wrong password counted");
         JsonNode loginError = realm.keycloakEvents("LOGIN_ERROR").get(0);
         assertEquals("challenged", loginError.at("/details/throttle").asText());
         assertEquals("missing", loginError.at("/details/challenge").asText());
@@ -243,7 +241,7 @@ class ChallengeIT {
         assertFalse(result.signedIn(), "refused: " + challenge);
         assertTrue(result.page().contains("Invalid username or password."), result.page());
         assertNotNull(puzzle(result.page()), "the page carries a new puzzle");
-        assertEquals(failures, bruteForceFailures(userId), "no password was checked (" + challenge + ")");
+        assertEquals(failures, realm.bruteForceFailures(userId), "no password was checked (" + challenge + ")");
         JsonNode loginError = realm.keycloakEvents("LOGIN_ERROR").get(0);
         assertEquals("invalid_user_credentials", loginError.get("error").asText());
         assertEquals("challenged", loginError.at("/details/throttle").asText());
@@ -293,21 +291,7 @@ class ChallengeIT {
         return null;
     }
 
-    private static int bruteForceFailures(String userId) {
-        return AdminApi.ok(realm.admin().get("/" + realm.name() + "/attack-detection/brute-force/users/" + userId))
-                .get("numFailures").asInt();
-    }
-
     private static double metric(String name, String label) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher line = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
-        double sum = 0;
-        while (line.find()) {
-            if (line.group(1).contains(label) && line.group(1).contains("realm=\"" + realm.name() + "\"")) {
-                sum += Double.parseDouble(line.group(2));
-            }
-        }
-        return sum;
+        return Metrics.realmSum(server, realm.name(), name, label);
     }
 }

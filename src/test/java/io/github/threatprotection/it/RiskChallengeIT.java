@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +32,7 @@ import io.github.threatprotection.it.support.Browser;
 import io.github.threatprotection.it.support.HeadlessChrome;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Metrics;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
@@ -213,16 +211,6 @@ class RiskChallengeIT {
     }
 
     private static double metric(String label) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher line = Pattern.compile("(?m)^threat_protection_challenges_total\\{([^}]*)\\} (\\S+)$")
-                .matcher(metrics);
-        double sum = 0;
-        while (line.find()) {
-            if (line.group(1).contains(label) && line.group(1).contains("realm=\"" + realm.name() + "\"")) {
-                sum += Double.parseDouble(line.group(2));
-            }
-        }
-        return sum;
+        return Metrics.realmSum(server, realm.name(), "threat_protection_challenges_total", label);
     }
 }

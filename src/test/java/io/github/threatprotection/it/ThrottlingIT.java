@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +23,7 @@ import io.github.threatprotection.it.support.AdminApi;
 import io.github.threatprotection.it.support.Browser;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
+import io.github.threatprotection.it.support.Metrics;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
@@ -66,7 +62,7 @@ class ThrottlingIT {
                 .signIn(realm.name(), TestRealm.CLIENT, "victim", "not the password");
         HttpResponse<String> wrongGrant = realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT,
                 "bystander", "not the password", "X-Forwarded-For", "192.0.2.11");
-        assertEquals(1, bruteForceFailures(victim));
+        assertEquals(1, realm.bruteForceFailures(victim));
 
         failFrom("198.51.100.", FAILURES);
         JsonNode throttle = throttle("198.51.100.0/24");
@@ -101,7 +97,7 @@ class ThrottlingIT {
                 "victim", TestRealm.PASSWORD, "X-Forwarded-For", "198.51.100.78");
         assertEquals(wrongGrant.statusCode(), refusedGrant.statusCode());
         assertEquals(wrongGrant.body(), refusedGrant.body());
-        assertEquals(1, bruteForceFailures(victim), "Keycloak checked no password, so counted no failure");
+        assertEquals(1, realm.bruteForceFailures(victim), "Keycloak checked no password, so counted no failure");
         JsonNode loginError = realm.keycloakEvents("LOGIN_ERROR").get(0);
         assertEquals("invalid_user_credentials", loginError.get("error").asText());
         assertEquals("refused", loginError.at("/details/throttle").asText());
@@ -262,22 +258,8 @@ class ThrottlingIT {
         return null;
     }
 
-    private static int bruteForceFailures(String userId) {
-        return AdminApi.ok(realm.admin().get("/" + realm.name() + "/attack-detection/brute-force/users/" + userId))
-                .get("numFailures").asInt();
-    }
-
     private static double metric(String name, String label) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher line = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
-        double sum = 0;
-        while (line.find()) {
-            if (line.group(1).contains(label) && line.group(1).contains("realm=\"" + realm.name() + "\"")) {
-                sum += Double.parseDouble(line.group(2));
-            }
-        }
-        return sum;
+        return Metrics.realmSum(server, realm.name(), name, label);
     }
 
     /** Blanks the values Keycloak makes anew for every request or session: codes, tab ids, session hashes. */

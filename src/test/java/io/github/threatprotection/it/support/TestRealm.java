@@ -344,6 +344,12 @@ public final class TestRealm implements AutoCloseable {
         return flowAlias;
     }
 
+    /** Keycloak's own count of the user's failed password checks (brute-force detection). */
+    public int bruteForceFailures(String userId) {
+        return AdminApi.ok(admin.get("/" + name + "/attack-detection/brute-force/users/" + userId))
+                .get("numFailures").asInt();
+    }
+
     public JsonNode settings() {
         return AdminApi.ok(admin.get("/" + name + "/threat-protection/settings"));
     }
