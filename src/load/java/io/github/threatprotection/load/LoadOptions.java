@@ -37,6 +37,17 @@ final class LoadOptions {
         return options;
     }
 
+    /** For drivers whose options are all whole numbers: {@code key=value} arguments over {@code defaults}, in place. */
+    static void overWholeNumbers(Map<String, Integer> defaults, String... args) {
+        for (String arg : args) {
+            String[] pair = arg.split("=", 2);
+            if (pair.length != 2 || !defaults.containsKey(pair[0])) {
+                throw new IllegalArgumentException("unknown option " + arg + "; known: " + defaults.keySet());
+            }
+            defaults.put(pair[0], Integer.parseInt(pair[1]));
+        }
+    }
+
     /** Measured sign-ins per realm and concurrency, after that concurrency's warm-up. */
     int signIns() {
         return integer("signins");

@@ -36,13 +36,7 @@ public final class RefreshLoadDriver {
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = new LinkedHashMap<>(Map.of("refreshes", 4000, "warmup", 1000, "batch", 100,
                 "statements", 200));
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            if (pair.length != 2 || !options.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown option " + arg + "; known: " + options.keySet());
-            }
-            options.put(pair[0], Integer.parseInt(pair[1]));
-        }
+        LoadOptions.overWholeNumbers(options, args);
         Report report = new Report(System.out);
         Path work = Path.of(KeycloakExtension.required("keycloak.work")).resolve("refresh");
         Path jar = Path.of(KeycloakExtension.required("threatprotection.jar"));

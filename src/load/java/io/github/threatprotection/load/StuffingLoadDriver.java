@@ -69,13 +69,7 @@ public final class StuffingLoadDriver {
         options.put("members", 200);
         options.put("knownPercent", 30);
         options.put("cost", 100);
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            if (pair.length != 2 || !options.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown option " + arg + "; known: " + options.keySet());
-            }
-            options.put(pair[0], Integer.parseInt(pair[1]));
-        }
+        LoadOptions.overWholeNumbers(options, args);
         Report report = new Report(System.out);
         Path work = Path.of(KeycloakExtension.required("keycloak.work")).resolve("stuffing");
         Path jar = Path.of(KeycloakExtension.required("threatprotection.jar"));

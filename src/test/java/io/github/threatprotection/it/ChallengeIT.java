@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,13 +23,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.github.threatprotection.challenge.ProofOfWorkPuzzle;
 import io.github.threatprotection.it.support.AdminApi;
 import io.github.threatprotection.it.support.Browser;
 import io.github.threatprotection.it.support.HeadlessChrome;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
 import io.github.threatprotection.it.support.Metrics;
+import io.github.threatprotection.it.support.PuzzlePage;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
@@ -53,7 +48,6 @@ class ChallengeIT {
 
     private static final int FAILURES = 5;
     private static final int DIFFICULTY = 4;
-    private static final Pattern PUZZLE = Pattern.compile("proof-of-work\\.js\\?puzzle=([^&\"]+)");
 
     private static KeycloakServer server;
     private static TestRealm realm;
@@ -118,7 +112,7 @@ class ChallengeIT {
         String user = realm.userId("scripted");
         HttpResponse<String> elsewhere = new Browser(server.baseUrl(), "203.0.113.9")
                 .openLoginPage(realm.name(), TestRealm.CLIENT);
-        assertFalse(PUZZLE.matcher(elsewhere.body()).find(), "an unthrottled network gets no puzzle");
+        assertFalse(PuzzlePage.hasPuzzle(elsewhere.body()), "an unthrottled network gets no puzzle");
         failFrom("100.64.21.", FAILURES);
         Browser browser = new Browser(server.baseUrl(), "100.64.21.80");
         String page = browser.openLoginPage(realm.name(), TestRealm.CLIENT).body();
@@ -131,18 +125,18 @@ class ChallengeIT {
         assertRefused(missing, "missing", user, 0);
 
         // A forged token: the difficulty lowered to 1, the MAC kept.
-        String token = puzzle(missing.page());
+        String token = PuzzlePage.puzzle(missing.page());
         String[] parts = token.split("\\.");
         parts[3] = "1";
         String easier = String.join(".", parts);
         Browser.Result forged = browser.submitForm(missing.page(), "kc-form-login", Map.of("username", "scripted",
                 "password", TestRealm.PASSWORD, "threat-protection-challenge", easier,
-                "threat-protection-solution", solve(easier)));
+                "threat-protection-solution", PuzzlePage.solve(easier)));
         assertRefused(forged, "invalid", user, 0);
 
         // Solved, with a wrong password: the password is checked, and counts.
-        token = puzzle(forged.page());
-        String solution = solve(token);
+        token = PuzzlePage.puzzle(forged.page());
+        String solution = PuzzlePage.solve(token);
         Browser.Result wrongPassword = browser.submitForm(forged.page(), "kc-form-login", Map.of(
                 "username", "scripted", "password", "not the password", "threat-protection-challenge", token,
                 "threat-protection-solution", solution));
@@ -157,10 +151,10 @@ class ChallengeIT {
         assertRefused(replayed, "replayed", user, 1);
 
         // A fresh puzzle, solved: in.
-        String fresh = puzzle(replayed.page());
+        String fresh = PuzzlePage.puzzle(replayed.page());
         Browser.Result signedIn = browser.submitForm(replayed.page(), "kc-form-login", Map.of(
                 "username", "scripted", "password", TestRealm.PASSWORD, "threat-protection-challenge", fresh,
-                "threat-protection-solution", solve(fresh)));
+                "threat-protection-solution", PuzzlePage.solve(fresh)));
         assertTrue(signedIn.signedIn(), String.valueOf(signedIn.page()));
     }
 
@@ -171,8 +165,8 @@ class ChallengeIT {
         failFrom("100.64.22.", FAILURES);
         Browser browser = new Browser(server.baseUrl(), "100.64.22.80");
         String page = browser.openLoginPage(realm.name(), TestRealm.CLIENT).body();
-        String token = puzzle(page);
-        String solution = solve(token);
+        String token = PuzzlePage.puzzle(page);
+        String solution = PuzzlePage.solve(token);
         long expiresAt = Long.parseLong(token.split("\\.")[4]);
 
         Thread.sleep(Math.max(0, expiresAt * 1000 - System.currentTimeMillis()) + 1500);
@@ -210,7 +204,7 @@ class ChallengeIT {
         double issued = metric("threat_protection_challenges_total", "result=\"issued\"");
         Browser browser = new Browser(server.baseUrl(), "100.64.24.80");
         HttpResponse<String> page = browser.openLoginPage(realm.name(), TestRealm.CLIENT);
-        assertFalse(PUZZLE.matcher(page.body()).find(), "AUDIT puts no puzzle on the page");
+        assertFalse(PuzzlePage.hasPuzzle(page.body()), "AUDIT puts no puzzle on the page");
 
         assertTrue(browser.submitLoginForm(page.body(), "audited", TestRealm.PASSWORD).signedIn());
 
@@ -240,7 +234,7 @@ class ChallengeIT {
     private static void assertRefused(Browser.Result result, String challenge, String userId, int failures) {
         assertFalse(result.signedIn(), "refused: " + challenge);
         assertTrue(result.page().contains("Invalid username or password."), result.page());
-        assertNotNull(puzzle(result.page()), "the page carries a new puzzle");
+        assertNotNull(PuzzlePage.puzzle(result.page()), "the page carries a new puzzle");
         assertEquals(failures, realm.bruteForceFailures(userId), "no password was checked (" + challenge + ")");
         JsonNode loginError = realm.keycloakEvents("LOGIN_ERROR").get(0);
         assertEquals("invalid_user_credentials", loginError.get("error").asText());
@@ -256,20 +250,6 @@ class ChallengeIT {
                 .put("windowMinutes", 60).put("blockMinutes", 60).put("action", "CHALLENGE");
         attackProtection.putObject("challenge").put("difficulty", DIFFICULTY).put("validitySeconds", validitySeconds);
         return settings;
-    }
-
-    /** The puzzle token in a login page's script address. */
-    private static String puzzle(String page) {
-        Matcher matcher = PUZZLE.matcher(page);
-        assertTrue(matcher.find(), "no puzzle in page:\n" + page);
-        return URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
-    }
-
-    /** What the page's script computes, done here: the smallest counter with enough zero bits. */
-    private static String solve(String token) {
-        String[] parts = token.split("\\.");
-        return new ProofOfWorkPuzzle("", Base64.getUrlDecoder().decode(parts[2]), Integer.parseInt(parts[3]), 0)
-                .solve();
     }
 
     /** Password grants for usernames nobody has, from addresses of one /24: a spraying run. */

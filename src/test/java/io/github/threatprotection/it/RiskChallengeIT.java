@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,13 +21,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.github.threatprotection.challenge.ProofOfWorkPuzzle;
 import io.github.threatprotection.it.support.AdminApi;
 import io.github.threatprotection.it.support.Browser;
 import io.github.threatprotection.it.support.HeadlessChrome;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
 import io.github.threatprotection.it.support.Metrics;
+import io.github.threatprotection.it.support.PuzzlePage;
 import io.github.threatprotection.it.support.TestRealm;
 
 /**
@@ -49,7 +44,6 @@ class RiskChallengeIT {
     static final HeadlessChrome CHROME = new HeadlessChrome();
 
     private static final int DIFFICULTY = 4;
-    private static final Pattern PUZZLE = Pattern.compile("proof-of-work\\.js\\?puzzle=([^&\"]+)");
     private static final String FORM = "threat-protection-challenge-form";
 
     private static KeycloakServer server;
@@ -119,18 +113,18 @@ class RiskChallengeIT {
 
         // A forged token: the difficulty lowered, the MAC kept.
         Browser.Result challenged = browser.submitLoginForm(missing.page(), "scripted", TestRealm.PASSWORD);
-        String[] parts = puzzle(challenged.page()).split("\\.");
+        String[] parts = PuzzlePage.puzzle(challenged.page()).split("\\.");
         parts[3] = "1";
         String easier = String.join(".", parts);
         Browser.Result forged = browser.submitForm(challenged.page(), FORM, Map.of(
-                "threat-protection-challenge", easier, "threat-protection-solution", solve(easier)));
+                "threat-protection-challenge", easier, "threat-protection-solution", PuzzlePage.solve(easier)));
         assertRefused(forged, "invalid", user, 2);
 
         // Solved: in, and the event turns to PASS.
         challenged = browser.submitLoginForm(forged.page(), "scripted", TestRealm.PASSWORD);
-        String token = puzzle(challenged.page());
+        String token = PuzzlePage.puzzle(challenged.page());
         Browser.Result signedIn = browser.submitForm(challenged.page(), FORM, Map.of(
-                "threat-protection-challenge", token, "threat-protection-solution", solve(token)));
+                "threat-protection-challenge", token, "threat-protection-solution", PuzzlePage.solve(token)));
         assertTrue(signedIn.signedIn(), signedIn.page());
         assertEquals("PASS", realm.latestUserEvent(user).get("response").asText());
         assertEquals("solved", realm.keycloakEvents("LOGIN").get(0).at("/details/challenge").asText());
@@ -195,19 +189,6 @@ class RiskChallengeIT {
         }
         settings.putObject("attackProtection").putObject("challenge").put("difficulty", DIFFICULTY);
         return settings;
-    }
-
-    private static String puzzle(String page) {
-        Matcher matcher = PUZZLE.matcher(page);
-        assertTrue(matcher.find(), "no puzzle in page:\n" + page);
-        return URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
-    }
-
-    /** What the page's script computes, done here. */
-    private static String solve(String token) {
-        String[] parts = token.split("\\.");
-        return new ProofOfWorkPuzzle("", Base64.getUrlDecoder().decode(parts[2]), Integer.parseInt(parts[3]), 0)
-                .solve();
     }
 
     private static double metric(String label) throws Exception {
