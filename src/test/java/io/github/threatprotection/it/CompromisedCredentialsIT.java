@@ -137,8 +137,7 @@ class CompromisedCredentialsIT {
         // The account is locked after the answer, so that the lock's writes cannot tell a breached password.
         assertEquals("BREACHED_PASSWORD", realm.awaitKeycloakEvent("USER_DISABLED_BY_PERMANENT_LOCKOUT")
                 .at("/details/threat_protection_lock").asText());
-        assertEquals(400, realm.admin().refreshGrantResponse(realm.name(), TestRealm.CLIENT, refreshToken).statusCode(),
-                "the earlier session was ended");
+        assertEquals(400, realm.refreshStatusOnceEnded(refreshToken), "the earlier session was ended");
         Mailbox.Mail notice = mailbox.awaitMail("victim@example.org", "data breach");
         assertTrue(notice.text().contains("/realms/breach/login-actions/reset-credentials"), notice.text());
         assertTrue(notice.subject().contains("blocked"), notice.subject());

@@ -398,6 +398,21 @@ public final class TestRealm implements AutoCloseable {
         return events.get(0);
     }
 
+    /**
+     * The status of a refresh with the token, asked again for up to 10 s while it still succeeds: for sessions
+     * ended after the answer, in a transaction of the server's own, whose event can be seen before the session
+     * cache has let go of the session.
+     */
+    public int refreshStatusOnceEnded(String refreshToken) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int status = admin.refreshGrantResponse(name, CLIENT, refreshToken).statusCode();
+        while (status == 200 && System.nanoTime() < giveUp) {
+            Thread.sleep(50);
+            status = admin.refreshGrantResponse(name, CLIENT, refreshToken).statusCode();
+        }
+        return status;
+    }
+
     @Override
     public void close() {
         admin.delete("/" + name);
