@@ -124,6 +124,14 @@ public record SignInDecision(RiskAssessment risk, boolean blocked, MfaChallenge 
                 notification);
     }
 
+    /**
+     * Whether the sign-in is refused because its level asks for the challenge and the client cannot answer one
+     * (direct grant): its answer counts as missing, as a throttled source's grant's does.
+     */
+    public boolean challengeUnanswerable() {
+        return blocked && risk.enforced() && risk.action() == RiskAction.CHALLENGE;
+    }
+
     /** Whether the sign-in goes on to the flow's risk-MFA sub-flow. */
     public boolean askSecondFactor() {
         return challenge != null;

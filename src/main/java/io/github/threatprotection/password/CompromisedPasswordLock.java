@@ -162,6 +162,14 @@ public final class CompromisedPasswordLock {
         return true;
     }
 
+    /**
+     * An admin set the user a new password: a lock on the old one goes now, so the user's page in the admin
+     * console stops showing it at once rather than at the next sign-in.
+     */
+    public static void passwordSetByAdmin(UserModel user) {
+        isLocked(user);
+    }
+
     /** Why the account is locked; empty when it is not, or when the lock predates its reason. */
     public static Optional<Reason> reason(UserModel user) {
         if (!isLocked(user)) {

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
@@ -17,11 +19,14 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.http.HttpRequest;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
@@ -31,6 +36,7 @@ import io.github.threatprotection.history.RiskEvent;
 import io.github.threatprotection.keys.RealmDerivedKeys;
 import io.github.threatprotection.keys.UsernameHash;
 import io.github.threatprotection.network.ClientAddress;
+import io.github.threatprotection.password.CompromisedPasswordLock;
 import io.github.threatprotection.settings.Mode;
 import io.github.threatprotection.settings.ThreatProtectionSettings;
 import io.github.threatprotection.settings.ThreatProtectionSettings.Throttling;
@@ -41,14 +47,17 @@ import io.github.threatprotection.throttling.SourceThrottles;
  * Learns from Keycloak's own sign-in events what happened after (or instead of) the threat-protection step:
  * failed sign-ins (wrong password, unknown username) for the velocity signals and throttling, how a risk-driven MFA
  * challenge ended (LOGIN once the sign-in completes, LOGIN_ERROR for a wrong code), and that the new password of
- * an evaluated reset was set (UPDATE_PASSWORD), which the password-reset mail waits for. A global listener, so no
- * realm needs event configuration for it.
+ * an evaluated reset was set (UPDATE_PASSWORD), which the password-reset mail waits for; and from admin events, that
+ * an admin set a user's password, which lifts a lock. A global listener, so no realm needs event configuration
+ * for it.
  */
 public class SignInEventListener implements EventListenerProviderFactory {
 
     public static final String ID = "threat-protection";
     private static final Set<String> FAILURES = Set.of(Errors.INVALID_USER_CREDENTIALS, Errors.USER_NOT_FOUND);
     private static final String UNKNOWN_USERNAME_PREFIX = "username:";
+    /** The admin event's resource path when an admin sets a user's password. */
+    private static final Pattern PASSWORD_SET_BY_ADMIN = Pattern.compile("users/([^/]+)/reset-password");
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -77,6 +86,16 @@ public class SignInEventListener implements EventListenerProviderFactory {
 
             @Override
             public void onEvent(AdminEvent event, boolean includeRepresentation) {
+                if (event.getResourceType() != ResourceType.USER || event.getOperationType() != OperationType.ACTION
+                        || event.getError() != null || event.getResourcePath() == null) {
+                    return;
+                }
+                Matcher passwordSet = PASSWORD_SET_BY_ADMIN.matcher(event.getResourcePath());
+                RealmModel realm = passwordSet.matches() ? session.realms().getRealm(event.getRealmId()) : null;
+                UserModel user = realm == null ? null : session.users().getUserById(realm, passwordSet.group(1));
+                if (user != null) {
+                    CompromisedPasswordLock.passwordSetByAdmin(user);
+                }
             }
 
             @Override

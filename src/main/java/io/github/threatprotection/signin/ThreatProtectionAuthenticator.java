@@ -167,6 +167,10 @@ public class ThreatProtectionAuthenticator implements Authenticator {
                     UserRiskEffect.stateOf(raised), raised, eventId);
         }
         if (decision.blocked()) {
+            if (decision.challengeUnanswerable()) {
+                threatProtection.metrics().challenge(realm.getName(), ChallengeResult.MISSING.label());
+                context.getEvent().detail(ThrottleGate.DETAIL_CHALLENGE, ChallengeResult.MISSING.label());
+            }
             if (decision.lockAccount()) {
                 CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
                         CompromisedPasswordLock.Reason.BREACHED_PASSWORD, eventId);

@@ -240,6 +240,7 @@ class SignInDecisionTest {
         assertEquals(NotificationKind.NO_ACTION, decision.notification(), "the level's mail, as for a sign-in that"
                 + " goes on");
         assertEquals(RiskAction.CHALLENGE, decision.risk().action());
+        assertFalse(decision.challengeUnanswerable());
     }
 
     @Test
@@ -254,6 +255,7 @@ class SignInDecisionTest {
         assertEquals(NotificationKind.BLOCKED, decision.notification());
         assertTrue(signals(decision).contains("CHALLENGE_NOT_POSSIBLE"), signals(decision).toString());
         assertEquals(RiskAction.CHALLENGE, decision.risk().action(), "the level's action is what the event shows");
+        assertTrue(decision.challengeUnanswerable());
     }
 
     @Test
@@ -292,5 +294,6 @@ class SignInDecisionTest {
         assertTrue(decision.blocked());
         assertFalse(decision.browserChallenge(), "no puzzle opens a breached password's block");
         assertTrue(decision.lockAccount());
+        assertFalse(decision.challengeUnanswerable(), "refused for the password, not for a missing answer");
     }
 }

@@ -124,7 +124,7 @@ class AccountLockIT {
         JsonNode lock = AdminApi.ok(realm.admin().get("/locks/threat-protection/users/" + userId + "/lock"));
         assertTrue(lock.get("locked").asBoolean(), lock.toString());
         assertEquals("DISOWNED_BY_USER", lock.get("reason").asText());
-        assertTrue(requiredActions(userId).contains(LOCK_ACTION));
+        assertTrue(realm.requiredActions(userId).contains(LOCK_ACTION));
         assertFalse(new Browser(baseUrl, ADDRESS).signIn(realm.name(), TestRealm.CLIENT, "victim",
                 TestRealm.PASSWORD).signedIn());
         JsonNode refused = realm.latestUserEvent(userId);
@@ -159,14 +159,14 @@ class AccountLockIT {
                 "a new and unlisted phrase 7").signedIn());
         assertFalse(AdminApi.ok(realm.admin().get("/locks/threat-protection/users/" + userId + "/lock"))
                 .get("locked").asBoolean());
-        assertFalse(requiredActions(userId).contains(LOCK_ACTION), "the lock's required action is done");
+        assertFalse(realm.requiredActions(userId).contains(LOCK_ACTION), "the lock's required action is done");
     }
 
     @Test
     void theLockShowsOnTheUserInTheAdminConsoleAndRemovingItUnlocks() throws Exception {
         String userId = realm.userId("marked");
         markCompromised(userId);
-        assertTrue(requiredActions(userId).contains(LOCK_ACTION));
+        assertTrue(realm.requiredActions(userId).contains(LOCK_ACTION));
 
         WebDriver browser = CHROME.driver();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
@@ -182,7 +182,8 @@ class AccountLockIT {
         shown.findElement(By.tagName("button")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(chip));
         browser.findElement(By.xpath("//button[@type='submit'][normalize-space()='Save']")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(done -> !requiredActions(userId).contains(LOCK_ACTION));
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(done -> !realm.requiredActions(userId).contains(LOCK_ACTION));
 
         JsonNode lock = AdminApi.ok(realm.admin().get("/locks/threat-protection/users/" + userId + "/lock"));
         assertFalse(lock.get("locked").asBoolean(), lock.toString());
@@ -213,7 +214,7 @@ class AccountLockIT {
         assertTrue(unlocked.get("unlocked").asBoolean(), unlocked.toString());
         assertFalse(unlocked.get("locked").asBoolean());
         assertEquals("MARKED_BY_ADMIN", unlocked.get("previousReason").asText());
-        assertFalse(requiredActions(userId).contains(LOCK_ACTION));
+        assertFalse(realm.requiredActions(userId).contains(LOCK_ACTION));
         assertEquals("NONE", AdminApi.ok(realm.admin().get("/locks/threat-protection/users/" + userId + "/risk"))
                 .get("state").asText());
         JsonNode events = AdminApi.ok(realm.admin().get("/locks/admin-events?operationTypes=DELETE"));
@@ -228,13 +229,6 @@ class AccountLockIT {
         JsonNode risk = AdminApi.ok(realm.admin().put("/locks/threat-protection/users/" + userId + "/risk",
                 Map.of("state", "COMPROMISED", "reason", "test")));
         assertTrue(risk.get("passwordChangeRequired").asBoolean(), risk.toString());
-    }
-
-    private static List<String> requiredActions(String userId) {
-        List<String> actions = new java.util.ArrayList<>();
-        AdminApi.ok(realm.admin().get("/locks/users/" + userId)).path("requiredActions")
-                .forEach(action -> actions.add(action.asText()));
-        return actions;
     }
 
     private static List<String> signals(JsonNode event) {

@@ -24,6 +24,7 @@ import io.github.threatprotection.it.support.Browser;
 import io.github.threatprotection.it.support.KeycloakExtension;
 import io.github.threatprotection.it.support.KeycloakServer;
 import io.github.threatprotection.it.support.Mailbox;
+import io.github.threatprotection.it.support.Metrics;
 import io.github.threatprotection.it.support.RangeApiStub;
 import io.github.threatprotection.it.support.TestRealm;
 
@@ -38,6 +39,7 @@ class CompromisedCredentialsIT {
     private static final String ADDRESS = "192.0.2.50";
     private static final String COMPROMISED_MESSAGE = "This password has appeared in a data breach";
 
+    private static KeycloakServer keycloak;
     private static String baseUrl;
     private static TestRealm realm;
     private static Mailbox mailbox;
@@ -45,13 +47,14 @@ class CompromisedCredentialsIT {
 
     @BeforeAll
     static void setUp(KeycloakServer server, RangeApiStub stub) throws Exception {
+        keycloak = server;
         baseUrl = server.baseUrl();
         rangeApi = stub;
         mailbox = Mailbox.start();
         realm = TestRealm.create(new AdminApi(baseUrl), "breach", "auditee", "victim", "relaxed", "rotator",
-                "api-user", "padded", "slow-api", "console", "updater", "admin-reset", "common");
+                "api-user", "padded", "slow-api", "console", "updater", "admin-reset", "common", "unreachable");
         // Breached passwords are set before the policy that would refuse them.
-        for (String user : List.of("auditee", "victim", "relaxed", "rotator")) {
+        for (String user : List.of("auditee", "victim", "relaxed", "rotator", "unreachable")) {
             AdminApi.ok(realm.resetPassword(realm.userId(user), BreachTestData.BREACHED));
         }
         AdminApi.ok(realm.resetPassword(realm.userId("api-user"), BreachTestData.ONLY_IN_RANGE_API));
@@ -100,6 +103,26 @@ class CompromisedCredentialsIT {
             }
         }
         return false;
+    }
+
+    @Test
+    void aLockWhoseUserHasNoAddressSaysTheResetMailCouldNotGo() throws Exception {
+        String userId = realm.userId("unreachable");
+        AdminApi.ok(realm.admin().put("/" + realm.name() + "/users/" + userId, Map.of("email", "")));
+        settings("ENFORCED", "BLOCK", false);
+        double notMailed = Metrics.realmSum(keycloak, realm.name(), "threat_protection_lock_reset_mails_total",
+                "outcome=\"NO_EMAIL\"");
+
+        assertFalse(signIn("unreachable", BreachTestData.BREACHED).signedIn());
+
+        JsonNode error = realm.awaitKeycloakEvent("SEND_RESET_PASSWORD_ERROR");
+        assertEquals(userId, error.get("userId").asText());
+        assertEquals("NO_EMAIL", error.at("/details/threat_protection_reset_mail").asText(), error.toString());
+        assertEquals("BREACHED_PASSWORD", error.at("/details/threat_protection_lock").asText());
+        assertEquals(notMailed + 1, Metrics.realmSum(keycloak, realm.name(),
+                "threat_protection_lock_reset_mails_total", "outcome=\"NO_EMAIL\""));
+        assertTrue(AdminApi.ok(realm.admin().get("/" + realm.name() + "/threat-protection/users/" + userId + "/lock"))
+                .get("locked").asBoolean(), "locked all the same");
     }
 
     @Test

@@ -131,8 +131,9 @@ class RiskChallengeIT {
     }
 
     @Test
-    void aPasswordGrantAtAChallengeLevelGetsTheWrongPasswordAnswer() {
+    void aPasswordGrantAtAChallengeLevelGetsTheWrongPasswordAnswer() throws Exception {
         realm.saveSettings(settings("ENFORCED"));
+        double missing = metric("result=\"missing\"");
         String user = realm.userId("granted");
         HttpResponse<String> wrong = realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "granted",
                 "not the password", "X-Forwarded-For", "203.0.113.32");
@@ -146,6 +147,9 @@ class RiskChallengeIT {
         assertEquals("CHALLENGE", event.at("/risk/action").asText());
         assertEquals("FAIL", event.get("response").asText());
         assertTrue(event.at("/risk/reasons").toString().contains("CHALLENGE_NOT_POSSIBLE"), event.toString());
+        assertEquals("missing", realm.keycloakEvents("LOGIN_ERROR").get(0).at("/details/challenge").asText(),
+                "counted as a throttled source's grant is");
+        assertEquals(missing + 1, metric("result=\"missing\""));
     }
 
     @Test

@@ -206,8 +206,11 @@ class UserRiskIT {
         settings("ENFORCED", "MFA_REQUIRED");
         String userId = realm.userId("with-otp");
         AdminApi.ok(realm.admin().put(riskPath("with-otp"), Map.of("state", "COMPROMISED", "reason", "phished")));
-        // An admin gives the user a new password: the lock goes, the risk stays until the user acts.
+        assertTrue(realm.requiredActions(userId).contains("threat-protection-account-locked"));
+        // An admin gives the user a new password: the lock goes at once, the risk stays until the user acts.
         AdminApi.ok(realm.resetPassword(userId, TestRealm.PASSWORD));
+        assertFalse(realm.requiredActions(userId).contains("threat-protection-account-locked"),
+                "the user's page in the admin console no longer shows the lock");
         assertEquals("COMPROMISED", risk("with-otp").get("state").asText());
 
         Browser browser = new Browser(baseUrl, ADDRESS);

@@ -350,6 +350,14 @@ public final class TestRealm implements AutoCloseable {
                 .get("numFailures").asInt();
     }
 
+    /** The user's required actions, as the user's page in the admin console lists them. */
+    public List<String> requiredActions(String userId) {
+        List<String> actions = new ArrayList<>();
+        AdminApi.ok(admin.get("/" + name + "/users/" + userId)).path("requiredActions")
+                .forEach(action -> actions.add(action.asText()));
+        return actions;
+    }
+
     public JsonNode settings() {
         return AdminApi.ok(admin.get("/" + name + "/threat-protection/settings"));
     }
