@@ -25,24 +25,26 @@ import io.github.threatprotection.it.support.AdminApi;
 import io.github.threatprotection.it.support.KeycloakExtension;
 
 /**
- * Credential stuffing against two realms of one server, side by side: {@code plain} (Keycloak's own flows) and
+ * Credential stuffing against three realms of one server, side by side: {@code plain} (Keycloak's own flows),
  * {@code throttled} (the flows {@code POST …/threat-protection/flows} installs, ENFORCED, throttling on by
- * network). In each round and for each realm, the realms' order alternating: phase A, 100 legitimate users sign
+ * network, refusals held back) and {@code at-once} (the same, refusals answered at once). In each round and for
+ * each realm, the realms' order rotating: phase A, 100 legitimate users sign
  * in by direct grant from networks of their own at a steady rate; phase B, the same while the attack goes on
  * through a breach-like list from 50 /24 networks, as fast as it is answered (or at a set rate), for a set time,
  * each round where the realm's previous round stopped (the list wraps). Every phase reads Keycloak's and
  * PostgreSQL's CPU from /proc, the extension's count of attempts refused before the password check, and
  * Keycloak's open file descriptors. Then,
  * with no legitimate load: what a password check costs (wrong passwords and unknown usernames in {@code plain}),
- * what a failure from a source not yet throttled costs in {@code throttled}, and what an attempt from a
- * throttled network costs.
+ * what a failure from a source not yet throttled costs, and what an attempt from a throttled network costs (both
+ * in {@code at-once}).
  * <p>
  * Run: {@code mvn -o -Pload -DskipTests package exec:exec
  * -Dload.main=io.github.threatprotection.load.StuffingLoadDriver [-Dload.options="usernames=10000 rounds=3 ..."]}
  */
 public final class StuffingLoadDriver {
 
-    private static final List<String> REALMS = List.of("plain", "throttled");
+    /** Keycloak's own flows; throttling as set, refusals held back; the same with refusals answered at once. */
+    private static final List<String> REALMS = List.of("plain", "throttled", "at-once");
     private static final int LEGITIMATE_USERS = 100;
     /** First networks of the attack, of the warm-up and cost attempts, and of the fresh sources: x.0.k.0/24. */
     private static final long ATTACK_NETWORKS = 45L << 24;
@@ -69,6 +71,8 @@ public final class StuffingLoadDriver {
         options.put("members", 200);
         options.put("knownPercent", 30);
         options.put("cost", 100);
+        // attackProtection.throttling.refusalDelayMillis of realm throttled (at-once has 0)
+        options.put("refusalDelay", 1000);
         LoadOptions.overWholeNumbers(options, args);
         Report report = new Report(System.out);
         Path work = Path.of(KeycloakExtension.required("keycloak.work")).resolve("stuffing");
@@ -81,9 +85,12 @@ public final class StuffingLoadDriver {
                 LEGITIMATE_USERS);
         List<String> homes = homes(data);
         Map<String, Object> throttling = Map.of("enabled", true, "scope", "NETWORK",
-                "failures", options.get("failures"), "windowMinutes", 1440, "blockMinutes", 60, "action", "BLOCK");
+                "failures", options.get("failures"), "windowMinutes", 1440, "blockMinutes", 60, "action", "BLOCK",
+                "refusalDelayMillis", options.get("refusalDelay"));
+        Map<String, Object> atOnce = new LinkedHashMap<>(throttling);
+        atOnce.put("refusalDelayMillis", 0);
         report.line("Throttled realm's settings: mode ENFORCED, attackProtection.throttling " + throttling
-                + " (the rest the defaults)");
+                + " (the rest the defaults); realm at-once the same with refusalDelayMillis 0");
         try (LoadDatabase database = LoadDatabase.start(work);
              Servers servers = Servers.start(distribution, jar, work, database, data)) {
             RunningServer server = servers.branch();
@@ -93,8 +100,8 @@ public final class StuffingLoadDriver {
             Map<String, StuffingRealm> realms = new LinkedHashMap<>();
             for (String name : REALMS) {
                 realms.put(name, new StuffingRealm(admin, baseUrl, name, homes, members,
-                        name.equals("plain") ? null : Map.of("mode", "ENFORCED",
-                                "attackProtection", Map.of("throttling", throttling))));
+                        name.equals("plain") ? null : Map.of("mode", "ENFORCED", "attackProtection",
+                                Map.of("throttling", name.equals("at-once") ? atOnce : throttling))));
             }
             Meter meter = new Meter(server, database.postmaster());
             int networks = options.get("networks");
@@ -169,8 +176,9 @@ public final class StuffingLoadDriver {
 
     /**
      * Attempts alone, no legitimate load: wrong passwords of members and unknown usernames in plain (what a
-     * password check costs), failures from sources not yet throttled in throttled (three per fresh network), and
-     * attempts from the attack's networks, throttled by now.
+     * password check costs), failures from sources not yet throttled (three per fresh network), and attempts from
+     * the attack's networks, throttled by now, both in at-once: a held-back refusal does the same work and then
+     * sleeps, and the sleep would add the idle server's background to the CPU per attempt.
      */
     private static Map<String, Cost> costs(Map<String, StuffingRealm> realms, int members,
                                            Map<String, Integer> options, Meter meter) throws Exception {
@@ -182,10 +190,10 @@ public final class StuffingLoadDriver {
                 new BreachList(cost, members, 100, warmNetworks, 31), cost, attackers, meter));
         costs.put("plain-unknown", cost(realms.get("plain"), "unknown username",
                 new BreachList(cost, members, 0, warmNetworks, 32), cost, attackers, meter));
-        costs.put("throttled-fresh", cost(realms.get("throttled"), "failure from a source not yet throttled",
+        costs.put("throttled-fresh", cost(realms.get("at-once"), "failure from a source not yet throttled",
                 new BreachList(cost, members, options.get("knownPercent"),
                         BreachList.networks(FRESH_NETWORKS, Math.max(1, cost / 3)), 33), cost, attackers, meter));
-        costs.put("throttled-throttled", cost(realms.get("throttled"), "attempt from a throttled network",
+        costs.put("throttled-throttled", cost(realms.get("at-once"), "attempt from a throttled network",
                 new BreachList(options.get("usernames"), members, options.get("knownPercent"),
                         BreachList.networks(ATTACK_NETWORKS, options.get("networks")), 34), 10L * cost, attackers,
                 meter));

@@ -248,6 +248,11 @@ public final class SettingsCatalogue {
                         + "answer, or a challenge its browser solves on the login page while the user types; a "
                         + "solved challenge lets the password be checked, password grants get the wrong-password "
                         + "answer. Default: Answer as for a wrong password."));
+        entries.add(entry("attackProtection.throttling.refusalDelayMillis", "Throttle: hold refusals back (ms)",
+                "How long the answer to a refused attempt from a throttled source waits, so that an attacker who "
+                        + "waits for answers sends fewer attempts: 0 to 10,000 milliseconds. It costs no CPU; "
+                        + "each Keycloak node holds back at most as many answers at once as its server option "
+                        + "throttle-refusal-slots says and answers the others at once. Default: 1,000."));
         entries.add(entry("attackProtection.challenge.difficulty", "Challenge: difficulty (bits)",
                 "How hard the proof-of-work puzzle is: 1 to 26 leading zero bits, each bit doubling the work "
                         + "(2^bits SHA-256 hashes on average). Default: 15, about a second on a mid-range phone."));

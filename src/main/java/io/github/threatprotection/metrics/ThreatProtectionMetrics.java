@@ -170,6 +170,19 @@ public final class ThreatProtectionMetrics {
     }
 
     /**
+     * Counts refusals of throttled sources' attempts by whether their answer was held back ({@code held}) or sent
+     * at once because every slot of the node was taken ({@code no_slot}).
+     */
+    public void refusalDelay(String realm, String outcome) {
+        Counter.builder("threat.protection.throttle.refusal.delays")
+                .description("Refusals of throttled sources held back, or answered at once for want of a slot")
+                .tag("realm", realm)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    /**
      * Counts the challenges put to throttled sources: {@code issued} (on a login page), then how answers fared:
      * {@code solved}, {@code missing}, {@code invalid}, {@code expired} or {@code replayed}.
      */

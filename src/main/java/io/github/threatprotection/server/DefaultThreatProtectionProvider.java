@@ -17,6 +17,7 @@ import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.settings.RealmSettingsStore;
+import io.github.threatprotection.throttling.RefusalDelay;
 import io.github.threatprotection.throttling.SourceThrottles;
 import io.github.threatprotection.throttling.WindowLimit;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
@@ -82,6 +83,11 @@ final class DefaultThreatProtectionProvider implements ThreatProtectionProvider 
     @Override
     public SourceThrottles throttles() {
         return new SourceThrottles(session.singleUseObjects(), failedSignIns(), factory.metrics());
+    }
+
+    @Override
+    public RefusalDelay refusalDelay() {
+        return factory.refusalDelay();
     }
 
     @Override

@@ -44,6 +44,7 @@ import io.github.threatprotection.password.AccountLockedActionFactory;
 import io.github.threatprotection.password.UpdateCompromisedPasswordFactory;
 import io.github.threatprotection.settings.RealmSettingsStore;
 import io.github.threatprotection.spi.ThreatProtectionProvider;
+import io.github.threatprotection.throttling.RefusalDelay;
 import io.github.threatprotection.userrisk.UsersAtRiskGauge;
 import io.github.threatprotection.spi.ThreatProtectionProviderFactory;
 
@@ -72,6 +73,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     private final ThreatProtectionMetrics metrics = new ThreatProtectionMetrics();
     private NotificationSender notifications;
     private UsersAtRiskGauge usersAtRisk;
+    private RefusalDelay refusalDelay;
     private final ExecutorService accountLocks = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "threat-protection-account-locks");
         thread.setDaemon(true);
@@ -87,6 +89,7 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
     public void init(Config.Scope config) {
         options = ServerOptions.from(config);
         riskEvaluator = new SignInRiskEvaluator(options.riskEvaluationFailure());
+        refusalDelay = new RefusalDelay(options.throttleRefusalSlots());
 
         geoLocator = new GeoLocator(options.geoipCityDatabase(), options.geoipAsnDatabase(),
                 options.geoipAnonymousDatabase(), options.fileRecheckInterval(), Clock.systemUTC());
@@ -244,6 +247,10 @@ public class DefaultThreatProtectionProviderFactory implements ThreatProtectionP
 
     Executor accountLocks() {
         return accountLocks;
+    }
+
+    RefusalDelay refusalDelay() {
+        return refusalDelay;
     }
 
     @Override

@@ -40,7 +40,8 @@ public record ServerOptions(
         List<Path> ipReputationLists,
         DeliverySchedule notificationSchedule,
         Duration fileRecheckInterval,
-        RiskAction riskEvaluationFailure) {
+        RiskAction riskEvaluationFailure,
+        int throttleRefusalSlots) {
 
     /** Every option, in the order Keycloak lists them. */
     enum Option {
@@ -96,7 +97,15 @@ public record ServerOptions(
                 "Seconds between checks for changed geolocation databases and reputation lists."),
         RISK_EVALUATION_FAILURE("risk-evaluation-failure", RiskAction.BLOCK.name(),
                 "The action for a sign-in whose risk score cannot be computed (BLOCK, MFA_REQUIRED,"
-                        + " MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either way.");
+                        + " CHALLENGE, MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either way."),
+        /*
+         * Each held-back refusal keeps one of Keycloak's request threads asleep (http-pool-max-threads, 50 or more):
+         * ten leave the rest of a default pool to everyone else, whatever an attacker opens.
+         */
+        THROTTLE_REFUSAL_SLOTS("throttle-refusal-slots", 10, 0,
+                "Refusals of throttled sources this node holds back at once (each for its realm's"
+                        + " attackProtection.throttling.refusalDelayMillis, a sleeping request thread); further ones"
+                        + " are answered at once. 0: none is held back.");
 
         private final String key;
         private final String type;
@@ -238,7 +247,8 @@ public record ServerOptions(
                 Option.RISK_EVALUATION_FAILURE.choice(config,
                         text -> RiskAction.SIGN_IN_ACTIONS.stream().filter(a -> a.name().equalsIgnoreCase(text))
                                 .findFirst().orElse(null),
-                        "one of " + RiskAction.SIGN_IN_ACTIONS));
+                        "one of " + RiskAction.SIGN_IN_ACTIONS),
+                Option.THROTTLE_REFUSAL_SLOTS.wholeNumber(config));
     }
 
     private static FailurePolicy failurePolicy(Config.Scope config, Option option) {

@@ -63,6 +63,8 @@ public final class SettingsParser {
     private static final int MAX_THROTTLE_FAILURES = 100_000;
     /** A week: a source blocked longer is better put on {@code ipExceptions.alwaysBlock}. */
     private static final int MAX_THROTTLE_BLOCK_MINUTES = 7 * 24 * 60;
+    /** A refusal held back longer would outlast clients' usual timeouts, and a thread with it. */
+    private static final int MAX_THROTTLE_REFUSAL_DELAY_MILLIS = 10_000;
 
     /** 2^26 hashes: a minute or more on a phone; beyond that a challenge is a block. */
     private static final int MAX_CHALLENGE_DIFFICULTY = 26;
@@ -198,7 +200,7 @@ public final class SettingsParser {
         section.rejectFieldsOtherThan(Set.of("throttling", "resetMails", "registrations", "challenge"));
         SettingsSection throttling = section.section("throttling");
         throttling.rejectFieldsOtherThan(Set.of("enabled", "scope", "failures", "windowMinutes", "blockMinutes",
-                "action"));
+                "action", "refusalDelayMillis"));
         Throttling baseThrottling = base.throttling();
         ThrottleAction action = throttling.constant("action", ThrottleAction.class, baseThrottling.action());
         return new AttackProtection(new Throttling(
@@ -210,7 +212,9 @@ public final class SettingsParser {
                         (int) baseThrottling.window().toMinutes())),
                 Duration.ofMinutes(throttling.wholeNumber("blockMinutes", 1, MAX_THROTTLE_BLOCK_MINUTES,
                         (int) baseThrottling.block().toMinutes())),
-                action), readResetMails(section.section("resetMails"), base.resetMails()),
+                action,
+                Duration.ofMillis(throttling.wholeNumber("refusalDelayMillis", 0, MAX_THROTTLE_REFUSAL_DELAY_MILLIS,
+                        (int) baseThrottling.refusalDelay().toMillis()))), readResetMails(section.section("resetMails"), base.resetMails()),
                 readRegistrations(section.section("registrations"), base.registrations()),
                 readChallenge(section.section("challenge"), base.challenge()));
     }

@@ -88,7 +88,8 @@ public final class SettingsWriter {
                 .put("failures", throttling.failures())
                 .put("windowMinutes", Math.toIntExact(throttling.window().toMinutes()))
                 .put("blockMinutes", Math.toIntExact(throttling.block().toMinutes()))
-                .put("action", throttling.action().name());
+                .put("action", throttling.action().name())
+                .put("refusalDelayMillis", Math.toIntExact(throttling.refusalDelay().toMillis()));
         ThreatProtectionSettings.ResetMails resetMails = settings.attackProtection().resetMails();
         attackProtection.putObject("resetMails")
                 .put("perNetwork", resetMails.perNetwork())

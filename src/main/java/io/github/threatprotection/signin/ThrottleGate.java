@@ -1,5 +1,6 @@
 package io.github.threatprotection.signin;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -30,10 +31,15 @@ final class ThrottleGate {
      * {@link #DETAIL_CHALLENGE}), or {@code audit} when the attempt went on (AUDIT mode).
      */
     static final String DETAIL_THROTTLE = "throttle";
+    /** Detail of Keycloak's event for a refusal whose answer was held back: the milliseconds. */
+    static final String DETAIL_REFUSAL_DELAY = "throttle_refusal_delay_ms";
     /** Detail of Keycloak's event for a challenged attempt: {@link ChallengeResult#label()}. */
     static final String DETAIL_CHALLENGE = "challenge";
     static final String REFUSED = "refused";
     static final String CHALLENGED = "challenged";
+    /** The refusal-delay metric's outcomes: held back, or answered at once for want of a free slot. */
+    static final String HELD = "held";
+    static final String NO_SLOT = "no_slot";
     /** The metric's result for a challenge put on a login page. */
     static final String ISSUED = "issued";
 
@@ -140,6 +146,22 @@ final class ThrottleGate {
         String throttle = details.get(DETAIL_THROTTLE);
         return REFUSED.equals(throttle)
                 || CHALLENGED.equals(throttle) && !ChallengeResult.SOLVED.label().equals(details.get(DETAIL_CHALLENGE));
+    }
+
+    /**
+     * A throttled source's attempt is refused: its answer is held back by the settings' delay while this node has
+     * a slot for it, noted on Keycloak's event (which must not have been sent yet).
+     */
+    static void holdBack(AuthenticationFlowContext context, Throttled throttled) {
+        Duration delay = throttled.settings().attackProtection().throttling().refusalDelay();
+        if (delay.isZero()) {
+            return;
+        }
+        boolean held = throttled.threatProtection().refusalDelay().holdBack(context.getSession(), delay);
+        throttled.threatProtection().metrics().refusalDelay(context.getRealm().getName(), held ? HELD : NO_SLOT);
+        if (held) {
+            context.getEvent().detail(DETAIL_REFUSAL_DELAY, Long.toString(delay.toMillis()));
+        }
     }
 
     /** Records how a challenge was answered: on Keycloak's event and in the metric. */

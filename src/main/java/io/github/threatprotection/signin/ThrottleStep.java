@@ -34,10 +34,14 @@ final class ThrottleStep implements Authenticator {
     private static boolean refuses(AuthenticationFlowContext context) {
         ThrottleGate.Throttled throttled = ThrottleGate.throttled(context);
         ThrottleGate.Verdict verdict = ThrottleGate.verdict(context, throttled);
+        if (verdict == ThrottleGate.Verdict.PASS) {
+            return false;
+        }
         if (verdict == ThrottleGate.Verdict.CHALLENGE) {
             ThrottleGate.recordAnswer(context, throttled, ChallengeResult.MISSING);
         }
-        return verdict != ThrottleGate.Verdict.PASS;
+        ThrottleGate.holdBack(context, throttled);
+        return true;
     }
 
     @Override

@@ -45,7 +45,7 @@ final class ThrottledUsernamePasswordForm extends UsernamePasswordForm {
             ThrottleGate.Throttled throttled = ThrottleGate.throttled(context);
             ThrottleGate.Verdict verdict = ThrottleGate.verdict(context, throttled);
             if (verdict == ThrottleGate.Verdict.BLOCK) {
-                refuse(context, form);
+                refuse(context, form, throttled);
                 return;
             }
             if (verdict == ThrottleGate.Verdict.CHALLENGE) {
@@ -53,7 +53,7 @@ final class ThrottledUsernamePasswordForm extends UsernamePasswordForm {
                         context.getAuthenticationSession(), throttled.settings().attackProtection().challenge());
                 ThrottleGate.recordAnswer(context, throttled, answer);
                 if (!answer.solved()) {
-                    refuse(context, form);
+                    refuse(context, form, throttled);
                     return;
                 }
             }
@@ -61,12 +61,14 @@ final class ThrottledUsernamePasswordForm extends UsernamePasswordForm {
         super.action(context);
     }
 
-    /** The wrong-password page, with a new challenge when the source is challenged. */
-    private void refuse(AuthenticationFlowContext context, MultivaluedMap<String, String> form) {
+    /** The wrong-password page, with a new challenge when the source is challenged, held back. */
+    private void refuse(AuthenticationFlowContext context, MultivaluedMap<String, String> form,
+                        ThrottleGate.Throttled throttled) {
         String username = form.getFirst(AuthenticationManager.FORM_USERNAME);
         if (username != null) {
             context.getEvent().detail(Details.USERNAME, username.trim());
         }
+        ThrottleGate.holdBack(context, throttled);
         context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
         Response page = challenge(context, getDefaultChallengeMessage(context), Validation.FIELD_PASSWORD);
         // A challenge, not a failure: Keycloak would count a failure towards the brute-force lockout of the

@@ -16,6 +16,7 @@ import io.github.threatprotection.metrics.ThreatProtectionMetrics;
 import io.github.threatprotection.network.IpReputationLists;
 import io.github.threatprotection.notification.NotificationSender;
 import io.github.threatprotection.settings.RealmSettingsStore;
+import io.github.threatprotection.throttling.RefusalDelay;
 import io.github.threatprotection.throttling.SourceThrottles;
 import io.github.threatprotection.throttling.WindowLimit;
 
@@ -45,6 +46,9 @@ public interface ThreatProtectionProvider extends Provider {
 
     /** Which sources are throttled; counts failures towards throttles, and releases them. */
     SourceThrottles throttles();
+
+    /** Holds back refusals of throttled sources, up to this node's slots. */
+    RefusalDelay refusalDelay();
 
     /** Limits per key and window (reset mails, registrations), counted in Keycloak's single-use object store. */
     WindowLimit limits();

@@ -117,6 +117,8 @@ class MetricsIT {
                 "scope=\"ADDRESS\""), throttled);
         assertEquals(1.0, value(throttled, "threat_protection_throttled_attempts_total", "client=\"test-app\"",
                 "enforced=\"true\"", "realm=\"metrics\""));
+        assertEquals(1.0, value(throttled, "threat_protection_throttle_refusal_delays_total", "realm=\"metrics\"",
+                "outcome=\"held\""), "the refusal was held back");
         assertFalse(throttled.contains("203.0.113.200"), "no address labels");
 
         // The risk action CHALLENGE: the puzzle page after the password, counted as issued.

@@ -103,6 +103,7 @@ class ThrottlingIT {
         assertEquals("refused", loginError.at("/details/throttle").asText());
         assertEquals("198.51.100.0/24", loginError.at("/details/throttled_source").asText());
         assertEquals(refusedBefore + 2, metric("threat_protection_throttled_attempts_total", "enforced=\"true\""));
+        assertEquals("1000", loginError.at("/details/throttle_refusal_delay_ms").asText(), "held back by default");
         assertEquals(throttle.get("failures").asInt(), throttle("198.51.100.0/24").get("failures").asInt(),
                 "refused attempts are no further failures");
 
@@ -111,6 +112,38 @@ class ThrottlingIT {
                 .signIn(realm.name(), TestRealm.CLIENT, "victim", TestRealm.PASSWORD).signedIn());
         assertEquals(200, realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "bystander",
                 TestRealm.PASSWORD, "X-Forwarded-For", "203.0.113.6").statusCode());
+    }
+
+    @Test
+    void refusalsAreHeldBackByTheSettingsDelayAndZeroAnswersAtOnce() throws Exception {
+        ObjectNode settings = settings("ENFORCED", "NETWORK", 60);
+        ObjectNode throttling = (ObjectNode) settings.at("/attackProtection/throttling");
+        throttling.put("refusalDelayMillis", 1500);
+        realm.saveSettings(settings);
+        failFrom("100.64.5.", FAILURES);
+        double held = metric("threat_protection_throttle_refusal_delays_total", "outcome=\"held\"");
+
+        long started = System.nanoTime();
+        HttpResponse<String> refused = realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "victim",
+                TestRealm.PASSWORD, "X-Forwarded-For", "100.64.5.99");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertTrue(refused.body().contains("invalid_grant"), refused.body());
+        assertTrue(tookMillis >= 1500, "the refusal was held back 1.5 s, answered after " + tookMillis + " ms");
+        assertEquals("1500", realm.keycloakEvents("LOGIN_ERROR").get(0).at("/details/throttle_refusal_delay_ms")
+                .asText());
+        assertEquals(held + 1, metric("threat_protection_throttle_refusal_delays_total", "outcome=\"held\""));
+
+        throttling.put("refusalDelayMillis", 0);
+        realm.saveSettings(settings);
+        HttpResponse<String> atOnce = realm.admin().passwordGrantResponse(realm.name(), TestRealm.CLIENT, "victim",
+                TestRealm.PASSWORD, "X-Forwarded-For", "100.64.5.98");
+        assertTrue(atOnce.body().contains("invalid_grant"), atOnce.body());
+        JsonNode loginError = realm.keycloakEvents("LOGIN_ERROR").get(0);
+        assertEquals("100.64.5.0/24", loginError.at("/details/throttled_source").asText());
+        assertTrue(loginError.at("/details/throttle_refusal_delay_ms").isMissingNode(), loginError.toString());
+        assertEquals(held + 1, metric("threat_protection_throttle_refusal_delays_total", "outcome=\"held\""),
+                "0 holds nothing back");
     }
 
     @Test

@@ -84,6 +84,7 @@ class ServerOptionsTest {
                 options.notificationSchedule());
         assertEquals(Duration.ofSeconds(30), options.fileRecheckInterval());
         assertEquals(RiskAction.BLOCK, options.riskEvaluationFailure());
+        assertEquals(10, options.throttleRefusalSlots());
     }
 
     @Test
@@ -99,7 +100,7 @@ class ServerOptionsTest {
     void setOptionsAreReadTrimmed() {
         ServerOptions options = read("breach-min-count", " 5 ", "pwned-passwords-url", " https://ranges.example/api ",
                 "pwned-passwords-cache-size", "0", "breach-corpus-failure", "closed",
-                "risk-evaluation-failure", " mfa_required ", "builtin-corpus", " FALSE ");
+                "risk-evaluation-failure", " mfa_required ", "builtin-corpus", " FALSE ", "throttle-refusal-slots", "0");
 
         assertEquals(5, options.breachMinCount());
         assertEquals(URI.create("https://ranges.example/api"), options.pwnedPasswordsUrl());
@@ -107,6 +108,7 @@ class ServerOptionsTest {
         assertEquals(FailurePolicy.CLOSED, options.breachCorpusFailure());
         assertEquals(RiskAction.MFA_REQUIRED, options.riskEvaluationFailure());
         assertFalse(options.builtinCorpus());
+        assertEquals(0, options.throttleRefusalSlots(), "0 holds no refusal back");
     }
 
     @Test
@@ -171,7 +173,8 @@ class ServerOptionsTest {
                 "pwned-passwords-url", "pwned-passwords-timeout", "pwned-passwords-deadline", "pwned-passwords-failure",
                 "pwned-passwords-cache-size", "pwned-passwords-cache-ttl", "geoip-city-database", "geoip-asn-database",
                 "geoip-anonymous-database", "ip-reputation-lists", "notification-retry", "notification-max-retry-delay",
-                "notification-max-attempts", "geoip-recheck-interval", "risk-evaluation-failure"),
+                "notification-max-attempts", "geoip-recheck-interval", "risk-evaluation-failure",
+                "throttle-refusal-slots"),
                 metadata.stream().map(ProviderConfigProperty::getName).toList());
         metadata.forEach(option -> assertFalse(option.getHelpText().isBlank(), option.getName()));
 
@@ -179,7 +182,7 @@ class ServerOptionsTest {
         Map<String, String> shownDefaults = new HashMap<>();
         metadata.stream().filter(option -> option.getDefaultValue() != null)
                 .forEach(option -> shownDefaults.put(option.getName(), option.getDefaultValue().toString()));
-        assertEquals(14, shownDefaults.size(), shownDefaults::toString);
+        assertEquals(15, shownDefaults.size(), shownDefaults::toString);
         assertEquals(read(), ServerOptions.from(scope(shownDefaults)));
     }
 }

@@ -113,7 +113,7 @@ class SettingsParserTest {
                 + "'sessions':{'ssoSignIn':true,'tokenRefresh':true,"
                 + "'refreshActions':{'low':'NO_ACTION','medium':'REVOKE','high':'REVOKE'}},"
                 + "'attackProtection':{'throttling':{'enabled':true,'scope':'NETWORK','failures':300,"
-                + "'windowMinutes':60,'blockMinutes':30,'action':'BLOCK'},"
+                + "'windowMinutes':60,'blockMinutes':30,'action':'BLOCK','refusalDelayMillis':250},"
                 + "'resetMails':{'perNetwork':20,'perUser':3,'windowMinutes':30},"
                 + "'registrations':{'perNetwork':10,'windowMinutes':120},"
                 + "'challenge':{'difficulty':12,'validitySeconds':120}},"
@@ -132,12 +132,14 @@ class SettingsParserTest {
         assertEquals(Duration.ofDays(1), throttling.window());
         assertEquals(Duration.ofHours(1), throttling.block());
         assertEquals(ThrottleAction.BLOCK, throttling.action());
+        assertEquals(Duration.ofSeconds(1), throttling.refusalDelay());
     }
 
     @Test
     void throttlingValuesAreCheckedAndNameTheirField() throws Exception {
         Map<String, String> errors = errors("{'attackProtection':{'throttling':{'enabled':'yes','scope':'COUNTRY',"
-                + "'failures':0,'windowMinutes':1441,'blockMinutes':10081,'action':'CAPTCHA','extra':1},"
+                + "'failures':0,'windowMinutes':1441,'blockMinutes':10081,'action':'CAPTCHA','refusalDelayMillis':-1,"
+                + "'extra':1},"
                 + "'other':{}}}");
         assertEquals("must be true or false", errors.get("attackProtection.throttling.enabled"));
         assertEquals("must be one of ADDRESS, NETWORK", errors.get("attackProtection.throttling.scope"));
@@ -145,12 +147,18 @@ class SettingsParserTest {
         assertEquals("must be a whole number from 1 to 1440", errors.get("attackProtection.throttling.windowMinutes"));
         assertEquals("must be a whole number from 1 to 10080", errors.get("attackProtection.throttling.blockMinutes"));
         assertEquals("must be one of BLOCK, CHALLENGE", errors.get("attackProtection.throttling.action"));
+        assertEquals("must be a whole number from 0 to 10000",
+                errors.get("attackProtection.throttling.refusalDelayMillis"));
         assertTrue(errors.containsKey("attackProtection.throttling.extra"));
         assertTrue(errors.containsKey("attackProtection.other"));
         ThreatProtectionSettings.Throttling highest = parse("{'attackProtection':{'throttling':{'failures':100000,"
-                + "'windowMinutes':1440,'blockMinutes':10080}}}").realm().attackProtection().throttling();
+                + "'windowMinutes':1440,'blockMinutes':10080,'refusalDelayMillis':10000}}}").realm()
+                .attackProtection().throttling();
         assertEquals(100_000, highest.failures());
         assertEquals(Duration.ofDays(7), highest.block());
+        assertEquals(Duration.ofSeconds(10), highest.refusalDelay());
+        assertEquals(Duration.ZERO, parse("{'attackProtection':{'throttling':{'refusalDelayMillis':0}}}").realm()
+                .attackProtection().throttling().refusalDelay(), "0: answered at once");
     }
 
     @Test
