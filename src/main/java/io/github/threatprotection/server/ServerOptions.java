@@ -97,7 +97,8 @@ public record ServerOptions(
                 "Seconds between checks for changed geolocation databases and reputation lists."),
         RISK_EVALUATION_FAILURE("risk-evaluation-failure", RiskAction.BLOCK.name(),
                 "The action for a sign-in whose risk score cannot be computed (BLOCK, MFA_REQUIRED,"
-                        + " CHALLENGE, MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either way."),
+                        + " CHALLENGE, MFA_IF_CONFIGURED or NO_ACTION); it is recorded on the event and counted either"
+                        + " way."),
         /*
          * Each held-back refusal keeps one of Keycloak's request threads asleep (http-pool-max-threads, 50 or more):
          * ten leave the rest of a default pool to everyone else, whatever an attacker opens.

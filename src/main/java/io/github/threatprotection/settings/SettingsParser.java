@@ -214,7 +214,8 @@ public final class SettingsParser {
                         (int) baseThrottling.block().toMinutes())),
                 action,
                 Duration.ofMillis(throttling.wholeNumber("refusalDelayMillis", 0, MAX_THROTTLE_REFUSAL_DELAY_MILLIS,
-                        (int) baseThrottling.refusalDelay().toMillis()))), readResetMails(section.section("resetMails"), base.resetMails()),
+                        (int) baseThrottling.refusalDelay().toMillis()))),
+                readResetMails(section.section("resetMails"), base.resetMails()),
                 readRegistrations(section.section("registrations"), base.registrations()),
                 readChallenge(section.section("challenge"), base.challenge()));
     }

@@ -180,7 +180,8 @@ public record ThreatProtectionSettings(Mode mode, CompromisedCredentials comprom
          * Off until an operator has seen, in AUDIT, that client addresses are resolved right (behind a proxy
          * that Keycloak does not trust, every client has the proxy's address, and one source would be all of
          * them); when on, Auth0's suspicious-IP budget of 100 failures per address per day. A refusal held back a
-         * second: about ten wrong passwords' worth of time, for nobody who could have signed in.
+         * second: a tool that waits for answers slows to an attempt per connection and second, and nobody who
+         * could have signed in waits for it.
          */
         public static final Throttling DEFAULTS = new Throttling(false, ThrottleScope.ADDRESS, 100,
                 Duration.ofDays(1), Duration.ofHours(1), ThrottleAction.BLOCK, Duration.ofSeconds(1));

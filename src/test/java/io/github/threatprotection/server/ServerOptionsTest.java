@@ -100,7 +100,8 @@ class ServerOptionsTest {
     void setOptionsAreReadTrimmed() {
         ServerOptions options = read("breach-min-count", " 5 ", "pwned-passwords-url", " https://ranges.example/api ",
                 "pwned-passwords-cache-size", "0", "breach-corpus-failure", "closed",
-                "risk-evaluation-failure", " mfa_required ", "builtin-corpus", " FALSE ", "throttle-refusal-slots", "0");
+                "risk-evaluation-failure", " mfa_required ", "builtin-corpus", " FALSE ",
+                "throttle-refusal-slots", "0");
 
         assertEquals(5, options.breachMinCount());
         assertEquals(URI.create("https://ranges.example/api"), options.pwnedPasswordsUrl());
