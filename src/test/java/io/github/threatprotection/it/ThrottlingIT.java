@@ -86,6 +86,7 @@ class ThrottlingIT {
         assertEquals(FAILURES, attacking.get("usernames").asInt());
         assertTrue(activity.get("failuresPerMinute").size() >= 1, activity.toString());
         double refusedBefore = metric("threat_protection_throttled_attempts_total", "enforced=\"true\"");
+        double heldBefore = metric("threat_protection_throttle_refusal_delays_total", "outcome=\"held\"");
 
         // The right password is refused too, with the page a wrong password gets, and no brute-force count moves.
         Browser.Result refused = new Browser(server.baseUrl(), "198.51.100.77")
@@ -104,6 +105,8 @@ class ThrottlingIT {
         assertEquals("198.51.100.0/24", loginError.at("/details/throttled_source").asText());
         assertEquals(refusedBefore + 2, metric("threat_protection_throttled_attempts_total", "enforced=\"true\""));
         assertEquals("1000", loginError.at("/details/throttle_refusal_delay_ms").asText(), "held back by default");
+        assertEquals(heldBefore + 2, metric("threat_protection_throttle_refusal_delays_total", "outcome=\"held\""),
+                "the login form's refusal and the grant's");
         assertEquals(throttle.get("failures").asInt(), throttle("198.51.100.0/24").get("failures").asInt(),
                 "refused attempts are no further failures");
 
