@@ -80,9 +80,7 @@ class ChallengeIT {
                 Map.of("headers", Map.of("X-Forwarded-For", "198.51.100.77")));
         try {
             WebDriverWait wait = new WebDriverWait(chrome, Duration.ofSeconds(60));
-            chrome.get(server.baseUrl() + "/realms/" + realm.name() + "/protocol/openid-connect/auth"
-                    + "?response_type=code&scope=openid&client_id=" + TestRealm.CLIENT + "&redirect_uri="
-                    + AdminApi.encode(Browser.REDIRECT_URI) + "&state=challenge");
+            chrome.get(Browser.signInUrl(server.baseUrl(), realm.name(), TestRealm.CLIENT) + "&state=challenge");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("chromium");
             chrome.findElement(By.id("password")).sendKeys(TestRealm.PASSWORD);
             wait.until(ExpectedConditions.attributeToBe(By.id("kc-form-login"), "data-challenge", "solved"));

@@ -288,9 +288,8 @@ class CompromisedCredentialsIT {
         // The account console changes passwords through Keycloak's application-initiated UPDATE_PASSWORD action.
         Browser browser = new Browser(baseUrl, ADDRESS);
         assertTrue(browser.signIn(realm.name(), TestRealm.CLIENT, "console", TestRealm.PASSWORD).signedIn());
-        Browser.Result form = browser.open("/realms/" + realm.name() + "/protocol/openid-connect/auth"
-                + "?response_type=code&scope=openid&client_id=" + TestRealm.CLIENT + "&redirect_uri="
-                + AdminApi.encode(Browser.REDIRECT_URI) + "&kc_action=UPDATE_PASSWORD");
+        Browser.Result form = browser.open(Browser.signInUrl(baseUrl, realm.name(), TestRealm.CLIENT)
+                + "&kc_action=UPDATE_PASSWORD");
         assertRefusesBreachedThenAcceptsClean(browser, form);
 
         AdminApi.ok(realm.admin().put("/" + realm.name() + "/users/" + realm.userId("updater"),

@@ -81,9 +81,7 @@ class PasskeySignInIT {
     }
 
     private static String authUrl() {
-        return baseUrl + "/realms/" + realm.name() + "/protocol/openid-connect/auth?response_type=code&scope=openid"
-                + "&client_id=" + TestRealm.CLIENT + "&redirect_uri=" + AdminApi.encode(Browser.REDIRECT_URI)
-                + "&state=passkey";
+        return Browser.signInUrl(baseUrl, realm.name(), TestRealm.CLIENT) + "&state=passkey";
     }
 
     @Test

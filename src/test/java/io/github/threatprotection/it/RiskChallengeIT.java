@@ -72,9 +72,7 @@ class RiskChallengeIT {
 
         ChromeDriver chrome = (ChromeDriver) CHROME.driver();
         WebDriverWait wait = new WebDriverWait(chrome, Duration.ofSeconds(60));
-        chrome.get(server.baseUrl() + "/realms/" + realm.name() + "/protocol/openid-connect/auth"
-                + "?response_type=code&scope=openid&client_id=" + TestRealm.CLIENT + "&redirect_uri="
-                + AdminApi.encode(Browser.REDIRECT_URI) + "&state=risk-challenge");
+        chrome.get(Browser.signInUrl(server.baseUrl(), realm.name(), TestRealm.CLIENT) + "&state=risk-challenge");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("chromium");
         chrome.findElement(By.id("password")).sendKeys(TestRealm.PASSWORD);
         chrome.findElement(By.id("kc-login")).click();

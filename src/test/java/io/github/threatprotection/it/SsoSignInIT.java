@@ -86,9 +86,7 @@ class SsoSignInIT {
 
     /** Opens the client's sign-in: an SSO sign-in redirects straight back with a code. */
     private static Browser.Result openApp(Browser browser) {
-        return browser.open("/realms/" + realm.name() + "/protocol/openid-connect/auth?response_type=code"
-                + "&scope=openid&client_id=" + TestRealm.CLIENT + "&redirect_uri="
-                + AdminApi.encode(Browser.REDIRECT_URI) + "&state=sso");
+        return browser.open(Browser.signInUrl(baseUrl, realm.name(), TestRealm.CLIENT) + "&state=sso");
     }
 
     private static List<JsonNode> ssoEvents(String username) {

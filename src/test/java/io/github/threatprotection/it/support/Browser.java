@@ -68,10 +68,17 @@ public final class Browser {
         }
     }
 
+    /**
+     * The client's sign-in: Keycloak's authorization endpoint asking for a code sent to {@link #REDIRECT_URI}, for
+     * this client or a real browser to open; callers add {@code state} or other parameters.
+     */
+    public static String signInUrl(String baseUrl, String realm, String clientId) {
+        return baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+                + "&client_id=" + AdminApi.encode(clientId) + "&redirect_uri=" + AdminApi.encode(REDIRECT_URI);
+    }
+
     public HttpResponse<String> openLoginPage(String realm, String clientId) {
-        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?response_type=code&scope=openid"
-                + "&client_id=" + AdminApi.encode(clientId) + "&redirect_uri=" + AdminApi.encode(REDIRECT_URI)
-                + "&state=test-state";
+        String url = signInUrl(baseUrl, realm, clientId) + "&state=test-state";
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
