@@ -168,8 +168,7 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         }
         if (decision.blocked()) {
             if (decision.challengeUnanswerable()) {
-                threatProtection.metrics().challenge(realm.getName(), ChallengeResult.MISSING.label());
-                context.getEvent().detail(ThrottleGate.DETAIL_CHALLENGE, ChallengeResult.MISSING.label());
+                ThrottleGate.recordAnswer(context, threatProtection, ChallengeResult.MISSING);
             }
             if (decision.lockAccount()) {
                 CompromisedPasswordLock.lockAfterCommit(session, threatProtection.accountLocks(), realm, user,
@@ -297,12 +296,11 @@ public class ThreatProtectionAuthenticator implements Authenticator {
         ChallengeResult answer = session.getProvider(ChallengeProvider.class).verify(
                 context.getHttpRequest().getDecodedFormParameters(), context.getAuthenticationSession(),
                 settings.attackProtection().challenge());
-        threatProtection.metrics().challenge(realm.getName(), answer.label());
+        ThrottleGate.recordAnswer(context, threatProtection, answer);
         context.getEvent()
                 .detail(DETAIL_RISK_LEVEL, pending.level().name())
                 .detail(DETAIL_RISK_ACTION, RiskAction.CHALLENGE.name())
-                .detail(RiskEvent.DETAIL_RISK_EVENT_ID, pending.eventId())
-                .detail(ThrottleGate.DETAIL_CHALLENGE, answer.label());
+                .detail(RiskEvent.DETAIL_RISK_EVENT_ID, pending.eventId());
         if (!answer.solved()) {
             refuse(context, Entrance.of(context), pending.knownDevice());
             return;

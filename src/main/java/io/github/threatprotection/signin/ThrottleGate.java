@@ -164,9 +164,13 @@ final class ThrottleGate {
         }
     }
 
-    /** Records how a challenge was answered: on Keycloak's event and in the metric. */
-    static void recordAnswer(AuthenticationFlowContext context, Throttled throttled, ChallengeResult result) {
+    /**
+     * Records how a challenge, throttling's or a risk level's, was answered: on Keycloak's event and in the
+     * metric.
+     */
+    static void recordAnswer(AuthenticationFlowContext context, ThreatProtectionProvider threatProtection,
+                             ChallengeResult result) {
         context.getEvent().detail(DETAIL_CHALLENGE, result.label());
-        throttled.threatProtection().metrics().challenge(context.getRealm().getName(), result.label());
+        threatProtection.metrics().challenge(context.getRealm().getName(), result.label());
     }
 }

@@ -38,7 +38,7 @@ final class ThrottleStep implements Authenticator {
             return false;
         }
         if (verdict == ThrottleGate.Verdict.CHALLENGE) {
-            ThrottleGate.recordAnswer(context, throttled, ChallengeResult.MISSING);
+            ThrottleGate.recordAnswer(context, throttled.threatProtection(), ChallengeResult.MISSING);
         }
         ThrottleGate.holdBack(context, throttled);
         return true;

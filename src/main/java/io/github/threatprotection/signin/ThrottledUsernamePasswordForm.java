@@ -51,7 +51,7 @@ final class ThrottledUsernamePasswordForm extends UsernamePasswordForm {
             if (verdict == ThrottleGate.Verdict.CHALLENGE) {
                 ChallengeResult answer = context.getSession().getProvider(ChallengeProvider.class).verify(form,
                         context.getAuthenticationSession(), throttled.settings().attackProtection().challenge());
-                ThrottleGate.recordAnswer(context, throttled, answer);
+                ThrottleGate.recordAnswer(context, throttled.threatProtection(), answer);
                 if (!answer.solved()) {
                     refuse(context, form, throttled);
                     return;
